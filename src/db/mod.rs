@@ -1,0 +1,270 @@
+//! Storage: the SQLite/PostgreSQL pools, transactions, migrations and the one dispatch macro.
+//!
+//! SQL is written once with `$1` placeholders and run through [`run!`], which expands the
+//! query once per driver so both are type-checked by every build.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite, Transaction};
+
+use crate::config::DatabaseUrl;
+
+pub mod users;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Runs one query body against whichever backend `Db` or `Tx` holds.
+/// Exported so integration tests can read tables the same way.
+///
+/// - `run!(read db, |c| …)` uses the reader pool,
+/// - `run!(write db, |c| …)` a single autocommit write (SQLite's one writer connection),
+/// - `run!(tx tx, |c| …)` the open transaction.
+#[macro_export]
+macro_rules! run_query {
+    (read $db:expr, |$c:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(pools) => {
+                let $c = &pools.reader;
+                $body
+            }
+            $crate::db::Db::Postgres(pool) => {
+                let $c = pool;
+                $body
+            }
+        }
+    };
+    (write $db:expr, |$c:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(pools) => {
+                let $c = &pools.writer;
+                $body
+            }
+            $crate::db::Db::Postgres(pool) => {
+                let $c = pool;
+                $body
+            }
+        }
+    };
+    (tx $tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(tx) => {
+                let $c = &mut **tx;
+                $body
+            }
+            $crate::db::Tx::Postgres(tx) => {
+                let $c = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use crate::run_query as run;
+
+/// Which database a `Db` talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// SQLite allows one writer at a time: one connection writes, a few read (WAL lets them run
+/// alongside the writer).
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    pub reader: SqlitePool,
+    pub writer: SqlitePool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePools),
+    Postgres(PgPool),
+}
+
+/// An open write transaction. SQLite's starts `BEGIN IMMEDIATE` so it never fails half-way
+/// with "database is locked".
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Storage errors, mapped once by kind so callers match on meaning, not driver messages.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no such row")]
+    NotFound,
+    #[error("unique constraint violated: {0}")]
+    UniqueViolation(String),
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => DbError::NotFound,
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                DbError::UniqueViolation(db.constraint().unwrap_or(db.message()).to_owned())
+            }
+            _ => DbError::Other(error),
+        }
+    }
+}
+
+/// Why the database is not ready to serve.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("database unreachable: {0}")]
+    Unreachable(#[from] sqlx::Error),
+    #[error("{0} migration(s) not applied")]
+    PendingMigrations(usize),
+}
+
+const SQLITE_READERS: u32 = 4;
+
+impl Db {
+    /// Opens the pools. SQLite files are created if missing and switched to WAL.
+    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> Result<Db, sqlx::Error> {
+        match url {
+            DatabaseUrl::Sqlite(url) => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                let writer = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options.clone())
+                    .await?;
+                let reader = SqlitePoolOptions::new()
+                    .max_connections(SQLITE_READERS)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options.read_only(true))
+                    .await?;
+                Ok(Db::Sqlite(SqlitePools { reader, writer }))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies pending migrations. On PostgreSQL sqlx takes an advisory lock, so several
+    /// processes starting at once migrate once.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(pools) => self.migrator().run(&pools.writer).await,
+            Db::Postgres(pool) => self.migrator().run(pool).await,
+        }
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        Ok(match self {
+            Db::Sqlite(pools) => Tx::Sqlite(pools.writer.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Reachable, and every migration this build knows has been applied.
+    pub async fn check_ready(&self) -> Result<(), NotReady> {
+        let sql = "select version from _sqlx_migrations where success = true";
+        let applied: Vec<i64> = run!(read self, |c| sqlx::query_scalar(sql).fetch_all(c).await)?;
+        let pending = self
+            .migrator()
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
+            .count();
+        if pending > 0 {
+            return Err(NotReady::PendingMigrations(pending));
+        }
+        Ok(())
+    }
+
+    /// Pool sizes for the metrics page: (pool name, open connections, idle connections).
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
+        match self {
+            Db::Sqlite(pools) => vec![
+                (
+                    "sqlite_reader",
+                    pools.reader.size(),
+                    pools.reader.num_idle(),
+                ),
+                (
+                    "sqlite_writer",
+                    pools.writer.size(),
+                    pools.writer.num_idle(),
+                ),
+            ],
+            Db::Postgres(pool) => vec![("postgres", pool.size(), pool.num_idle())],
+        }
+    }
+
+    /// SQLite's own advice for long-lived connections: refresh the planner's statistics now
+    /// and then. PostgreSQL's autovacuum does this by itself.
+    pub async fn optimize(&self) -> Result<(), DbError> {
+        if let Db::Sqlite(pools) = self {
+            sqlx::query("pragma optimize")
+                .execute(&pools.writer)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pools) => {
+                pools.reader.close().await;
+                pools.writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}

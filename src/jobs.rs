@@ -1,0 +1,60 @@
+//! Background work run on a timer in every process, and on demand in tests.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::app::AppState;
+
+type JobFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+/// A job must be safe to run in several processes at once.
+struct Job {
+    name: &'static str,
+    every: Duration,
+    run: fn(AppState) -> JobFuture,
+}
+
+const JOBS: &[Job] = &[Job {
+    name: "database_optimize",
+    every: Duration::from_secs(6 * 60 * 60),
+    run: optimize_database,
+}];
+
+fn optimize_database(state: AppState) -> JobFuture {
+    Box::pin(async move { Ok(state.db.optimize().await?) })
+}
+
+/// Runs every job once, now (tests use this instead of sleeping).
+pub async fn run_all_now(state: &AppState) -> anyhow::Result<()> {
+    for job in JOBS {
+        (job.run)(state.clone())
+            .await
+            .map_err(|e| e.context(job.name))?;
+    }
+    Ok(())
+}
+
+/// Starts one timer task per job; they stop when `shutdown` is cancelled.
+pub fn spawn(state: &AppState, shutdown: &CancellationToken) {
+    for job in JOBS {
+        let (state, shutdown) = (state.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            let mut timer =
+                tokio::time::interval_at(tokio::time::Instant::now() + job.every, job.every);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = timer.tick() => {
+                        if let Err(error) = (job.run)(state.clone()).await {
+                            tracing::warn!(job = job.name, error = ?error, "background job failed; it will run again");
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

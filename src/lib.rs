@@ -1,0 +1,27 @@
+//! Academy: course enrolment and learning for healthcare safety education.
+#![forbid(unsafe_code)]
+
+/// Application state, router assembly with its layers, and the server loop.
+pub mod app;
+/// Authentication: password hashing (sessions and extractors build on it).
+pub mod auth;
+/// The command line: serve, migrate, create-admin, seed-demo.
+pub mod cli;
+/// The one source of "now", movable in tests.
+pub mod clock;
+/// Configuration from the environment, validated all at once.
+pub mod config;
+/// Storage on SQLite or PostgreSQL behind one set of queries.
+pub mod db;
+/// Pure rules and parse-validated values.
+pub mod domain;
+/// `AppError` and the status page each failure becomes.
+pub mod error;
+/// Background jobs on timers, runnable on demand.
+pub mod jobs;
+/// Prometheus metrics.
+pub mod metrics;
+/// Demo accounts and content.
+pub mod seed;
+/// Pages and endpoints.
+pub mod web;

@@ -1,0 +1,27 @@
+//! HTTP pages and endpoints, one module per area, each with its own `router()`.
+
+use askama::Template;
+use axum::Router;
+use axum::response::Html;
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+pub mod assets;
+pub mod error_pages;
+pub mod layout;
+pub mod ops;
+pub mod public;
+pub mod security;
+
+/// Every page and asset served to people (operations endpoints are added separately).
+pub fn site_routes() -> Router<AppState> {
+    Router::new()
+        .merge(public::router())
+        .merge(assets::router())
+}
+
+/// Renders a page template, turning a template failure into the 500 page.
+pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(page.render()?))
+}

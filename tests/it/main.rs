@@ -1,0 +1,8 @@
+//! The integration-test binary: every test spawns the real app (or binary) on its own database.
+
+mod support;
+
+mod cli;
+mod migrations;
+mod ops;
+mod shell;

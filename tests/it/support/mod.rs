@@ -1,0 +1,39 @@
+//! Test harness: per-test databases on both backends, the spawned app, and helpers.
+
+pub mod app;
+pub mod database;
+
+pub use academy::db::Backend;
+pub use app::TestApp;
+pub use database::TestDatabase;
+
+/// Generates a `sqlite` and a `postgres` test from one body. The body sees `$backend`.
+///
+/// Without `TEST_POSTGRES_URL` the PostgreSQL variant prints a "skipped" line and passes;
+/// with `ACADEMY_REQUIRE_POSTGRES=1` it fails instead.
+#[macro_export]
+macro_rules! backend_tests {
+    ($(async fn $name:ident($backend:ident) $body:block)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $backend = $crate::support::Backend::Sqlite;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if !$crate::support::database::postgres_available(module_path!()) {
+                        return;
+                    }
+                    let $backend = $crate::support::Backend::Postgres;
+                    $body
+                }
+            }
+        )+
+    };
+}
