@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -158,12 +159,21 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             shutdown.clone().cancelled_owned(),
         ));
     }
-    app::serve(
+    let server = app::serve(
         listener,
         app::router(state.clone()),
-        shutdown.cancelled_owned(),
-    )
-    .await?;
+        shutdown.clone().cancelled_owned(),
+    );
+    // Requests in flight may finish; a client that never lets go does not hold the stop up.
+    let grace = state.config.request_timeout + Duration::from_secs(5);
+    let give_up = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        _ = give_up => tracing::warn!("stopped after waiting {grace:?} for open connections"),
+    }
     state.db.close().await;
     tracing::info!("Academy stopped");
     Ok(())

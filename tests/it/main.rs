@@ -3,6 +3,7 @@
 mod support;
 
 mod cli;
+mod db;
 mod migrations;
 mod ops;
 mod shell;
