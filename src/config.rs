@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::domain::email::Email;
+
 /// Which kind of deployment this is; production is strict about secrets and transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
@@ -215,153 +217,106 @@ impl Config {
 
     /// Parses and validates every variable, collecting all problems before failing.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let mut problems = Problems::default();
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
+        let mut vars = Reader {
+            lookup: &lookup,
+            problems: Vec::new(),
         };
-
-        let env = problems.check(
-            "ACADEMY_ENV",
-            match get("ACADEMY_ENV").as_deref() {
-                None | Some("development") => Ok(Environment::Development),
-                Some("production") => Ok(Environment::Production),
-                Some(other) => Err(format!("must be development or production, not {other:?}")),
-            },
-        );
-        let database_url = problems.check(
-            "DATABASE_URL",
-            DatabaseUrl::parse(
-                &get("DATABASE_URL").unwrap_or_else(|| "sqlite://academy.db".into()),
-            ),
-        );
-        let bind = problems.check(
-            "ACADEMY_BIND",
-            parse_socket_addr(get("ACADEMY_BIND").as_deref().unwrap_or("127.0.0.1:8080")),
-        );
-        let base_url = problems.check(
-            "ACADEMY_BASE_URL",
-            parse_base_url(get("ACADEMY_BASE_URL"), bind),
-        );
-        let secret = problems.check(
-            "ACADEMY_SECRET",
-            match get("ACADEMY_SECRET") {
-                Some(s) if s.chars().count() < 32 => {
-                    Err("must be at least 32 characters long".into())
-                }
-                other => Ok(other.map(Secret)),
-            },
-        );
-        let metrics_bind = problems.check(
-            "ACADEMY_METRICS_BIND",
-            get("ACADEMY_METRICS_BIND")
-                .map(|v| parse_socket_addr(&v))
-                .transpose(),
-        );
-        let metrics_token = problems.check(
-            "ACADEMY_METRICS_TOKEN",
-            match get("ACADEMY_METRICS_TOKEN") {
-                Some(t) if t.len() < 16 => Err("must be at least 16 characters long".into()),
-                other => Ok(other.map(Secret)),
-            },
-        );
-        let db_max_connections = problems.check(
-            "ACADEMY_DB_MAX_CONNECTIONS",
-            parse_number(get("ACADEMY_DB_MAX_CONNECTIONS"), 10, 1..=500),
-        );
-        let timeout_secs = problems.check(
-            "ACADEMY_REQUEST_TIMEOUT_SECS",
-            parse_number(get("ACADEMY_REQUEST_TIMEOUT_SECS"), 30, 1..=600),
-        );
-        let max_body_bytes = problems.check(
-            "ACADEMY_MAX_BODY_BYTES",
-            parse_number(
-                get("ACADEMY_MAX_BODY_BYTES"),
+        let env = vars.parse("ACADEMY_ENV", Environment::Development, |raw| match raw {
+            "development" => Ok(Environment::Development),
+            "production" => Ok(Environment::Production),
+            other => Err(format!("must be development or production, not {other:?}")),
+        });
+        let default_db = DatabaseUrl::Sqlite("sqlite://academy.db".into());
+        let database_url = vars.parse("DATABASE_URL", default_db, DatabaseUrl::parse);
+        let default_bind = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let bind = vars.parse("ACADEMY_BIND", default_bind, parse_socket_addr);
+        let default_base = Url::parse(&format!("http://{bind}")).expect("an address makes a URL");
+        let base_url = vars.parse("ACADEMY_BASE_URL", default_base, parse_base_url);
+        let secret = vars.parse("ACADEMY_SECRET", None, |raw| match raw.chars().count() {
+            n if n < 32 => Err("must be at least 32 characters long".into()),
+            _ => Ok(Some(Secret::new(raw))),
+        });
+        let metrics_bind = vars.parse("ACADEMY_METRICS_BIND", None, |raw| {
+            parse_socket_addr(raw).map(Some)
+        });
+        let metrics_token = vars.parse("ACADEMY_METRICS_TOKEN", None, |raw| match raw.len() {
+            n if n < 16 => Err("must be at least 16 characters long".into()),
+            _ => Ok(Some(Secret::new(raw))),
+        });
+        let config = Config {
+            env,
+            database_url,
+            db_max_connections: vars.number("ACADEMY_DB_MAX_CONNECTIONS", 10, 1..=500),
+            bind,
+            base_url,
+            secret,
+            data_dir: PathBuf::from(vars.raw("ACADEMY_DATA_DIR").unwrap_or_else(|| "var".into())),
+            metrics_bind,
+            metrics_token,
+            request_timeout: Duration::from_secs(vars.number(
+                "ACADEMY_REQUEST_TIMEOUT_SECS",
+                30,
+                1..=600,
+            )),
+            max_body_bytes: vars.number(
+                "ACADEMY_MAX_BODY_BYTES",
                 1024 * 1024,
                 1024..=512 * 1024 * 1024,
             ),
-        );
-        let memory_kib = problems.check(
-            "ACADEMY_ARGON2_MEMORY_KIB",
-            parse_number(
-                get("ACADEMY_ARGON2_MEMORY_KIB"),
-                19 * 1024,
-                8..=4 * 1024 * 1024,
-            ),
-        );
-        let iterations = problems.check(
-            "ACADEMY_ARGON2_ITERATIONS",
-            parse_number(get("ACADEMY_ARGON2_ITERATIONS"), 2, 1..=100),
-        );
-        let contact_email = problems.check(
-            "ACADEMY_CONTACT_EMAIL",
-            match get("ACADEMY_CONTACT_EMAIL") {
-                None => Ok("education@academy.example".to_owned()),
-                Some(raw) => crate::domain::email::Email::parse(&raw)
-                    .map(|e| e.as_str().to_owned())
-                    .map_err(|e| format!("is not an email address: {e}")),
-            },
-        );
-
-        if env == Some(Environment::Production) {
-            if get("ACADEMY_SECRET").is_none() {
-                problems.0.push(
-                    "ACADEMY_SECRET is required in production (at least 32 random characters)"
-                        .into(),
-                );
-            }
-            match (&base_url, get("ACADEMY_BASE_URL")) {
-                (_, None) => problems
-                    .0
-                    .push("ACADEMY_BASE_URL is required in production".into()),
-                (Some(url), Some(_)) if url.scheme() != "https" => problems
-                    .0
-                    .push("ACADEMY_BASE_URL must use https in production".into()),
-                _ => {}
-            }
-            let recommended = PasswordHashing::RECOMMENDED;
-            if memory_kib.is_some_and(|m: u32| m < recommended.memory_kib) {
-                problems.0.push(format!(
-                    "ACADEMY_ARGON2_MEMORY_KIB must be at least {} in production",
-                    recommended.memory_kib
-                ));
-            }
-            if iterations.is_some_and(|t: u32| t < recommended.iterations) {
-                problems.0.push(format!(
-                    "ACADEMY_ARGON2_ITERATIONS must be at least {} in production",
-                    recommended.iterations
-                ));
-            }
-        }
-
-        if !problems.0.is_empty() {
-            return Err(ConfigError {
-                problems: problems.0,
-            });
-        }
-        // Every field is Some when no problem was recorded.
-        let missing = || ConfigError {
-            problems: vec!["internal: a configuration value was not set".into()],
-        };
-        Ok(Config {
-            env: env.ok_or_else(missing)?,
-            database_url: database_url.ok_or_else(missing)?,
-            db_max_connections: db_max_connections.ok_or_else(missing)?,
-            bind: bind.ok_or_else(missing)?,
-            base_url: base_url.ok_or_else(missing)?,
-            secret: secret.ok_or_else(missing)?,
-            data_dir: PathBuf::from(get("ACADEMY_DATA_DIR").unwrap_or_else(|| "var".into())),
-            metrics_bind: metrics_bind.ok_or_else(missing)?,
-            metrics_token: metrics_token.ok_or_else(missing)?,
-            request_timeout: Duration::from_secs(timeout_secs.ok_or_else(missing)?),
-            max_body_bytes: max_body_bytes.ok_or_else(missing)?,
             password_hashing: PasswordHashing {
-                memory_kib: memory_kib.ok_or_else(missing)?,
-                iterations: iterations.ok_or_else(missing)?,
+                memory_kib: vars.number(
+                    "ACADEMY_ARGON2_MEMORY_KIB",
+                    19 * 1024,
+                    8..=4 * 1024 * 1024,
+                ),
+                iterations: vars.number("ACADEMY_ARGON2_ITERATIONS", 2, 1..=100),
             },
-            contact_email: contact_email.ok_or_else(missing)?,
-        })
+            contact_email: vars.parse(
+                "ACADEMY_CONTACT_EMAIL",
+                "education@academy.example".into(),
+                |raw| {
+                    Email::parse(raw)
+                        .map(|email| email.to_string())
+                        .map_err(|e| format!("is not an email address: {e}"))
+                },
+            ),
+        };
+        if config.is_production() {
+            config.check_production(&mut vars);
+        }
+        match vars.problems.is_empty() {
+            true => Ok(config),
+            false => Err(ConfigError {
+                problems: vars.problems,
+            }),
+        }
+    }
+
+    /// What production needs beyond well-formed values.
+    fn check_production(&self, vars: &mut Reader<'_>) {
+        if vars.raw("ACADEMY_SECRET").is_none() {
+            vars.problem(
+                "ACADEMY_SECRET is required in production (at least 32 random characters)",
+            );
+        }
+        if vars.raw("ACADEMY_BASE_URL").is_none() {
+            vars.problem("ACADEMY_BASE_URL is required in production");
+        } else if self.base_url.scheme() != "https" {
+            vars.problem("ACADEMY_BASE_URL must use https in production");
+        }
+        let recommended = PasswordHashing::RECOMMENDED;
+        if self.password_hashing.memory_kib < recommended.memory_kib {
+            vars.problem(&format!(
+                "ACADEMY_ARGON2_MEMORY_KIB must be at least {} in production",
+                recommended.memory_kib
+            ));
+        }
+        if self.password_hashing.iterations < recommended.iterations {
+            vars.problem(&format!(
+                "ACADEMY_ARGON2_ITERATIONS must be at least {} in production",
+                recommended.iterations
+            ));
+        }
     }
 
     /// In development without `ACADEMY_SECRET`, keeps a generated secret in the data folder
@@ -381,15 +336,52 @@ impl Config {
     }
 }
 
-/// Problems found so far, each prefixed with the variable's name.
-#[derive(Default)]
-struct Problems(Vec<String>);
+/// Reads variables, recording each problem (prefixed with the variable's name) and standing
+/// in the default so that every other variable is still checked.
+struct Reader<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<String>,
+}
 
-impl Problems {
-    fn check<T>(&mut self, name: &str, result: Result<T, String>) -> Option<T> {
-        result
-            .map_err(|message| self.0.push(format!("{name} {message}")))
-            .ok()
+impl Reader<'_> {
+    /// The trimmed value, `None` when unset or blank.
+    fn raw(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn problem(&mut self, message: &str) {
+        self.problems.push(message.to_owned());
+    }
+
+    fn parse<T>(
+        &mut self,
+        name: &str,
+        default: T,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> T {
+        let Some(raw) = self.raw(name) else {
+            return default;
+        };
+        parse(&raw).unwrap_or_else(|message| {
+            self.problems.push(format!("{name} {message}"));
+            default
+        })
+    }
+
+    fn number<T>(&mut self, name: &str, default: T, range: std::ops::RangeInclusive<T>) -> T
+    where
+        T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+    {
+        self.parse(name, default, |raw| match raw.parse::<T>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(format!(
+                "must be a whole number from {} to {}, not {raw:?}",
+                range.start(),
+                range.end()
+            )),
+        })
     }
 }
 
@@ -415,13 +407,8 @@ fn parse_socket_addr(raw: &str) -> Result<SocketAddr, String> {
         .map_err(|_| format!("must be an address and port such as 127.0.0.1:8080, not {raw:?}"))
 }
 
-fn parse_base_url(raw: Option<String>, bind: Option<SocketAddr>) -> Result<Url, String> {
-    let raw = match (raw, bind) {
-        (Some(raw), _) => raw,
-        (None, Some(bind)) => format!("http://{bind}"),
-        (None, None) => "http://127.0.0.1:8080".into(),
-    };
-    let url = Url::parse(&raw).map_err(|e| format!("is not a valid URL ({e})"))?;
+fn parse_base_url(raw: &str) -> Result<Url, String> {
+    let url = Url::parse(raw).map_err(|e| format!("is not a valid URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(format!(
             "must be an http or https URL such as https://academy.example, not {raw:?}"
@@ -431,25 +418,6 @@ fn parse_base_url(raw: Option<String>, bind: Option<SocketAddr>) -> Result<Url, 
         return Err("must not have a query or fragment".into());
     }
     Ok(url)
-}
-
-fn parse_number<T>(
-    raw: Option<String>,
-    default: T,
-    range: std::ops::RangeInclusive<T>,
-) -> Result<T, String>
-where
-    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
-{
-    let Some(raw) = raw else { return Ok(default) };
-    match raw.parse::<T>() {
-        Ok(n) if range.contains(&n) => Ok(n),
-        _ => Err(format!(
-            "must be a whole number from {} to {}, not {raw:?}",
-            range.start(),
-            range.end()
-        )),
-    }
 }
 
 #[cfg(test)]
