@@ -23,6 +23,7 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::email::{Mailer, Site};
 use crate::error::ErrorPage;
 use crate::web::ops::MetricsAccess;
 use crate::web::{error_pages, ops, security};
@@ -34,6 +35,7 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub passwords: PasswordHasher,
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             .await
             .context("cannot apply database migrations")?;
         let passwords = PasswordHasher::new(config.password_hashing)?;
+        let mailer = Mailer::from_config(&config)?;
         // Installed before the first request, so nothing is counted into the void.
         crate::metrics::handle();
         Ok(AppState {
@@ -53,7 +56,13 @@ impl AppState {
             db,
             clock,
             passwords,
+            mailer,
         })
+    }
+
+    /// Absolute links for emails.
+    pub fn site(&self) -> Site {
+        Site::new(&self.config.base_url, &self.config.contact_email)
     }
 
     fn metrics_access(&self) -> MetricsAccess {

@@ -109,6 +109,11 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub password_hashing: PasswordHashing,
     pub contact_email: String,
+    /// lettre's URL syntax; holds credentials, so it is a secret.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: lettre::message::Mailbox,
+    pub outbox_max_attempts: u32,
+    pub mail_retention_days: u32,
 }
 
 /// Every problem found in the configuration, reported together.
@@ -280,6 +285,16 @@ impl Config {
                         .map_err(|e| format!("is not an email address: {e}"))
                 },
             ),
+            smtp_url: vars.parse("ACADEMY_SMTP_URL", None, |raw| {
+                parse_smtp_url(raw).map(Some)
+            }),
+            mail_from: vars.parse("ACADEMY_MAIL_FROM", default_sender(), |raw| {
+                raw.parse().map_err(|e| {
+                    format!("must be an address such as Academy <no-reply@example.org> ({e})")
+                })
+            }),
+            outbox_max_attempts: vars.number("ACADEMY_OUTBOX_MAX_ATTEMPTS", 10, 1..=100),
+            mail_retention_days: vars.number("ACADEMY_MAIL_RETENTION_DAYS", 7, 1..=3650),
         };
         if config.is_production() {
             config.check_production(&mut vars);
@@ -303,6 +318,13 @@ impl Config {
             vars.problem("ACADEMY_BASE_URL is required in production");
         } else if self.base_url.scheme() != "https" {
             vars.problem("ACADEMY_BASE_URL must use https in production");
+        }
+        match &self.smtp_url {
+            None => vars.problem("ACADEMY_SMTP_URL is required in production"),
+            Some(url) if sends_credentials_in_clear(url.expose()) => vars.problem(
+                "ACADEMY_SMTP_URL sends a password over a plain connection: use smtps:// or add ?tls=required",
+            ),
+            Some(_) => {}
         }
         let recommended = PasswordHashing::RECOMMENDED;
         if self.password_hashing.memory_kib < recommended.memory_kib {
@@ -407,6 +429,36 @@ fn parse_socket_addr(raw: &str) -> Result<SocketAddr, String> {
         .map_err(|_| format!("must be an address and port such as 127.0.0.1:8080, not {raw:?}"))
 }
 
+fn default_sender() -> lettre::message::Mailbox {
+    lettre::message::Mailbox::new(
+        Some("Academy".into()),
+        "no-reply@academy.example".parse().expect("a valid address"),
+    )
+}
+
+fn parse_smtp_url(raw: &str) -> Result<Secret, String> {
+    let url = Url::parse(raw).map_err(|_| "is not a valid URL".to_owned())?;
+    if !matches!(url.scheme(), "smtp" | "smtps") {
+        return Err("must start with smtp:// or smtps://".into());
+    }
+    // lettre decides what it accepts (e.g. it refuses ?tls=none); never echo the URL back.
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(raw)
+        .map_err(|_| "is not a URL lettre accepts (see the README for examples)".to_owned())?;
+    Ok(Secret::new(raw))
+}
+
+/// `smtp://user:pass@host` without `tls=required` would send the password in clear.
+fn sends_credentials_in_clear(raw: &str) -> bool {
+    let Ok(url) = Url::parse(raw) else {
+        return false;
+    };
+    let has_credentials = !url.username().is_empty() || url.password().is_some();
+    let tls_required = url
+        .query_pairs()
+        .any(|(k, v)| k == "tls" && v == "required");
+    url.scheme() == "smtp" && has_credentials && !tls_required
+}
+
 fn parse_base_url(raw: &str) -> Result<Url, String> {
     let url = Url::parse(raw).map_err(|e| format!("is not a valid URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -488,6 +540,10 @@ mod tests {
             text.contains("ACADEMY_ARGON2_MEMORY_KIB must be at least 19456"),
             "{text}"
         );
+        assert!(
+            text.contains("ACADEMY_SMTP_URL is required in production"),
+            "{text}"
+        );
 
         let ok = config(&[
             ("ACADEMY_ENV", "production"),
@@ -497,10 +553,52 @@ mod tests {
                 "DATABASE_URL",
                 "postgres://academy:pw@db.internal/academy?sslmode=require",
             ),
+            ("ACADEMY_SMTP_URL", "smtps://academy:pw@mail.example:465"),
         ])
         .unwrap();
         assert!(ok.is_production());
         assert!(matches!(ok.database_url, DatabaseUrl::Postgres(_)));
+    }
+
+    #[test]
+    fn smtp_urls_follow_lettre_and_production_refuses_clear_passwords() {
+        for good in [
+            "smtps://u:p@mail.example:465",
+            "smtp://u:p@mail.example:587?tls=required",
+            "smtp://relay.local:2525",
+        ] {
+            assert!(config(&[("ACADEMY_SMTP_URL", good)]).is_ok(), "{good}");
+        }
+        for bad in [
+            "http://mail.example",
+            "smtp://mail.example?tls=none",
+            "not a url",
+        ] {
+            let err = config(&[("ACADEMY_SMTP_URL", bad)]).unwrap_err();
+            assert!(
+                err.problems[0].starts_with("ACADEMY_SMTP_URL"),
+                "{bad}: {err}"
+            );
+            assert!(
+                !err.to_string().contains("mail.example"),
+                "the URL is never echoed: {err}"
+            );
+        }
+        let production = |smtp: &str| {
+            config(&[
+                ("ACADEMY_ENV", "production"),
+                ("ACADEMY_BASE_URL", "https://academy.example"),
+                ("ACADEMY_SECRET", "0123456789abcdef0123456789abcdef"),
+                ("ACADEMY_SMTP_URL", smtp),
+            ])
+        };
+        let err = production("smtp://u:p@mail.example:587").unwrap_err();
+        assert!(err.to_string().contains("plain connection"), "{err}");
+        assert!(production("smtp://u:p@mail.example:587?tls=required").is_ok());
+        assert!(
+            production("smtp://relay.local:2525").is_ok(),
+            "a local relay without credentials"
+        );
     }
 
     #[test]

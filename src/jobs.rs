@@ -17,11 +17,35 @@ struct Job {
     run: fn(AppState) -> JobFuture,
 }
 
-const JOBS: &[Job] = &[Job {
-    name: "database_optimize",
-    every: Duration::from_secs(6 * 60 * 60),
-    run: optimize_database,
-}];
+const JOBS: &[Job] = &[
+    Job {
+        name: "email_outbox",
+        every: Duration::from_secs(5),
+        run: deliver_email,
+    },
+    Job {
+        name: "email_body_purge",
+        every: Duration::from_secs(60 * 60),
+        run: purge_email_bodies,
+    },
+    Job {
+        name: "database_optimize",
+        every: Duration::from_secs(6 * 60 * 60),
+        run: optimize_database,
+    },
+];
+
+fn deliver_email(state: AppState) -> JobFuture {
+    Box::pin(async move { crate::email::outbox::deliver_due(&state).await.map(|_| ()) })
+}
+
+fn purge_email_bodies(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::email::outbox::purge_old_bodies(&state)
+            .await
+            .map(|_| ())
+    })
+}
 
 fn optimize_database(state: AppState) -> JobFuture {
     Box::pin(async move { Ok(state.db.optimize().await?) })

@@ -15,6 +15,8 @@ pub mod config;
 pub mod db;
 /// Pure rules and parse-validated values.
 pub mod domain;
+/// Email: templates, the outbox and its delivery.
+pub mod email;
 /// `AppError` and the status page each failure becomes.
 pub mod error;
 /// Background jobs on timers, runnable on demand.

@@ -15,6 +15,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub mod outbox;
 pub mod users;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -138,7 +138,7 @@ async fn bad_configuration_is_refused_listing_every_problem() {
     let (out, _, stderr) = output(command).await;
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.starts_with("Academy cannot start: 4 configuration problems"),
+        stderr.starts_with("Academy cannot start: 5 configuration problems"),
         "{stderr}"
     );
     for name in [
@@ -146,6 +146,7 @@ async fn bad_configuration_is_refused_listing_every_problem() {
         "DATABASE_URL",
         "ACADEMY_SECRET must be at least 32",
         "ACADEMY_BASE_URL is required",
+        "ACADEMY_SMTP_URL is required",
     ] {
         assert!(stderr.contains(name), "{name} in:\n{stderr}");
     }

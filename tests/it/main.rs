@@ -4,6 +4,7 @@ mod support;
 
 mod cli;
 mod db;
+mod email;
 mod migrations;
 mod ops;
 mod shell;

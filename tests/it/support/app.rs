@@ -24,9 +24,14 @@ pub struct TestApp {
     pub database: TestDatabase,
 }
 
+/// Production requires SMTP; tests that only need its presence get this address, and the
+/// in-memory mailer all the same.
+const PLACEHOLDER_SMTP: &str = "smtp://127.0.0.1:9";
+
 /// A production configuration (with hashing at the production minimum, which these tests
 /// never exercise).
 pub const PRODUCTION: &[(&str, &str)] = &[
+    ("ACADEMY_SMTP_URL", PLACEHOLDER_SMTP),
     ("ACADEMY_ENV", "production"),
     ("ACADEMY_BASE_URL", "https://academy.example"),
     ("ACADEMY_ARGON2_MEMORY_KIB", "19456"),
@@ -82,7 +87,13 @@ impl TestApp {
         }
         let config = Config::from_map(&vars).expect("test configuration is valid");
         let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
-        let state = AppState::start(config, clock).await.expect("app starts");
+        let mut state = AppState::start(config, clock).await.expect("app starts");
+        if vars
+            .get("ACADEMY_SMTP_URL")
+            .is_none_or(|url| url == PLACEHOLDER_SMTP)
+        {
+            state.mailer = academy::email::Mailer::memory();
+        }
         let shutdown = CancellationToken::new();
         let router = app::router_with(state.clone(), extra);
         let server = tokio::spawn(app::serve(
@@ -134,6 +145,11 @@ impl TestApp {
         academy::jobs::run_all_now(&self.state)
             .await
             .expect("background jobs");
+    }
+
+    /// Mail the in-memory mailer accepted (after `run_background_jobs`).
+    pub fn sent_emails(&self) -> Vec<academy::email::mailer::SentMail> {
+        self.state.mailer.sent()
     }
 
     /// Starts a graceful shutdown and returns the server task to await.

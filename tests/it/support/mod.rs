@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod database;
+pub mod smtp;
 
 pub use academy::db::Backend;
 pub use app::TestApp;

@@ -1,0 +1,189 @@
+//! The `email_outbox` table: queued mail, leased claims, and delivery bookkeeping.
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, Tx, run};
+
+/// A mail as the worker sends it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutboxMail {
+    pub email_outbox_id: i64,
+    pub message_id: String,
+    pub kind: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
+    pub attempts: i64,
+}
+
+/// A mail as the admin page lists it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutboxEntry {
+    pub email_outbox_id: i64,
+    pub kind: String,
+    pub to_address: String,
+    pub subject: String,
+    pub carries_token: bool,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewMail<'a> {
+    pub idempotency_key: &'a str,
+    pub message_id: &'a str,
+    pub kind: &'a str,
+    pub user_id: Option<i64>,
+    pub to_address: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub carries_token: bool,
+}
+
+const MAIL_COLUMNS: &str =
+    "email_outbox_id, message_id, kind, to_address, subject, body_text, body_html, attempts";
+
+/// Queues a mail unless one with the same idempotency key exists. True when queued now.
+pub async fn insert(tx: &mut Tx, mail: &NewMail<'_>, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let sql = "insert into email_outbox (idempotency_key, message_id, kind, user_id, to_address, \
+               subject, body_text, body_html, carries_token, status, next_attempt_at, created_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10) \
+               on conflict (idempotency_key) do nothing returning email_outbox_id";
+    let inserted: Option<i64> = run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(mail.idempotency_key)
+        .bind(mail.message_id)
+        .bind(mail.kind)
+        .bind(mail.user_id)
+        .bind(mail.to_address)
+        .bind(mail.subject)
+        .bind(mail.body_text)
+        .bind(mail.body_html)
+        .bind(mail.carries_token)
+        .bind(now)
+        .fetch_optional(c)
+        .await)?;
+    Ok(inserted.is_some())
+}
+
+/// Claims up to `limit` due mails until `lease_until`: queued or failed ones whose time has
+/// come, and ones whose earlier claim lapsed (a worker that died mid-send).
+/// PostgreSQL skips rows another process holds; SQLite's single writer serialises claims.
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OutboxMail>, DbError> {
+    let due = "select email_outbox_id from email_outbox \
+               where (status in ('queued', 'failed') and next_attempt_at <= $1) \
+                  or (status = 'sending' and claimed_until <= $1) \
+               order by next_attempt_at, email_outbox_id limit $3";
+    let claim = |lock: &str| {
+        format!(
+            "update email_outbox set status = 'sending', claimed_until = $2, attempts = attempts + 1 \
+             where email_outbox_id in ({due}{lock}) returning {MAIL_COLUMNS}"
+        )
+    };
+    Ok(match db {
+        Db::Sqlite(pools) => {
+            sqlx::query_as(&claim(""))
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(&pools.writer)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(&claim(" for update skip locked"))
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+    })
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    let sql = "update email_outbox set status = 'sent', sent_at = $2, claimed_until = null, \
+               last_error = null where email_outbox_id = $1 and status = 'sending'";
+    run!(write db, |c| sqlx::query(sql).bind(id).bind(now).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or dead when that is `None`.
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), DbError> {
+    let sql = "update email_outbox set status = $2, next_attempt_at = coalesce($3, next_attempt_at), \
+               claimed_until = null, last_error = $4 where email_outbox_id = $1 and status = 'sending'";
+    let status = if retry_at.is_some() { "failed" } else { "dead" };
+    run!(write db, |c| sqlx::query(sql)
+        .bind(id)
+        .bind(status)
+        .bind(retry_at)
+        .bind(error)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// An admin's retry of a dead or failed mail: due now, with a fresh count of attempts.
+pub async fn retry(db: &Db, id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let sql = "update email_outbox set status = 'queued', attempts = 0, next_attempt_at = $2 \
+               where email_outbox_id = $1 and status in ('failed', 'dead') and body_text is not null";
+    let updated = run!(write db, |c| sqlx::query(sql)
+        .bind(id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(updated == 1)
+}
+
+/// Erases the bodies of mail sent (or given up on) before `before`; they may hold tokens.
+pub async fn purge_bodies(
+    db: &Db,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    let sql = "update email_outbox set body_text = null, body_html = null, purged_at = $2 \
+               where purged_at is null and status in ('sent', 'dead') \
+               and coalesce(sent_at, created_at) < $1";
+    Ok(run!(write db, |c| sqlx::query(sql)
+        .bind(before)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?)
+}
+
+/// The newest mails, optionally in one status, for the admin page.
+pub async fn list(
+    db: &Db,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<OutboxEntry>, DbError> {
+    let sql = "select email_outbox_id, kind, to_address, subject, carries_token, status, attempts, \
+               next_attempt_at, last_error, created_at, sent_at from email_outbox \
+               where ($1 is null or status = $1) order by email_outbox_id desc limit $2 offset $3";
+    Ok(
+        run!(read db, |c| sqlx::query_as(sql).bind(status).bind(limit).bind(offset).fetch_all(c).await)?,
+    )
+}
+
+/// How many mails are in each status.
+pub async fn count_by_status(db: &Db) -> Result<Vec<(String, i64)>, DbError> {
+    let sql = "select status, count(*) from email_outbox group by status order by status";
+    Ok(run!(read db, |c| sqlx::query_as(sql).fetch_all(c).await)?)
+}

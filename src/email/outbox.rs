@@ -1,0 +1,165 @@
+//! Queueing mail in the caller's transaction, and the worker that delivers it with retries.
+
+use chrono::{DateTime, Duration, Utc};
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+use rand::Rng;
+
+use super::templates::{OutgoingEmail, Site};
+use crate::app::AppState;
+use crate::db::Tx;
+use crate::db::outbox::{self, NewMail, OutboxMail};
+use crate::domain::email::Email;
+
+/// Who a mail goes to, and the key that makes queueing it twice a no-op.
+pub struct Envelope<'a> {
+    pub to: &'a Email,
+    pub user_id: Option<i64>,
+    /// One event, one mail: e.g. `verify_email:token:42`.
+    pub idempotency_key: String,
+}
+
+/// Renders `mail` and queues it in `tx`, so it is sent if and only if the change commits.
+/// Returns false when a mail with the same idempotency key was already queued.
+pub async fn queue<E: OutgoingEmail>(
+    tx: &mut Tx,
+    site: &Site,
+    envelope: &Envelope<'_>,
+    mail: &E,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let rendered = mail.render(site)?;
+    // Stable from the start, so a resend after a crash carries the same Message-ID.
+    let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), site.host());
+    let new_mail = NewMail {
+        idempotency_key: &envelope.idempotency_key,
+        message_id: &message_id,
+        kind: E::KIND,
+        user_id: envelope.user_id,
+        to_address: envelope.to.as_str(),
+        subject: &rendered.subject,
+        body_text: &rendered.text,
+        body_html: &rendered.html,
+        carries_token: E::CARRIES_TOKEN,
+    };
+    Ok(outbox::insert(tx, &new_mail, now).await?)
+}
+
+/// What one delivery run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+/// How long a claim lasts: longer than any SMTP exchange, short enough to recover quickly
+/// from a worker that died mid-send.
+const LEASE: Duration = Duration::minutes(5);
+const BATCH: i64 = 20;
+
+/// Sends every due mail, batch by batch, until none is due.
+pub async fn deliver_due(state: &AppState) -> anyhow::Result<DeliveryReport> {
+    let mut report = DeliveryReport::default();
+    loop {
+        let now = state.clock.now();
+        let batch = outbox::claim_due(&state.db, now, now + LEASE, BATCH).await?;
+        if batch.is_empty() {
+            return Ok(report);
+        }
+        for mail in batch {
+            deliver_one(state, mail, &mut report).await?;
+        }
+    }
+}
+
+async fn deliver_one(
+    state: &AppState,
+    mail: OutboxMail,
+    report: &mut DeliveryReport,
+) -> anyhow::Result<()> {
+    let result = match build_message(&state.config.mail_from, &mail) {
+        Ok(message) => state.mailer.send(message).await,
+        Err(error) => Err(error),
+    };
+    let now = state.clock.now();
+    match result {
+        Ok(()) => {
+            outbox::mark_sent(&state.db, mail.email_outbox_id, now).await?;
+            report.sent += 1;
+        }
+        Err(error) => {
+            let give_up =
+                error.permanent || mail.attempts >= i64::from(state.config.outbox_max_attempts);
+            let retry_at = (!give_up).then(|| now + retry_delay(mail.attempts));
+            tracing::warn!(mail = mail.email_outbox_id, kind = %mail.kind, attempts = mail.attempts,
+                error = %error.message, dead = give_up, "email not sent");
+            outbox::mark_failed(&state.db, mail.email_outbox_id, &error.message, retry_at).await?;
+            if give_up {
+                report.dead += 1
+            } else {
+                report.retrying += 1
+            }
+        }
+    }
+    Ok(())
+}
+
+fn build_message(from: &Mailbox, mail: &OutboxMail) -> Result<Message, super::mailer::SendError> {
+    let invalid = |message: String| super::mailer::SendError {
+        message,
+        permanent: true,
+    };
+    let to: Mailbox = mail
+        .to_address
+        .parse()
+        .map_err(|e| invalid(format!("bad recipient: {e}")))?;
+    let (Some(text), Some(html)) = (&mail.body_text, &mail.body_html) else {
+        return Err(invalid("the body was purged before it was sent".into()));
+    };
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&mail.subject)
+        .message_id(Some(mail.message_id.clone()))
+        .multipart(MultiPart::alternative_plain_html(
+            text.clone(),
+            html.clone(),
+        ))
+        .map_err(|e| invalid(format!("cannot build the message: {e}")))
+}
+
+/// Exponential back-off from 30 seconds, capped at 6 hours, with ±20% jitter so that a
+/// recovered server is not hit by every retry at once.
+pub fn retry_delay(attempts: i64) -> Duration {
+    let exponent = u32::try_from(attempts.clamp(1, 16) - 1).unwrap_or(0);
+    let base = (30_i64 << exponent).min(6 * 60 * 60);
+    let jitter = rand::rng().random_range(0.8..1.2);
+    Duration::milliseconds((base as f64 * 1000.0 * jitter) as i64)
+}
+
+/// Erases bodies of mail sent longer ago than the retention period.
+pub async fn purge_old_bodies(state: &AppState) -> anyhow::Result<u64> {
+    let now = state.clock.now();
+    let before = now - Duration::days(i64::from(state.config.mail_retention_days));
+    Ok(outbox::purge_bodies(&state.db, before, now).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_grows_and_is_capped() {
+        for (attempts, low, high) in [
+            (1, 24, 36),
+            (2, 48, 72),
+            (3, 96, 144),
+            (12, 17_280, 25_920),
+            (40, 17_280, 25_920),
+        ] {
+            let secs = retry_delay(attempts).num_seconds();
+            assert!((low..=high).contains(&secs), "attempt {attempts}: {secs}s");
+        }
+    }
+}
