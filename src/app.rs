@@ -18,8 +18,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::auth::keys::Keys;
 use crate::auth::password::PasswordHasher;
+use crate::auth::session_store::Sessions;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
@@ -36,6 +40,8 @@ pub struct AppState {
     pub clock: Clock,
     pub passwords: PasswordHasher,
     pub mailer: Mailer,
+    pub keys: Arc<Keys>,
+    pub sessions: Sessions,
 }
 
 impl AppState {
@@ -49,6 +55,15 @@ impl AppState {
             .context("cannot apply database migrations")?;
         let passwords = PasswordHasher::new(config.password_hashing)?;
         let mailer = Mailer::from_config(&config)?;
+        let secret = config
+            .secret
+            .as_ref()
+            .context("the secret was not resolved")?;
+        let keys = Arc::new(Keys::derive(secret));
+        let sessions = Sessions::open(&db)
+            .await
+            .context("cannot prepare the session store")?;
+        crate::db::users::backfill_search_text(&db).await?;
         // Installed before the first request, so nothing is counted into the void.
         crate::metrics::handle();
         Ok(AppState {
@@ -57,6 +72,8 @@ impl AppState {
             clock,
             passwords,
             mailer,
+            keys,
+            sessions,
         })
     }
 
@@ -83,13 +100,11 @@ pub fn router(state: AppState) -> Router {
 /// The whole site plus `extra` routes, which get the same pages and layers (tests use it to
 /// add a slow or failing route).
 pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
-    let site = protected(
-        crate::web::site_routes()
-            .merge(extra)
-            .fallback(|| async { crate::error::AppError::NotFound }),
-        &state,
-    )
-    .layer(middleware::from_fn(error_pages::render_error_pages));
+    let pages = crate::web::site_routes()
+        .merge(extra)
+        .fallback(|| async { crate::error::AppError::NotFound });
+    let site = protected(with_viewer(pages, &state), &state)
+        .layer(middleware::from_fn(error_pages::render_error_pages));
     let routes = site.merge(protected(ops::router(state.metrics_access()), &state));
     with_outer_layers(routes, &state).with_state(state)
 }
@@ -97,6 +112,23 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
 /// The router for `ACADEMY_METRICS_BIND`.
 pub fn metrics_router(state: AppState) -> Router {
     ops::metrics_only_router().with_state(state)
+}
+
+/// Sessions, then who is asking, then the CSRF check on anything that changes state.
+fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name("academy_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.is_production())
+        .with_expiry(Expiry::OnSessionEnd);
+    routes
+        .layer(middleware::from_fn(crate::auth::csrf::verify_csrf))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::viewer::load_viewer,
+        ))
+        .layer(sessions)
 }
 
 /// Inside the error pages, so what they answer is rendered: timeout, panic capture, body limit.

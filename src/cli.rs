@@ -248,7 +248,7 @@ fn read_admin_input(email: &str, name: &str, password_stdin: bool) -> Result<Adm
             "--name: Name must be {MAX_NAME_CHARS} characters or fewer"
         ));
     }
-    if let Err(problem) = check_new_password(&password) {
+    if let Err(problem) = check_new_password(&password, email.as_ref(), &[name]) {
         problems.push(format!("password: {problem}"));
     }
     match email {
@@ -292,8 +292,15 @@ async fn create_admin(config: Config, input: AdminInput) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
     let outcome = match users::find_by_email_in(&mut tx, &input.email).await? {
         Some(user) => {
-            users::promote_to_admin(&mut tx, user.user_id, &input.name, &password_hash, now)
-                .await?;
+            users::promote_to_admin(
+                &mut tx,
+                user.user_id,
+                &input.name,
+                &password_hash,
+                input.email.as_str(),
+                now,
+            )
+            .await?;
             "is now an admin (name and password updated)"
         }
         None => {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::domain::eligibility::NhsDomains;
 use crate::domain::email::Email;
 
 /// Which kind of deployment this is; production is strict about secrets and transport.
@@ -114,6 +115,16 @@ pub struct Config {
     pub mail_from: lettre::message::Mailbox,
     pub outbox_max_attempts: u32,
     pub mail_retention_days: u32,
+    pub nhs_domains: NhsDomains,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub remember_me_days: u32,
+    /// Without "remember me", a session ends after this long without activity.
+    pub session_idle_hours: u32,
+    pub unverified_purge_days: u32,
+    /// Sign-in, registration, reset and similar form posts allowed per client address per
+    /// minute (generous: a whole NHS trust may share one address).
+    pub address_attempts_per_minute: u32,
 }
 
 /// Every problem found in the configuration, reported together.
@@ -295,6 +306,16 @@ impl Config {
             }),
             outbox_max_attempts: vars.number("ACADEMY_OUTBOX_MAX_ATTEMPTS", 10, 1..=100),
             mail_retention_days: vars.number("ACADEMY_MAIL_RETENTION_DAYS", 7, 1..=3650),
+            nhs_domains: parse_nhs_domains(&mut vars),
+            trusted_proxies: vars.parse("ACADEMY_TRUSTED_PROXIES", Vec::new(), parse_networks),
+            remember_me_days: vars.number("ACADEMY_REMEMBER_ME_DAYS", 30, 1..=365),
+            session_idle_hours: vars.number("ACADEMY_SESSION_IDLE_HOURS", 12, 1..=24 * 30),
+            unverified_purge_days: vars.number("ACADEMY_UNVERIFIED_PURGE_DAYS", 30, 1..=3650),
+            address_attempts_per_minute: vars.number(
+                "ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE",
+                300,
+                1..=100_000,
+            ),
         };
         if config.is_production() {
             config.check_production(&mut vars);
@@ -427,6 +448,37 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<String> {
 fn parse_socket_addr(raw: &str) -> Result<SocketAddr, String> {
     raw.parse()
         .map_err(|_| format!("must be an address and port such as 127.0.0.1:8080, not {raw:?}"))
+}
+
+fn parse_nhs_domains(vars: &mut Reader<'_>) -> NhsDomains {
+    let default = || {
+        NhsDomains::parse(NhsDomains::DEFAULT_ALLOW, NhsDomains::DEFAULT_DENY)
+            .expect("valid defaults")
+    };
+    let allow = vars
+        .raw("ACADEMY_NHS_DOMAINS")
+        .unwrap_or_else(|| NhsDomains::DEFAULT_ALLOW.into());
+    let deny = vars
+        .raw("ACADEMY_NHS_DENY_DOMAINS")
+        .unwrap_or_else(|| NhsDomains::DEFAULT_DENY.into());
+    NhsDomains::parse(&allow, &deny).unwrap_or_else(|e| {
+        vars.problem(&format!(
+            "ACADEMY_NHS_DOMAINS / ACADEMY_NHS_DENY_DOMAINS: {e}"
+        ));
+        default()
+    })
+}
+
+fn parse_networks(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("must list addresses or ranges such as 10.0.0.0/8, not {s:?}"))
+        })
+        .collect()
 }
 
 fn default_sender() -> lettre::message::Mailbox {

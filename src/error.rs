@@ -5,7 +5,7 @@
 //! error-page layer turns into the full HTML page (with the request id for a 500).
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::DbError;
 
@@ -17,6 +17,11 @@ pub enum AppError {
     Forbidden,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Sends the visitor to sign in, then back to this path.
+    #[error("sign in required")]
+    SignInRequired(String),
+    #[error("missing or wrong CSRF token")]
+    CsrfRejected,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -29,7 +34,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -45,13 +51,22 @@ pub struct ErrorPage {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::SignInRequired(next) = &self {
+            let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+            return Redirect::to(&format!("/login?next={next}")).into_response();
+        }
         let detail = match &self {
             AppError::Internal(error) => {
                 tracing::error!(error = ?error, "request failed");
                 None
             }
             AppError::BadRequest(message) => Some(message.clone()),
-            AppError::NotFound | AppError::Forbidden => None,
+            AppError::CsrfRejected => Some(
+                "Your form could not be sent because the page had expired or came from another site. \
+                 Go back, refresh the page and try again."
+                    .to_owned(),
+            ),
+            AppError::NotFound | AppError::Forbidden | AppError::SignInRequired(_) => None,
         };
         let mut response = self.status().into_response();
         response.extensions_mut().insert(ErrorPage { detail });
@@ -70,6 +85,18 @@ impl From<DbError> for AppError {
 
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<crate::auth::password::HashError> for AppError {
+    fn from(error: crate::auth::password::HashError) -> Self {
         AppError::Internal(error.into())
     }
 }

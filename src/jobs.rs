@@ -29,6 +29,21 @@ const JOBS: &[Job] = &[
         run: purge_email_bodies,
     },
     Job {
+        name: "expired_sessions",
+        every: Duration::from_secs(60 * 60),
+        run: delete_expired_sessions,
+    },
+    Job {
+        name: "stale_throttles",
+        every: Duration::from_secs(10 * 60),
+        run: delete_stale_throttles,
+    },
+    Job {
+        name: "unverified_accounts",
+        every: Duration::from_secs(60 * 60),
+        run: purge_unverified_accounts,
+    },
+    Job {
         name: "database_optimize",
         every: Duration::from_secs(6 * 60 * 60),
         run: optimize_database,
@@ -44,6 +59,32 @@ fn purge_email_bodies(state: AppState) -> JobFuture {
         crate::email::outbox::purge_old_bodies(&state)
             .await
             .map(|_| ())
+    })
+}
+
+fn delete_expired_sessions(state: AppState) -> JobFuture {
+    Box::pin(async move { Ok(state.sessions.delete_expired().await?) })
+}
+
+fn delete_stale_throttles(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        let now = state.clock.now();
+        // The longest window in use is an hour.
+        crate::db::throttles::delete_stale(&state.db, now - chrono::Duration::hours(2), now)
+            .await?;
+        Ok(())
+    })
+}
+
+fn purge_unverified_accounts(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        let days = i64::from(state.config.unverified_purge_days);
+        let before = state.clock.now() - chrono::Duration::days(days);
+        let purged = crate::db::users::delete_unverified_before(&state.db, before).await?;
+        if purged > 0 {
+            tracing::info!(purged, "deleted accounts that were never verified");
+        }
+        Ok(())
     })
 }
 

@@ -1,6 +1,8 @@
 //! Academy: course enrolment and learning for healthcare safety education.
 #![forbid(unsafe_code)]
 
+/// Account steps shared by pages: links with their emails, audit, notices.
+pub mod accounts;
 /// Application state, router assembly with its layers, and the server loop.
 pub mod app;
 /// Authentication: password hashing (sessions and extractors build on it).

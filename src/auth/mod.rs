@@ -1,3 +1,12 @@
-//! Authentication: password hashing now; sessions, extractors and CSRF build on it.
+//! Authentication: passwords, sessions, the viewer and its extractors, CSRF, rate limits.
 
+pub mod client;
+pub mod csrf;
+pub mod keys;
 pub mod password;
+pub mod session_store;
+pub mod throttle;
+pub mod viewer;
+
+pub use client::ClientAddress;
+pub use viewer::{AdminUser, CurrentUser, Viewer};

@@ -14,6 +14,9 @@ use crate::config::PasswordHashing;
 pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
+    /// A hash of nothing in particular, checked for unknown accounts so that a sign-in
+    /// takes as long whether or not the address has an account.
+    dummy: Arc<tokio::sync::OnceCell<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +37,7 @@ impl PasswordHasher {
         Ok(PasswordHasher {
             params,
             permits: Arc::new(Semaphore::new(cores)),
+            dummy: Arc::default(),
         })
     }
 
@@ -73,6 +77,28 @@ impl PasswordHasher {
         })
         .await?;
         Ok(matched)
+    }
+}
+
+impl PasswordHasher {
+    /// Verifies against `phc`, or, for an unknown account, against the dummy hash (always
+    /// false) at the same cost.
+    pub async fn verify_or_dummy(
+        &self,
+        password: &str,
+        phc: Option<&str>,
+    ) -> Result<bool, HashError> {
+        match phc {
+            Some(phc) => self.verify(password, phc).await,
+            None => {
+                let dummy = self
+                    .dummy
+                    .get_or_try_init(|| self.hash("not a real password"))
+                    .await?;
+                self.verify(password, dummy).await?;
+                Ok(false)
+            }
+        }
     }
 }
 

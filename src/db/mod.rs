@@ -15,7 +15,10 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub mod audit;
 pub mod outbox;
+pub mod throttles;
+pub mod tokens;
 pub mod users;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -90,6 +93,9 @@ impl Backend {
 pub struct SqlitePools {
     pub reader: SqlitePool,
     pub writer: SqlitePool,
+    /// The session store's own pool: its single-statement writes wait on the busy timeout
+    /// instead of queueing behind write transactions.
+    pub sessions: SqlitePool,
 }
 
 #[derive(Clone, Debug)]
@@ -158,9 +164,18 @@ impl Db {
                 let reader = SqlitePoolOptions::new()
                     .max_connections(SQLITE_READERS)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options.read_only(true))
+                    .connect_with(options.clone().read_only(true))
                     .await?;
-                Ok(Db::Sqlite(SqlitePools { reader, writer }))
+                let sessions = SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Sqlite(SqlitePools {
+                    reader,
+                    writer,
+                    sessions,
+                }))
             }
             DatabaseUrl::Postgres(url) => {
                 let pool = PgPoolOptions::new()
@@ -254,6 +269,7 @@ impl Db {
             Db::Sqlite(pools) => {
                 pools.reader.close().await;
                 pools.writer.close().await;
+                pools.sessions.close().await;
             }
             Db::Postgres(pool) => pool.close().await,
         }

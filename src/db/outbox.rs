@@ -18,7 +18,7 @@ pub struct OutboxMail {
 }
 
 /// A mail as the admin page lists it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct OutboxEntry {
     pub email_outbox_id: i64,
     pub kind: String,
@@ -186,4 +186,19 @@ pub async fn list(
 pub async fn count_by_status(db: &Db) -> Result<Vec<(String, i64)>, DbError> {
     let sql = "select status, count(*) from email_outbox group by status order by status";
     Ok(run!(read db, |c| sqlx::query_as(sql).fetch_all(c).await)?)
+}
+
+/// Mail to a deleted account: its addresses and bodies are personal data.
+pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
+    let sql = "delete from email_outbox where user_id = $1";
+    run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// What was sent to a user, without bodies, for their data download.
+pub async fn for_user(db: &Db, user_id: i64) -> Result<Vec<OutboxEntry>, DbError> {
+    let sql = "select email_outbox_id, kind, to_address, subject, carries_token, status, attempts, \
+               next_attempt_at, last_error, created_at, sent_at from email_outbox \
+               where user_id = $1 order by email_outbox_id";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(user_id).fetch_all(c).await)?)
 }

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::layout::{Layout, Section};
+use super::layout::Layout;
 use crate::error::ErrorPage;
 
 #[derive(Template)]
@@ -59,7 +59,7 @@ pub fn error_page(
 ) -> Response {
     let (heading, advice) = wording(status);
     let template = ErrorTemplate {
-        layout: Layout::new(heading, heading, Section::Other),
+        layout: Layout::anonymous(heading, heading),
         heading,
         advice,
         detail,

@@ -1,6 +1,7 @@
 //! What every page's frame needs: title, description, navigation and asset links.
 
 use super::assets;
+use crate::auth::Viewer;
 
 /// The header navigation areas, for marking the current one with `aria-current`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,6 +11,7 @@ pub enum Section {
     Reports,
     News,
     Account,
+    Admin,
     Other,
 }
 
@@ -19,7 +21,7 @@ pub struct NavLink {
     pub section: Section,
 }
 
-const NAV: [NavLink; 4] = [
+const PUBLIC_NAV: [NavLink; 3] = [
     NavLink {
         href: "/courses",
         label: "Courses",
@@ -35,12 +37,22 @@ const NAV: [NavLink; 4] = [
         label: "News",
         section: Section::News,
     },
-    NavLink {
-        href: "/login",
-        label: "Sign in",
-        section: Section::Account,
-    },
 ];
+const SIGN_IN: NavLink = NavLink {
+    href: "/login",
+    label: "Sign in",
+    section: Section::Account,
+};
+const ACCOUNT: NavLink = NavLink {
+    href: "/account",
+    label: "Your account",
+    section: Section::Account,
+};
+const ADMIN: NavLink = NavLink {
+    href: "/admin",
+    label: "Admin",
+    section: Section::Admin,
+};
 
 /// The frame around a page. Pages hold one and the base template reads it.
 pub struct Layout {
@@ -49,20 +61,65 @@ pub struct Layout {
     pub section: Section,
     /// Prefixes the title with "Error: " when the page shows form errors.
     pub has_errors: bool,
+    pub signed_in: bool,
+    pub is_admin: bool,
+    /// For the sign-out button in the header, and every form on the page.
+    pub csrf_token: String,
+    /// A notification banner after a redirect ("Your password has been changed").
+    pub banner: Option<String>,
 }
 
 impl Layout {
-    pub fn new(title: impl Into<String>, description: impl Into<String>, section: Section) -> Self {
+    pub fn new(
+        title: impl Into<String>,
+        description: impl Into<String>,
+        section: Section,
+        viewer: &Viewer,
+    ) -> Self {
         Layout {
             title: title.into(),
             description: description.into(),
             section,
             has_errors: false,
+            signed_in: viewer.user.is_some(),
+            is_admin: viewer.is_admin(),
+            csrf_token: viewer.csrf_token.clone(),
+            banner: None,
         }
     }
 
-    pub fn nav(&self) -> &'static [NavLink] {
-        &NAV
+    /// For pages rendered outside the viewer (error pages): the signed-out frame.
+    pub fn anonymous(title: impl Into<String>, description: impl Into<String>) -> Self {
+        Layout {
+            title: title.into(),
+            description: description.into(),
+            section: Section::Other,
+            has_errors: false,
+            signed_in: false,
+            is_admin: false,
+            csrf_token: String::new(),
+            banner: None,
+        }
+    }
+
+    pub fn with_errors(mut self, has_errors: bool) -> Self {
+        self.has_errors = has_errors;
+        self
+    }
+
+    pub fn with_banner(mut self, banner: Option<String>) -> Self {
+        self.banner = banner;
+        self
+    }
+
+    pub fn nav(&self) -> Vec<&'static NavLink> {
+        let mut links: Vec<&'static NavLink> = PUBLIC_NAV.iter().collect();
+        match (self.signed_in, self.is_admin) {
+            (false, _) => links.push(&SIGN_IN),
+            (true, false) => links.push(&ACCOUNT),
+            (true, true) => links.extend([&ACCOUNT, &ADMIN]),
+        }
+        links
     }
 
     pub fn is_current(&self, link: &NavLink) -> bool {

@@ -7,8 +7,12 @@ use axum::response::Html;
 use crate::app::AppState;
 use crate::error::AppError;
 
+pub mod account;
+pub mod accounts;
+pub mod admin;
 pub mod assets;
 pub mod error_pages;
+pub mod forms;
 pub mod layout;
 pub mod ops;
 pub mod public;
@@ -19,6 +23,9 @@ pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
         .merge(assets::router())
+        .merge(accounts::router())
+        .merge(account::router())
+        .merge(admin::router())
 }
 
 /// Renders a page template, turning a template failure into the 500 page.

@@ -9,6 +9,7 @@ use axum::routing::get;
 use super::layout::{Layout, Section};
 use super::render;
 use crate::app::AppState;
+use crate::auth::Viewer;
 use crate::error::AppError;
 
 pub fn router() -> Router<AppState> {
@@ -25,12 +26,13 @@ struct HomePage {
     layout: Layout,
 }
 
-async fn home() -> Result<Html<String>, AppError> {
+async fn home(viewer: Viewer) -> Result<Html<String>, AppError> {
     render(&HomePage {
         layout: Layout::new(
             "Learning from patient safety investigations",
             "CPD-accredited online courses in patient safety investigation, free for NHS staff in England.",
             Section::Home,
+            &viewer,
         ),
     })
 }
@@ -42,12 +44,16 @@ struct AccessibilityPage {
     contact_email: String,
 }
 
-async fn accessibility(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn accessibility(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
     render(&AccessibilityPage {
         layout: Layout::new(
             "Accessibility statement",
             "How accessible Academy is, and how to tell us about a problem.",
             Section::Other,
+            &viewer,
         ),
         contact_email: state.config.contact_email.clone(),
     })
@@ -60,12 +66,13 @@ struct PrivacyPage {
     contact_email: String,
 }
 
-async fn privacy(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn privacy(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     render(&PrivacyPage {
         layout: Layout::new(
             "Privacy notice",
             "What personal information Academy keeps, why, for how long, and your rights.",
             Section::Other,
+            &viewer,
         ),
         contact_email: state.config.contact_email.clone(),
     })
@@ -78,12 +85,13 @@ struct ContactPage {
     contact_email: String,
 }
 
-async fn contact(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn contact(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     render(&ContactPage {
         layout: Layout::new(
             "Contact us",
             "How to contact the education team about courses, enrolment or your account.",
             Section::Other,
+            &viewer,
         ),
         contact_email: state.config.contact_email.clone(),
     })

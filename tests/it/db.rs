@@ -50,7 +50,7 @@ backend_tests! {
         }
         drop(tx);
 
-        match users::promote_to_admin(&mut db.begin().await.unwrap(), 999_999, "Nobody", "x", now).await {
+        match users::promote_to_admin(&mut db.begin().await.unwrap(), 999_999, "Nobody", "x", "nobody@example.org", now).await {
             Err(DbError::NotFound) => {}
             other => panic!("expected not found, got {other:?}"),
         }

@@ -91,7 +91,7 @@ backend_tests! {
 
     async fn wrong_method_gets_an_html_page_with_allow(backend) {
         let app = TestApp::spawn(backend).await;
-        let response = app.client.post(app.url("/")).send().await.unwrap();
+        let response = app.post_form("/", &[]).await;
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert!(header(&response, "allow").contains("GET"));
         assert!(header(&response, "content-type").starts_with("text/html"));

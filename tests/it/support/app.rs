@@ -147,6 +147,42 @@ impl TestApp {
             .expect("background jobs");
     }
 
+    /// The CSRF token the forms of `path` carry for this client (its cookies decide which).
+    pub async fn csrf_token_from(&self, path: &str) -> String {
+        let (_, html) = self.get_text(path).await;
+        let marker = r#"name="csrf_token" value=""#;
+        let start = html
+            .find(marker)
+            .unwrap_or_else(|| panic!("no CSRF field on {path}"))
+            + marker.len();
+        html[start..start + html[start..].find('"').unwrap()].to_owned()
+    }
+
+    /// Posts a form with this client's CSRF token (taken from the sign-in page, or from
+    /// `/account` once signed in).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The CSRF token for this client's next form.
+    pub async fn csrf_token(&self) -> String {
+        let account = self.get("/account").await;
+        let page = if account.status() == reqwest::StatusCode::OK {
+            "/account"
+        } else {
+            "/login"
+        };
+        self.csrf_token_from(page).await
+    }
+
     /// Mail the in-memory mailer accepted (after `run_background_jobs`).
     pub fn sent_emails(&self) -> Vec<academy::email::mailer::SentMail> {
         self.state.mailer.sent()

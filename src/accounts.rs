@@ -1,0 +1,197 @@
+//! Account steps shared by several pages: issuing a link with its email, the audit trail,
+//! and the fixed notices shown after a redirect.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::app::AppState;
+use crate::auth::keys::new_token;
+use crate::db::Tx;
+use crate::db::audit::{self, AuditEvent};
+use crate::db::tokens::{self, Purpose};
+use crate::domain::email::Email;
+use crate::email::outbox::{Envelope, queue};
+use crate::email::templates::{PasswordReset, VerifyEmail};
+use crate::error::AppError;
+
+pub const VERIFY_FOR: Duration = Duration::hours(24);
+pub const RESET_FOR: Duration = Duration::hours(1);
+
+/// Creates a verification link for `email` (the account's address, or a new one it is
+/// changing to) and queues the mail carrying it, in `tx`.
+pub async fn send_verification(
+    tx: &mut Tx,
+    state: &AppState,
+    user_id: i64,
+    name: &str,
+    email: &Email,
+    changing_address: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (token, hash) = new_token();
+    let token_id = tokens::insert(
+        tx,
+        user_id,
+        Purpose::VerifyEmail,
+        &hash,
+        email.as_str(),
+        now + VERIFY_FOR,
+        now,
+    )
+    .await?;
+    let site = state.site();
+    let mail = VerifyEmail {
+        name: name.to_owned(),
+        verify_url: site.url(&format!("/verify-email/{token}")),
+        changing_address,
+    };
+    let envelope = Envelope {
+        to: email,
+        user_id: Some(user_id),
+        idempotency_key: format!("verify_email:{token_id}"),
+    };
+    queue(tx, &site, &envelope, &mail, now).await?;
+    Ok(())
+}
+
+/// Creates a password-reset link and queues the mail carrying it, in `tx`.
+pub async fn send_reset(
+    tx: &mut Tx,
+    state: &AppState,
+    user_id: i64,
+    name: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (token, hash) = new_token();
+    let token_id = tokens::insert(
+        tx,
+        user_id,
+        Purpose::ResetPassword,
+        &hash,
+        email.as_str(),
+        now + RESET_FOR,
+        now,
+    )
+    .await?;
+    let site = state.site();
+    let mail = PasswordReset {
+        name: name.to_owned(),
+        reset_url: site.url(&format!("/reset-password/{token}")),
+    };
+    let envelope = Envelope {
+        to: email,
+        user_id: Some(user_id),
+        idempotency_key: format!("password_reset:{token_id}"),
+    };
+    queue(tx, &site, &envelope, &mail, now).await?;
+    Ok(())
+}
+
+/// Records `action` by `actor` on `subject` in `tx`.
+pub async fn audit(
+    tx: &mut Tx,
+    actor: Option<i64>,
+    subject: Option<i64>,
+    action: &str,
+    detail: &str,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let event = AuditEvent {
+        actor_user_id: actor,
+        subject_user_id: subject,
+        action,
+        detail,
+        client_address: client,
+    };
+    Ok(audit::record(tx, &event, now).await?)
+}
+
+/// Messages shown in a banner after a redirect, chosen by a fixed name in `?notice=`, so a
+/// link can never make the site say something else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    EmailConfirmed,
+    PasswordReset,
+    PasswordChanged,
+    SignedOutEverywhere,
+    ProfileSaved,
+    EmailChangeSent,
+    VerificationSent,
+    TooManyEmails,
+    Saved,
+}
+
+impl Notice {
+    const ALL: [(Notice, &'static str, &'static str); 9] = [
+        (
+            Notice::EmailConfirmed,
+            "email-confirmed",
+            "Your email address is confirmed.",
+        ),
+        (
+            Notice::PasswordReset,
+            "password-reset",
+            "Your password has been changed. Sign in with your new password.",
+        ),
+        (
+            Notice::PasswordChanged,
+            "password-changed",
+            "Your password has been changed. You have been signed out on every other device.",
+        ),
+        (
+            Notice::SignedOutEverywhere,
+            "signed-out-everywhere",
+            "You have been signed out on every device.",
+        ),
+        (
+            Notice::ProfileSaved,
+            "profile-saved",
+            "Your details have been saved.",
+        ),
+        (
+            Notice::EmailChangeSent,
+            "email-change-sent",
+            "We have sent a link to your new email address. Your address changes when you open it.",
+        ),
+        (
+            Notice::VerificationSent,
+            "verification-sent",
+            "We have sent you a new link to confirm your email address.",
+        ),
+        (
+            Notice::TooManyEmails,
+            "too-many-emails",
+            "We have sent several emails recently. Check your inbox and spam folder, or try again in an hour.",
+        ),
+        (Notice::Saved, "saved", "Your changes have been saved."),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(n, ..)| *n == self)
+            .map_or("", |(_, name, _)| name)
+    }
+
+    /// The banner text for `?notice=name`, if it names one.
+    pub fn message_for(name: Option<&str>) -> Option<String> {
+        let name = name?;
+        Self::ALL
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(.., message)| (*message).to_owned())
+    }
+}
+
+/// Query string carrying a notice name.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+impl NoticeQuery {
+    pub fn banner(&self) -> Option<String> {
+        Notice::message_for(self.notice.as_deref())
+    }
+}

@@ -1,0 +1,244 @@
+//! Who is asking: the signed-in user (checked against their session epoch, disabled flag and
+//! idle limit on every request) and the CSRF token their forms must carry.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use chrono::{DateTime, Duration, Utc};
+use tower_sessions::{Expiry, Session};
+
+use crate::app::AppState;
+use crate::db::users::{self, User};
+use crate::error::AppError;
+
+const SESSION_USER: &str = "user_id";
+const SESSION_EPOCH: &str = "epoch";
+const SESSION_SEEN: &str = "seen";
+const SESSION_REMEMBER: &str = "remember";
+const SESSION_CSRF: &str = "csrf";
+/// The idle clock is moved at most this often, so a busy reader costs no session write per page.
+const REFRESH_AFTER_SECS: i64 = 5 * 60;
+pub const CSRF_COOKIE: &str = "academy_csrf";
+
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub csrf_token: String,
+}
+
+impl Viewer {
+    pub fn user_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|u| u.user_id)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(User::is_admin)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("the viewer middleware did not run")))
+    }
+}
+
+/// A signed-in user; anyone else is sent to sign in and brought back.
+pub struct CurrentUser(pub User);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Viewer::from_request_parts(parts, state).await?.user {
+            Some(user) => Ok(CurrentUser(user)),
+            None => Err(AppError::SignInRequired(return_path(parts))),
+        }
+    }
+}
+
+/// A signed-in admin; a learner gets the 403 page, an anonymous visitor the sign-in page.
+pub struct AdminUser(pub User);
+
+impl<S: Send + Sync> FromRequestParts<S> for AdminUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        if user.is_admin() {
+            Ok(AdminUser(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+fn return_path(parts: &Parts) -> String {
+    match parts.method {
+        axum::http::Method::GET => parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned(),
+        _ => "/account".to_owned(),
+    }
+}
+
+type SessionResult<T> = Result<T, tower_sessions::session::Error>;
+
+/// Middleware: works out the viewer and, for an anonymous visitor without one, sets the
+/// CSRF cookie their forms are signed against (a cookie, not a session row).
+pub async fn load_viewer(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let now = state.clock.now();
+    let user = match signed_in_user(&state, &session, now).await {
+        Ok(user) => user,
+        Err(error) => return error.into_response(),
+    };
+    let mut new_cookie = None;
+    let csrf_token = match &user {
+        Some(_) => match session_csrf_token(&session).await {
+            Ok(token) => token,
+            Err(error) => return AppError::internal(error).into_response(),
+        },
+        None => {
+            let cookie = csrf_cookie(request.headers()).unwrap_or_else(|| {
+                let fresh = hex::encode(rand::random::<[u8; 32]>());
+                new_cookie = Some(fresh.clone());
+                fresh
+            });
+            state.keys.csrf_token_for(&cookie)
+        }
+    };
+    request.extensions_mut().insert(Viewer { user, csrf_token });
+    let mut response = next.run(request).await;
+    if let Some(value) = new_cookie {
+        let cookie = Cookie::build((CSRF_COOKIE, value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(state.config.is_production())
+            .path("/")
+            .build();
+        if let Ok(header) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(SET_COOKIE, header);
+        }
+    }
+    response
+}
+
+fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| Cookie::parse(pair.trim().to_owned()).ok())
+        .find(|c| c.name() == CSRF_COOKIE && c.value().len() == 64)
+        .map(|c| c.value().to_owned())
+}
+
+async fn signed_in_user(
+    state: &AppState,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, AppError> {
+    let session_error = |e: tower_sessions::session::Error| AppError::internal(e);
+    let Some(user_id) = session
+        .get::<i64>(SESSION_USER)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let epoch = session
+        .get::<i64>(SESSION_EPOCH)
+        .await
+        .map_err(session_error)?;
+    let seen = session
+        .get::<i64>(SESSION_SEEN)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    let remember = session
+        .get::<bool>(SESSION_REMEMBER)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(false);
+    let idle_limit = match remember {
+        true => Duration::days(i64::from(state.config.remember_me_days)),
+        false => Duration::hours(i64::from(state.config.session_idle_hours)),
+    };
+    let idle = now.timestamp() - seen;
+    let user = users::find(&state.db, user_id).await?.filter(|u| {
+        Some(u.session_epoch) == epoch && !u.is_disabled() && idle <= idle_limit.num_seconds()
+    });
+    match user {
+        None => {
+            session.flush().await.map_err(session_error)?;
+            Ok(None)
+        }
+        Some(user) => {
+            if idle > REFRESH_AFTER_SECS {
+                session
+                    .insert(SESSION_SEEN, now.timestamp())
+                    .await
+                    .map_err(session_error)?;
+            }
+            Ok(Some(user))
+        }
+    }
+}
+
+async fn session_csrf_token(session: &Session) -> SessionResult<String> {
+    if let Some(token) = session.get::<String>(SESSION_CSRF).await? {
+        return Ok(token);
+    }
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    session.insert(SESSION_CSRF, &token).await?;
+    Ok(token)
+}
+
+/// Signs `user` in on this session: a new session id (no fixation), their current epoch,
+/// and a fresh CSRF token. "Remember me" keeps the session across browser restarts.
+pub async fn begin_session(
+    session: &Session,
+    user_id: i64,
+    epoch: i64,
+    remember: bool,
+    remember_days: u32,
+    now: DateTime<Utc>,
+) -> SessionResult<()> {
+    session.cycle_id().await?;
+    session.clear().await;
+    session.insert(SESSION_USER, user_id).await?;
+    session.insert(SESSION_EPOCH, epoch).await?;
+    session.insert(SESSION_SEEN, now.timestamp()).await?;
+    session.insert(SESSION_REMEMBER, remember).await?;
+    session
+        .insert(SESSION_CSRF, hex::encode(rand::random::<[u8; 32]>()))
+        .await?;
+    session.set_expiry(Some(match remember {
+        true => Expiry::OnInactivity(time::Duration::days(i64::from(remember_days))),
+        false => Expiry::OnSessionEnd,
+    }));
+    Ok(())
+}
+
+/// After a password change: this session stays signed in under the new epoch.
+pub async fn follow_epoch(session: &Session, epoch: i64) -> SessionResult<()> {
+    session.cycle_id().await?;
+    session.insert(SESSION_EPOCH, epoch).await
+}

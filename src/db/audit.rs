@@ -1,0 +1,81 @@
+//! The `audit_events` table: who did what to which account, when and from where.
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, Tx, run};
+
+/// One event. Details never hold passwords or tokens.
+pub struct AuditEvent<'a> {
+    pub actor_user_id: Option<i64>,
+    pub subject_user_id: Option<i64>,
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub client_address: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub audit_event_id: i64,
+    pub actor_user_id: Option<i64>,
+    pub subject_user_id: Option<i64>,
+    pub action: String,
+    pub detail: String,
+    pub client_address: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const INSERT: &str = "insert into audit_events (actor_user_id, subject_user_id, action, detail, \
+                      client_address, created_at) values ($1, $2, $3, $4, $5, $6)";
+
+pub async fn record(
+    tx: &mut Tx,
+    event: &AuditEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    run!(tx tx, |c| sqlx::query(INSERT)
+        .bind(event.actor_user_id)
+        .bind(event.subject_user_id)
+        .bind(event.action)
+        .bind(event.detail)
+        .bind(event.client_address)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// For events with no other change to commit alongside (a failed sign-in).
+pub async fn record_now(
+    db: &Db,
+    event: &AuditEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    run!(write db, |c| sqlx::query(INSERT)
+        .bind(event.actor_user_id)
+        .bind(event.subject_user_id)
+        .bind(event.action)
+        .bind(event.detail)
+        .bind(event.client_address)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Events about or by one user, newest first.
+pub async fn for_user(db: &Db, user_id: i64, limit: i64) -> Result<Vec<AuditRecord>, DbError> {
+    let sql = "select audit_event_id, actor_user_id, subject_user_id, action, detail, client_address, \
+               created_at from audit_events where subject_user_id = $1 or actor_user_id = $1 \
+               order by audit_event_id desc limit $2";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(user_id).bind(limit).fetch_all(c).await)?)
+}
+
+/// What is kept of a deleted account's events: the id, never the client address.
+pub async fn forget_addresses(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
+    let sql = "update audit_events set client_address = null \
+               where subject_user_id = $1 or actor_user_id = $1";
+    run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}

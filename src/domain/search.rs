@@ -1,0 +1,46 @@
+//! Text folded for search: lower case, accents removed, so "Ü" finds "u" on both databases.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lower-cased, accent-free, whitespace collapsed.
+pub fn fold(text: &str) -> String {
+    let folded: String = text
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A `like` pattern matching `query` anywhere, with `%`, `_` and `\` escaped (use
+/// `escape '\'`).
+pub fn contains_pattern(query: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in fold(query).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_spaces() {
+        assert_eq!(fold("  Zoë   MÜLLER "), "zoe muller");
+        assert_eq!(fold("Ångström"), "angstrom");
+        assert_eq!(fold("ﬁle"), "file");
+    }
+
+    #[test]
+    fn patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(contains_pattern("Ü"), "%u%");
+    }
+}

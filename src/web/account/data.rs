@@ -1,0 +1,147 @@
+//! Taking your data away: a download of everything held about you, and deleting the account.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::accounts::audit;
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Viewer};
+use crate::db::audit::{self as audit_log, AuditRecord};
+use crate::db::outbox::{self, OutboxEntry};
+use crate::db::users::{self, User};
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, rejected};
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+/// Everything held about one person.
+#[derive(Serialize)]
+struct DataExport {
+    exported_at: chrono::DateTime<chrono::Utc>,
+    account: User,
+    emails_sent: Vec<OutboxEntry>,
+    account_history: Vec<AuditRecord>,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, AppError> {
+    let export = DataExport {
+        exported_at: state.clock.now(),
+        emails_sent: outbox::for_user(&state.db, user.user_id).await?,
+        account_history: audit_log::for_user(&state.db, user.user_id, 10_000).await?,
+        account: user,
+    };
+    let json = serde_json::to_vec_pretty(&export).map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"academy-my-data.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeleteForm {
+    pub current_password: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/delete.html")]
+struct DeletePage<'a> {
+    layout: Layout,
+    errors: &'a FormErrors,
+}
+
+fn delete_page<'a>(viewer: &Viewer, errors: &'a FormErrors) -> DeletePage<'a> {
+    DeletePage {
+        layout: Layout::new(
+            "Delete your account",
+            "Delete your Academy account.",
+            Section::Account,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
+        errors,
+    }
+}
+
+pub async fn show_delete(viewer: Viewer, _: CurrentUser) -> Result<Html<String>, AppError> {
+    render(&delete_page(&viewer, &FormErrors::default()))
+}
+
+/// Erases the profile and the mail sent to it; keeps the audit trail reduced to the id.
+pub async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, AppError> {
+    let hash = users::password_hash(&state.db, user.user_id).await?;
+    if !state
+        .passwords
+        .verify(&form.current_password, &hash)
+        .await?
+    {
+        let mut errors = FormErrors::default();
+        errors.add("current_password", "Your password is wrong");
+        return rejected(&delete_page(&viewer, &errors));
+    }
+    let mut tx = state.db.begin().await?;
+    if user.is_admin() && users::count_active_admins(&mut tx).await? <= 1 {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "current_password",
+            "You are the only admin. Make someone else an admin before you delete your account.",
+        );
+        return rejected(&delete_page(&viewer, &errors));
+    }
+    let now = state.clock.now();
+    outbox::delete_for_user(&mut tx, user.user_id).await?;
+    audit_log::forget_addresses(&mut tx, user.user_id).await?;
+    audit(
+        &mut tx,
+        Some(user.user_id),
+        Some(user.user_id),
+        "account_deleted",
+        "",
+        None,
+        now,
+    )
+    .await?;
+    users::delete(&mut tx, user.user_id).await?;
+    tx.commit().await?;
+    session.flush().await?;
+    Ok(Redirect::to("/account/deleted").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/deleted.html")]
+struct DeletedPage {
+    layout: Layout,
+}
+
+pub async fn deleted(viewer: Viewer) -> Result<Html<String>, AppError> {
+    render(&DeletedPage {
+        layout: Layout::new(
+            "Your account has been deleted",
+            "Account deleted.",
+            Section::Account,
+            &viewer,
+        ),
+    })
+}

@@ -1,0 +1,374 @@
+//! Changing profile details, password and email address.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::accounts::{Notice, audit, send_verification};
+use crate::app::AppState;
+use crate::auth::throttle::{self, SIGN_IN_FAILURES, account_key};
+use crate::auth::viewer::follow_epoch;
+use crate::auth::{ClientAddress, CurrentUser, Viewer};
+use crate::db::users::{self, Profile, User};
+use crate::domain::email::Email;
+use crate::domain::password::check_new_password;
+use crate::email::outbox::{Envelope, queue};
+use crate::email::templates::PasswordChanged;
+use crate::error::AppError;
+use crate::web::accounts::PROFESSIONAL_BODIES;
+use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+fn saved(notice: Notice) -> Response {
+    Redirect::to(&format!("/account?notice={}", notice.name())).into_response()
+}
+
+/// Checks the current password, counting wrong guesses like failed sign-ins.
+async fn current_password_ok(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<Result<(), Option<throttle::Blocked>>, AppError> {
+    let key = account_key("sign_in", &user.email);
+    if let Err(blocked) = throttle::check(state, &[&key]).await? {
+        return Ok(Err(Some(blocked)));
+    }
+    let hash = users::password_hash(&state.db, user.user_id).await?;
+    if state.passwords.verify(password, &hash).await? {
+        return Ok(Ok(()));
+    }
+    Ok(Err(throttle::hit(state, &key, SIGN_IN_FAILURES)
+        .await?
+        .err()))
+}
+
+// ----- profile
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    pub full_name: String,
+    pub organisation: String,
+    pub job_role: String,
+    pub professional_body: String,
+    pub registration_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/profile.html")]
+struct ProfilePage<'a> {
+    layout: Layout,
+    form: &'a ProfileForm,
+    errors: &'a FormErrors,
+    bodies: &'static [(&'static str, &'static str)],
+}
+
+fn profile_page<'a>(
+    viewer: &Viewer,
+    form: &'a ProfileForm,
+    errors: &'a FormErrors,
+) -> ProfilePage<'a> {
+    ProfilePage {
+        layout: Layout::new(
+            "Change your details",
+            "Change your details.",
+            Section::Account,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
+        form,
+        errors,
+        bodies: &PROFESSIONAL_BODIES,
+    }
+}
+
+pub async fn show_profile(
+    viewer: Viewer,
+    CurrentUser(user): CurrentUser,
+) -> Result<Html<String>, AppError> {
+    let form = ProfileForm {
+        full_name: user.full_name,
+        organisation: user.organisation,
+        job_role: user.job_role,
+        professional_body: user.professional_body.unwrap_or_else(|| "none".into()),
+        registration_number: user.registration_number.unwrap_or_default(),
+    };
+    render(&profile_page(&viewer, &form, &FormErrors::default()))
+}
+
+pub async fn save_profile(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CurrentUser(user): CurrentUser,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    let full_name = errors.text(
+        "full_name",
+        &form.full_name,
+        Some("Enter your full name"),
+        200,
+    );
+    let organisation = errors.text(
+        "organisation",
+        &form.organisation,
+        Some("Enter your organisation, or Student or None"),
+        200,
+    );
+    let job_role = errors.text("job_role", &form.job_role, Some("Enter your job role"), 200);
+    let body = PROFESSIONAL_BODIES
+        .iter()
+        .map(|(v, _)| *v)
+        .find(|v| *v == form.professional_body);
+    if body.is_none() {
+        errors.add(
+            "professional_body",
+            "Select your professional body, or None",
+        );
+    }
+    let number = errors.text("registration_number", &form.registration_number, None, 50);
+    if !errors.is_empty() {
+        return rejected(&profile_page(&viewer, &form, &errors));
+    }
+    let professional_body = body.filter(|b| *b != "none");
+    let profile = Profile {
+        full_name: &full_name,
+        organisation: &organisation,
+        job_role: &job_role,
+        professional_body,
+        registration_number: Some(number.as_str())
+            .filter(|n| !n.is_empty() && professional_body.is_some()),
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    users::update_profile(&mut tx, user.user_id, &user.email, &profile, now).await?;
+    audit(
+        &mut tx,
+        Some(user.user_id),
+        Some(user.user_id),
+        "profile_changed",
+        "",
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(Notice::ProfileSaved))
+}
+
+// ----- password
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    pub current_password: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage<'a> {
+    layout: Layout,
+    errors: &'a FormErrors,
+}
+
+fn password_page<'a>(viewer: &Viewer, errors: &'a FormErrors) -> PasswordPage<'a> {
+    PasswordPage {
+        layout: Layout::new(
+            "Change your password",
+            "Change your password.",
+            Section::Account,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
+        errors,
+    }
+}
+
+pub async fn show_password(viewer: Viewer, _: CurrentUser) -> Result<Html<String>, AppError> {
+    render(&password_page(&viewer, &FormErrors::default()))
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    session: Session,
+    client: ClientAddress,
+    CurrentUser(user): CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut errors = FormErrors::default();
+    let email = Email::parse(&user.email).map_err(AppError::internal)?;
+    match current_password_ok(&state, &user, &form.current_password).await? {
+        Ok(()) => {}
+        Err(Some(blocked)) => {
+            errors.add(
+                "current_password",
+                format!("Too many wrong passwords. {}", blocked.advice(now)),
+            );
+            return throttled(&password_page(&viewer, &errors), blocked, now);
+        }
+        Err(None) => errors.add("current_password", "Your current password is wrong"),
+    }
+    if let Err(problem) = check_new_password(&form.password, Some(&email), &[&user.full_name]) {
+        errors.add("password", problem.to_string());
+    } else if form.password != form.confirm_password {
+        errors.add("confirm_password", "Passwords do not match");
+    }
+    if !errors.is_empty() {
+        return rejected(&password_page(&viewer, &errors));
+    }
+    let password_hash = state.passwords.hash(&form.password).await?;
+    let mut tx = state.db.begin().await?;
+    users::set_password(&mut tx, user.user_id, &password_hash, now).await?;
+    let site = state.site();
+    let mail = PasswordChanged {
+        name: user.full_name.clone(),
+        reset_url: site.url("/forgot-password"),
+    };
+    let key = format!(
+        "password_changed:{}:{}",
+        user.user_id,
+        now.timestamp_micros()
+    );
+    queue(
+        &mut tx,
+        &site,
+        &Envelope {
+            to: &email,
+            user_id: Some(user.user_id),
+            idempotency_key: key,
+        },
+        &mail,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(user.user_id),
+        Some(user.user_id),
+        "password_changed",
+        "",
+        Some(&client.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // Every other session ends with the old epoch; this one carries on under the new one.
+    follow_epoch(&session, user.session_epoch + 1).await?;
+    Ok(saved(Notice::PasswordChanged))
+}
+
+// ----- email address
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    pub email: String,
+    pub current_password: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/email.html")]
+struct EmailPage<'a> {
+    layout: Layout,
+    current: &'a str,
+    form: &'a EmailForm,
+    errors: &'a FormErrors,
+}
+
+pub async fn show_email(
+    viewer: Viewer,
+    CurrentUser(user): CurrentUser,
+) -> Result<Html<String>, AppError> {
+    render(&EmailPage {
+        layout: Layout::new(
+            "Change your email address",
+            "Change your email address.",
+            Section::Account,
+            &viewer,
+        ),
+        current: &user.email,
+        form: &EmailForm::default(),
+        errors: &FormErrors::default(),
+    })
+}
+
+pub async fn change_email(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: ClientAddress,
+    CurrentUser(user): CurrentUser,
+    Form(mut form): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut errors = FormErrors::default();
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.add("email", e.to_string()))
+        .ok();
+    if email.as_ref().is_some_and(|e| e.as_str() == user.email) {
+        errors.add("email", "That is already your email address");
+    }
+    let mut blocked = None;
+    match current_password_ok(&state, &user, &form.current_password).await? {
+        Ok(()) => {}
+        Err(Some(b)) => {
+            errors.add(
+                "current_password",
+                format!("Too many wrong passwords. {}", b.advice(now)),
+            );
+            blocked = Some(b);
+        }
+        Err(None) => errors.add("current_password", "Your current password is wrong"),
+    }
+    form.current_password.clear();
+    let page = |errors| EmailPage {
+        layout: Layout::new(
+            "Change your email address",
+            "Change your email address.",
+            Section::Account,
+            &viewer,
+        )
+        .with_errors(true),
+        current: &user.email,
+        form: &form,
+        errors,
+    };
+    if let Some(blocked) = blocked {
+        return throttled(&page(&errors), blocked, now);
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return rejected(&page(&errors));
+    };
+    // The old address stays in use until the new one is confirmed.
+    let mut tx = state.db.begin().await?;
+    users::set_pending_email(&mut tx, user.user_id, Some(&email), now).await?;
+    send_verification(
+        &mut tx,
+        &state,
+        user.user_id,
+        &user.full_name,
+        &email,
+        true,
+        now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(user.user_id),
+        Some(user.user_id),
+        "email_change_requested",
+        "",
+        Some(&client.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(Notice::EmailChangeSent))
+}

@@ -1,0 +1,306 @@
+//! `/register`: a new learner account, answered the same way whether or not the address
+//! already has one (its owner is told by email instead).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use crate::accounts::{audit, send_verification};
+use crate::app::AppState;
+use crate::auth::throttle::{self, address_key, per_address};
+use crate::auth::{ClientAddress, Viewer};
+use crate::db::DbError;
+use crate::db::users::{self, LearnerType, NewUser, Role};
+use crate::domain::email::Email;
+use crate::domain::password::check_new_password;
+use crate::email::outbox::{Envelope, queue};
+use crate::email::templates::RegistrationAttempt;
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+/// The professional bodies offered, as (value, label).
+pub const PROFESSIONAL_BODIES: [(&str, &str); 6] = [
+    ("NMC", "Nursing and Midwifery Council (NMC)"),
+    ("GMC", "General Medical Council (GMC)"),
+    ("HCPC", "Health and Care Professions Council (HCPC)"),
+    ("GPhC", "General Pharmaceutical Council (GPhC)"),
+    ("other", "Another professional body"),
+    ("none", "None"),
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    pub full_name: String,
+    pub email: String,
+    pub password: String,
+    pub confirm_password: String,
+    pub organisation: String,
+    pub job_role: String,
+    pub professional_body: String,
+    pub registration_number: String,
+    pub consent: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/register.html")]
+struct RegisterPage<'a> {
+    layout: Layout,
+    form: &'a RegisterForm,
+    errors: &'a FormErrors,
+    bodies: &'static [(&'static str, &'static str)],
+}
+
+fn page<'a>(viewer: &Viewer, form: &'a RegisterForm, errors: &'a FormErrors) -> RegisterPage<'a> {
+    RegisterPage {
+        layout: Layout::new(
+            "Create an account",
+            "Create an Academy account to enrol on courses and keep your CPD record.",
+            Section::Account,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
+        form,
+        errors,
+        bodies: &PROFESSIONAL_BODIES,
+    }
+}
+
+pub async fn show(viewer: Viewer) -> Result<Response, AppError> {
+    if viewer.user.is_some() {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    Ok(render(&page(
+        &viewer,
+        &RegisterForm::default(),
+        &FormErrors::default(),
+    ))?
+    .into_response())
+}
+
+/// What a valid form gives.
+struct NewAccount {
+    email: Email,
+    full_name: String,
+    organisation: String,
+    job_role: String,
+    professional_body: Option<String>,
+    registration_number: Option<String>,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: ClientAddress,
+    Form(mut form): Form<RegisterForm>,
+) -> Result<Response, AppError> {
+    if let Err(blocked) = throttle::hit(
+        &state,
+        &address_key("register", &client),
+        per_address(&state),
+    )
+    .await?
+    {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "email",
+            format!(
+                "Too many accounts have been created from your network. {}",
+                blocked.advice(state.clock.now())
+            ),
+        );
+        return throttled(&page(&viewer, &form, &errors), blocked, state.clock.now());
+    }
+    let account = match validate(&form) {
+        Ok(account) => account,
+        Err(errors) => {
+            form.password.clear();
+            form.confirm_password.clear();
+            return rejected(&page(&viewer, &form, &errors));
+        }
+    };
+    // Hash before looking the address up, so both outcomes take as long.
+    let password_hash = state.passwords.hash(&form.password).await?;
+    match create_or_notify(&state, &account, &password_hash, &client).await {
+        Err(AppError::Internal(error)) if is_unique_violation(&error) => {
+            // Someone registered the same address a moment ago: now it is an existing account.
+            create_or_notify(&state, &account, &password_hash, &client).await?
+        }
+        other => other?,
+    }
+    Ok(Redirect::to("/register/check-email").into_response())
+}
+
+fn is_unique_violation(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<DbError>(),
+        Some(DbError::UniqueViolation(_))
+    )
+}
+
+fn validate(form: &RegisterForm) -> Result<NewAccount, FormErrors> {
+    let mut errors = FormErrors::default();
+    let full_name = errors.text(
+        "full_name",
+        &form.full_name,
+        Some("Enter your full name"),
+        200,
+    );
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.add("email", e.to_string()))
+        .ok();
+    if let Err(problem) = check_new_password(&form.password, email.as_ref(), &[&full_name]) {
+        errors.add("password", problem.to_string());
+    } else if form.password != form.confirm_password {
+        errors.add("confirm_password", "Passwords do not match");
+    }
+    let organisation = errors.text(
+        "organisation",
+        &form.organisation,
+        Some("Enter your organisation, or Student or None"),
+        200,
+    );
+    let job_role = errors.text("job_role", &form.job_role, Some("Enter your job role"), 200);
+    let body = PROFESSIONAL_BODIES
+        .iter()
+        .find(|(value, _)| *value == form.professional_body)
+        .map(|(v, _)| *v);
+    if body.is_none() {
+        errors.add(
+            "professional_body",
+            "Select your professional body, or None",
+        );
+    }
+    let registration_number =
+        errors.text("registration_number", &form.registration_number, None, 50);
+    if form.consent != "yes" {
+        errors.add("consent", "Confirm that you have read the privacy notice");
+    }
+    match email {
+        Some(email) if errors.is_empty() => Ok(NewAccount {
+            email,
+            full_name,
+            organisation,
+            job_role,
+            professional_body: body.filter(|b| *b != "none").map(str::to_owned),
+            registration_number: Some(registration_number)
+                .filter(|n| !n.is_empty() && body != Some("none")),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A new account with its verification mail, or, for an address that has an account, a
+/// mail telling its owner (at most one an hour).
+async fn create_or_notify(
+    state: &AppState,
+    account: &NewAccount,
+    password_hash: &str,
+    client: &ClientAddress,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let client = client.to_string();
+    let mut tx = state.db.begin().await?;
+    if let Some(existing) = users::find_by_email_in(&mut tx, &account.email).await? {
+        let site = state.site();
+        let mail = RegistrationAttempt {
+            name: existing.full_name.clone(),
+            sign_in_url: site.url("/login"),
+            reset_url: site.url("/forgot-password"),
+        };
+        let key = format!(
+            "registration_attempt:{}:{}",
+            existing.user_id,
+            now.format("%Y-%m-%dT%H")
+        );
+        let envelope = Envelope {
+            to: &account.email,
+            user_id: Some(existing.user_id),
+            idempotency_key: key,
+        };
+        queue(&mut tx, &site, &envelope, &mail, now).await?;
+        audit(
+            &mut tx,
+            None,
+            Some(existing.user_id),
+            "registration_attempt_existing",
+            "",
+            Some(&client),
+            now,
+        )
+        .await?;
+    } else {
+        let new_user = NewUser {
+            email: &account.email,
+            password_hash,
+            full_name: &account.full_name,
+            role: Role::Learner,
+            organisation: &account.organisation,
+            job_role: &account.job_role,
+            professional_body: account.professional_body.as_deref(),
+            registration_number: account.registration_number.as_deref(),
+            learner_type: LearnerType::External,
+            learner_type_reason: "Decided when the email address is confirmed",
+            email_verified_at: None,
+        };
+        let user_id = users::insert(&mut tx, &new_user, now).await?;
+        send_verification(
+            &mut tx,
+            state,
+            user_id,
+            &account.full_name,
+            &account.email,
+            false,
+            now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            Some(user_id),
+            Some(user_id),
+            "registered",
+            "",
+            Some(&client),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/check_email.html")]
+struct CheckEmailPage {
+    layout: Layout,
+    heading: &'static str,
+    reason: &'static str,
+}
+
+pub async fn check_email(viewer: Viewer) -> Result<Html<String>, AppError> {
+    check_email_page(
+        &viewer,
+        "We have sent an email to the address you gave. Open the link in it to confirm your address \
+         and finish creating your account. The link expires in 24 hours.",
+    )
+}
+
+pub(super) fn check_email_page(
+    viewer: &Viewer,
+    reason: &'static str,
+) -> Result<Html<String>, AppError> {
+    render(&CheckEmailPage {
+        layout: Layout::new(
+            "Check your email",
+            "Check your email.",
+            Section::Account,
+            viewer,
+        ),
+        heading: "Check your email",
+        reason,
+    })
+}

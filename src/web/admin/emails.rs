@@ -1,0 +1,92 @@
+//! `/admin/emails`: the outbox by status, with a retry for mail that failed. Bodies are
+//! never shown: many carry sign-in links.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{PAGE_SIZE, PageQuery};
+use crate::app::AppState;
+use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::outbox::{self, OutboxEntry};
+use crate::error::AppError;
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+pub const STATUSES: [&str; 5] = ["queued", "sending", "sent", "failed", "dead"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EmailQuery {
+    status: Option<String>,
+    page: Option<String>,
+    retried: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/emails.html")]
+struct EmailsPage {
+    layout: Layout,
+    status: Option<&'static str>,
+    counts: Vec<(String, i64)>,
+    emails: Vec<OutboxEntry>,
+    page: i64,
+    has_next: bool,
+    statuses: [&'static str; 5],
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Query(query): Query<EmailQuery>,
+) -> Result<Html<String>, AppError> {
+    let status = STATUSES
+        .iter()
+        .copied()
+        .find(|s| query.status.as_deref() == Some(*s));
+    let page = PageQuery { page: query.page }.number();
+    let mut emails = outbox::list(&state.db, status, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let has_next = emails.len() as i64 > PAGE_SIZE;
+    emails.truncate(PAGE_SIZE as usize);
+    let banner = query
+        .retried
+        .map(|_| "The email will be sent again shortly.".to_owned());
+    render(&EmailsPage {
+        layout: Layout::new("Emails", "Emails sent by Academy.", Section::Admin, &viewer)
+            .with_banner(banner),
+        status,
+        counts: outbox::count_by_status(&state.db).await?,
+        emails,
+        page,
+        has_next,
+        statuses: STATUSES,
+    })
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    if !outbox::retry(&state.db, id, now).await? {
+        return Err(AppError::BadRequest(
+            "Only failed or dead emails that still have a body can be sent again.".into(),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    crate::accounts::audit(
+        &mut tx,
+        Some(admin.user_id),
+        None,
+        "email_retried",
+        &id.to_string(),
+        Some(&client.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/emails?retried=1").into_response())
+}

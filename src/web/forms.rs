@@ -1,0 +1,75 @@
+//! What every form shares: field errors for the error summary, reading trimmed text, and
+//! the 422 and 429 answers.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::auth::throttle::Blocked;
+use crate::error::AppError;
+
+/// Problems with a submitted form, in the order of its fields.
+#[derive(Debug, Default)]
+pub struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field, message.into()));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn list(&self) -> &[(&'static str, String)] {
+        &self.0
+    }
+
+    /// Trimmed text; `required` adds "Enter …" when empty, and a length limit always applies.
+    pub fn text(
+        &mut self,
+        field: &'static str,
+        value: &str,
+        required: Option<&str>,
+        max_chars: usize,
+    ) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            if let Some(missing) = required {
+                self.add(field, missing);
+            }
+        } else if value.chars().count() > max_chars {
+            self.add(field, format!("Must be {max_chars} characters or fewer"));
+        }
+        value.to_owned()
+    }
+}
+
+/// A form shown again with its problems: 422.
+pub fn rejected(page: &impl Template) -> Result<Response, AppError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
+
+/// A form refused for too many attempts: 429 with `Retry-After`.
+pub fn throttled(
+    page: &impl Template,
+    blocked: Blocked,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Response, AppError> {
+    let retry_after = HeaderValue::from(blocked.retry_after_secs(now));
+    Ok((
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, retry_after)],
+        Html(page.render()?),
+    )
+        .into_response())
+}
