@@ -28,10 +28,10 @@ impl Blocked {
     }
 }
 
-/// Failed sign-ins for one account: 5 free in 15 minutes, then refusals from 30 seconds
-/// doubling to 15 minutes.
+/// Failed sign-ins for one account: the fifth failure in 15 minutes starts refusals, from
+/// 30 seconds doubling to 15 minutes.
 pub const SIGN_IN_FAILURES: Limit = Limit {
-    free_attempts: 5,
+    allowed: 4,
     window: Duration::minutes(15),
     first_lock: Duration::seconds(30),
     longest_lock: Duration::minutes(15),
@@ -39,7 +39,7 @@ pub const SIGN_IN_FAILURES: Limit = Limit {
 
 /// Verification or reset mails for one account: 5 an hour.
 pub const ACCOUNT_MAILS: Limit = Limit {
-    free_attempts: 5,
+    allowed: 5,
     window: Duration::hours(1),
     first_lock: Duration::hours(1),
     longest_lock: Duration::hours(1),
@@ -48,7 +48,7 @@ pub const ACCOUNT_MAILS: Limit = Limit {
 /// Form posts from one client address per minute (from configuration).
 pub fn per_address(state: &AppState) -> Limit {
     Limit {
-        free_attempts: i64::from(state.config.address_attempts_per_minute),
+        allowed: i64::from(state.config.address_attempts_per_minute),
         window: Duration::minutes(1),
         first_lock: Duration::minutes(1),
         longest_lock: Duration::minutes(1),

@@ -65,3 +65,11 @@ pub async fn delete_stale(
         run!(write db, |c| sqlx::query(sql).bind(window_start).bind(now).execute(c).await.map(|d| d.rows_affected()))?,
     )
 }
+
+/// Counters keyed on an account's address (they name it), for account deletion.
+pub async fn delete_for_account(tx: &mut super::Tx, email: &str) -> Result<(), DbError> {
+    let pattern = format!("%:account:{}", crate::domain::search::escape_like(email));
+    let sql = "delete from throttles where throttle_key like $1 escape '\\'";
+    run!(tx tx, |c| sqlx::query(sql).bind(&pattern).execute(c).await.map(|_| ()))?;
+    Ok(())
+}

@@ -13,18 +13,21 @@ pub fn fold(text: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A `like` pattern matching `query` anywhere, with `%`, `_` and `\` escaped (use
-/// `escape '\'`).
+/// A `like` pattern matching `query` (folded) anywhere; use it with `escape '\'`.
 pub fn contains_pattern(query: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in fold(query).chars() {
+    format!("%{}%", escape_like(&fold(query)))
+}
+
+/// `text` with `%`, `_` and `\` escaped for `like … escape '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+            escaped.push('\\');
         }
-        pattern.push(c);
+        escaped.push(c);
     }
-    pattern.push('%');
-    pattern
+    escaped
 }
 
 #[cfg(test)]

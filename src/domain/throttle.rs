@@ -5,8 +5,8 @@ use chrono::Duration;
 /// A limit on attempts within a window; past it, attempts are refused for a while.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
-    /// Attempts allowed in a window before refusals start.
-    pub free_attempts: i64,
+    /// Attempts allowed in a window; the next one is refused.
+    pub allowed: i64,
     pub window: Duration,
     /// First refusal period; it doubles with each further attempt...
     pub first_lock: Duration,
@@ -17,11 +17,11 @@ pub struct Limit {
 impl Limit {
     /// How long to refuse after `attempts` in the current window (`None`: not yet).
     pub fn lock_after(&self, attempts: i64) -> Option<Duration> {
-        let over = attempts - self.free_attempts;
-        if over < 0 {
+        let over = attempts - self.allowed;
+        if over <= 0 {
             return None;
         }
-        let factor = 1_i64 << over.min(20);
+        let factor = 1_i64 << (over - 1).min(20);
         Some((self.first_lock * i32::try_from(factor).unwrap_or(i32::MAX)).min(self.longest_lock))
     }
 }
@@ -31,9 +31,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refusals_start_after_the_free_attempts_and_grow_to_a_cap() {
+    fn refusals_start_after_the_allowed_attempts_and_grow_to_a_cap() {
         let limit = Limit {
-            free_attempts: 5,
+            allowed: 4,
             window: Duration::minutes(15),
             first_lock: Duration::seconds(30),
             longest_lock: Duration::minutes(15),

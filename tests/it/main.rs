@@ -2,6 +2,7 @@
 
 mod support;
 
+mod accounts;
 mod cli;
 mod db;
 mod email;

@@ -112,6 +112,7 @@ pub async fn delete(
     }
     let now = state.clock.now();
     outbox::delete_for_user(&mut tx, user.user_id).await?;
+    crate::db::throttles::delete_for_account(&mut tx, &user.email).await?;
     audit_log::forget_addresses(&mut tx, user.user_id).await?;
     audit(
         &mut tx,

@@ -14,9 +14,16 @@ use tokio_util::sync::CancellationToken;
 
 use super::TestDatabase;
 
+/// One browser: its own cookie jar, redirects not followed.
+#[derive(Clone)]
+pub struct Browser {
+    pub client: reqwest::Client,
+    base: String,
+}
+
 pub struct TestApp {
     pub address: SocketAddr,
-    pub client: reqwest::Client,
+    browser: Browser,
     pub state: AppState,
     shutdown: CancellationToken,
     server: Option<JoinHandle<std::io::Result<()>>>,
@@ -101,14 +108,9 @@ impl TestApp {
             router,
             shutdown.clone().cancelled_owned(),
         ));
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
         TestApp {
             address,
-            client,
+            browser: Browser::new(address),
             state,
             shutdown,
             server: Some(server),
@@ -117,8 +119,66 @@ impl TestApp {
         }
     }
 
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// Runs every background job now instead of waiting for its timer.
+    pub async fn run_background_jobs(&self) {
+        academy::jobs::run_all_now(&self.state)
+            .await
+            .expect("background jobs");
+    }
+
+    /// Another browser on the same app, with its own cookies.
+    pub fn another_browser(&self) -> Browser {
+        Browser::new(self.address)
+    }
+
+    /// Mail the in-memory mailer accepted (after `run_background_jobs`).
+    pub fn sent_emails(&self) -> Vec<academy::email::mailer::SentMail> {
+        self.state.mailer.sent()
+    }
+
+    /// Starts a graceful shutdown and returns the server task to await.
+    pub fn begin_shutdown(&mut self) -> JoinHandle<std::io::Result<()>> {
+        self.shutdown.cancel();
+        self.server.take().expect("server still running")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+impl Browser {
+    pub fn new(address: SocketAddr) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: format!("http://{address}"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.address, path)
+        format!("{}{path}", self.base)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -136,17 +196,6 @@ impl TestApp {
     }
 
     #[allow(dead_code)] // time-dependent flows (tokens, holds, offers) arrive with later issues
-    pub fn clock(&self) -> &Clock {
-        &self.state.clock
-    }
-
-    /// Runs every background job now instead of waiting for its timer.
-    pub async fn run_background_jobs(&self) {
-        academy::jobs::run_all_now(&self.state)
-            .await
-            .expect("background jobs");
-    }
-
     /// The CSRF token the forms of `path` carry for this client (its cookies decide which).
     pub async fn csrf_token_from(&self, path: &str) -> String {
         let (_, html) = self.get_text(path).await;
@@ -181,25 +230,5 @@ impl TestApp {
             "/login"
         };
         self.csrf_token_from(page).await
-    }
-
-    /// Mail the in-memory mailer accepted (after `run_background_jobs`).
-    pub fn sent_emails(&self) -> Vec<academy::email::mailer::SentMail> {
-        self.state.mailer.sent()
-    }
-
-    /// Starts a graceful shutdown and returns the server task to await.
-    pub fn begin_shutdown(&mut self) -> JoinHandle<std::io::Result<()>> {
-        self.shutdown.cancel();
-        self.server.take().expect("server still running")
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
-        if let Some(server) = self.server.take() {
-            server.abort();
-        }
     }
 }

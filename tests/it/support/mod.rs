@@ -1,5 +1,6 @@
 //! Test harness: per-test databases on both backends, the spawned app, and helpers.
 
+pub mod accounts;
 pub mod app;
 pub mod database;
 pub mod smtp;
