@@ -2,7 +2,9 @@
 
 mod support;
 
+mod account_pages;
 mod accounts;
+mod admin;
 mod cli;
 mod db;
 mod email;

@@ -1,0 +1,162 @@
+//! The account pages: details, password, email change, sessions, data download, deletion.
+
+use academy::db::users::Role;
+use reqwest::StatusCode;
+
+use crate::backend_tests;
+use crate::support::TestApp;
+use crate::support::accounts::{PASSWORD, location, subject_of};
+
+async fn signed_in(app: &TestApp, email: &str) -> i64 {
+    let id = app.create_user(email, Role::Learner, true).await;
+    assert_eq!(location(&app.sign_in(email, PASSWORD).await), "/account");
+    id
+}
+
+backend_tests! {
+    async fn account_pages_need_a_signed_in_user(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/account", "/account/profile", "/account/password", "/account/email", "/account/data", "/account/delete"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert!(location(&response).starts_with("/login?next="), "{path}");
+        }
+    }
+
+    async fn profile_changes_are_checked_and_saved(backend) {
+        let app = TestApp::spawn(backend).await;
+        signed_in(&app, "profile@example.org").await;
+        let bad = app.post_form("/account/profile", &[("full_name", " "), ("organisation", "Trust"), ("job_role", "Nurse"), ("professional_body", "XYZ")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("Enter your full name") && html.contains("Select your professional body"));
+        let good = app.post_form("/account/profile", &[
+            ("full_name", "Renée O'Brien"), ("organisation", "St Elsewhere NHS Trust"), ("job_role", "Matron"),
+            ("professional_body", "NMC"), ("registration_number", "99Z1234A"),
+        ]).await;
+        assert_eq!(location(&good), "/account?notice=profile-saved");
+        let (_, account) = app.get_text("/account?notice=profile-saved").await;
+        assert!(account.contains("Your details have been saved."));
+        assert!(account.contains("Renée O&#39;Brien") || account.contains("Renée O&#x27;Brien"), "escaped: {account}");
+        assert!(account.contains("NMC, registration number 99Z1234A"));
+    }
+
+    async fn changing_the_password_keeps_this_session_and_ends_the_others(backend) {
+        let app = TestApp::spawn(backend).await;
+        signed_in(&app, "pw@example.org").await;
+        let other = app.another_browser();
+        other.sign_in("pw@example.org", PASSWORD).await;
+
+        let wrong = app.post_form("/account/password", &[("current_password", "not it at all"), ("password", "fresh passphrase here"), ("confirm_password", "fresh passphrase here")]).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.text().await.unwrap().contains("Your current password is wrong"));
+        let changed = app.post_form("/account/password", &[("current_password", PASSWORD), ("password", "fresh passphrase here"), ("confirm_password", "fresh passphrase here")]).await;
+        assert_eq!(location(&changed), "/account?notice=password-changed");
+        assert_eq!(app.get("/account").await.status(), StatusCode::OK, "still signed in here");
+        assert_eq!(other.get("/account").await.status(), StatusCode::SEE_OTHER, "signed out elsewhere");
+        assert!(app.mails_to("pw@example.org").await.iter().any(|m| subject_of(m) == "Your Academy password was changed"));
+        assert_eq!(app.count("select count(*) from audit_events where action = 'password_changed'").await, 1);
+    }
+
+    async fn signing_out_of_all_devices_ends_every_session(backend) {
+        let app = TestApp::spawn(backend).await;
+        signed_in(&app, "everywhere@example.org").await;
+        let phone = app.another_browser();
+        phone.sign_in("everywhere@example.org", PASSWORD).await;
+        let response = app.post_form("/account/sign-out-everywhere", &[]).await;
+        assert_eq!(location(&response), "/login?notice=signed-out-everywhere");
+        assert_eq!(app.get("/account").await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(phone.get("/account").await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&phone.sign_in("everywhere@example.org", PASSWORD).await), "/account", "signing in again works");
+    }
+
+    async fn a_new_email_address_is_used_only_once_confirmed(backend) {
+        let app = TestApp::spawn(backend).await;
+        signed_in(&app, "old@example.org").await;
+        let response = app.post_form("/account/email", &[("email", "New.Me@NHS.net"), ("current_password", PASSWORD)]).await;
+        assert_eq!(location(&response), "/account?notice=email-change-sent");
+        let (_, account) = app.get_text("/account").await;
+        assert!(account.contains("old@example.org") && account.contains("Changing to new.me@nhs.net"), "{account}");
+        assert!(account.contains("External learner"), "the type is not decided before confirmation");
+        assert_eq!(app.sign_in("new.me@nhs.net", PASSWORD).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "not usable yet");
+
+        let confirmed = app.verify_mailed_link("new.me@nhs.net").await;
+        assert_eq!(location(&confirmed), "/account?notice=email-confirmed");
+        let (_, account) = app.get_text("/account").await;
+        assert!(account.contains("new.me@nhs.net") && !account.contains("Changing to"), "{account}");
+        assert!(account.contains("NHS staff in England"), "the type is decided again");
+        let old = app.mails_to("old@example.org").await;
+        assert!(old.iter().any(|m| subject_of(m) == "The email address on your Academy account was changed"));
+    }
+
+    async fn email_changes_refuse_bad_input_and_addresses_taken_meanwhile(backend) {
+        let app = TestApp::spawn(backend).await;
+        signed_in(&app, "mine@example.org").await;
+        let response = app.post_form("/account/email", &[("email", "mine@example.org"), ("current_password", "wrong one here")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("That is already your email address") && html.contains("Your current password is wrong"));
+
+        app.post_form("/account/email", &[("email", "wanted@example.org"), ("current_password", PASSWORD)]).await;
+        app.create_user("wanted@example.org", Role::Learner, true).await;
+        let confirmed = app.verify_mailed_link("wanted@example.org").await;
+        assert_eq!(confirmed.status(), StatusCode::NOT_FOUND);
+        assert!(confirmed.text().await.unwrap().contains("already used by another account"));
+        let (_, account) = app.get_text("/account").await;
+        assert!(account.contains("mine@example.org"), "unchanged");
+    }
+
+    async fn the_data_download_holds_everything_about_me_and_no_secrets(backend) {
+        let app = TestApp::spawn(backend).await;
+        signed_in(&app, "export@example.org").await;
+        app.post_form("/verify-email/resend", &[]).await;
+        app.mails_to("export@example.org").await;
+        let response = app.get("/account/data").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+        let data: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(data["account"]["email"], "export@example.org");
+        assert_eq!(data["account"]["organisation"], "Test Org");
+        assert!(data["account_history"].as_array().unwrap().iter().any(|e| e["action"] == "signed_in"));
+        let text = data.to_string();
+        assert!(!text.contains("argon2") && !text.contains("password_hash") && !text.contains("session_epoch"), "{text}");
+    }
+
+    async fn deleting_an_account_leaves_exactly_what_the_page_lists(backend) {
+        let app = TestApp::spawn(backend).await;
+        let id = signed_in(&app, "leaving@example.org").await;
+        // Rows that name the address: throttle counters from a wrong password and a reset.
+        app.post_form("/account/email", &[("email", "next@example.org"), ("current_password", "a wrong password")]).await;
+        app.another_browser().post_form("/forgot-password", &[("email", "leaving@example.org")]).await;
+        app.post_form("/account/email", &[("email", "next@example.org"), ("current_password", PASSWORD)]).await;
+        assert!(app.count("select count(*) from throttles where throttle_key like '%leaving@example.org%'").await >= 2);
+        app.run_background_jobs().await;
+        let other = app.create_user("stays@example.org", Role::Learner, true).await;
+
+        let (_, page) = app.get_text("/account/delete").await;
+        for kept in ["Payment and invoice records", "Certificates we have issued", "A record of changes to your account"] {
+            assert!(page.contains(kept), "{kept}");
+        }
+        let wrong = app.post_form("/account/delete", &[("current_password", "not my password")]).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let deleted = app.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
+        assert_eq!(location(&deleted), "/account/deleted");
+        assert_eq!(app.get("/account").await.status(), StatusCode::SEE_OTHER, "signed out");
+
+        // Every table of the schema, read for anything left of the account.
+        let id = id.to_string();
+        assert_eq!(app.count(&format!("select count(*) from users where user_id = {id}")).await, 0);
+        assert_eq!(app.count("select count(*) from users").await, 1, "other accounts untouched");
+        assert_eq!(app.count(&format!("select count(*) from users where user_id = {other}")).await, 1);
+        assert_eq!(app.count(&format!("select count(*) from account_tokens where user_id = {id}")).await, 0);
+        assert_eq!(app.count("select count(*) from account_tokens where email like '%leaving%' or email like 'next@%'").await, 0);
+        assert_eq!(app.count(&format!("select count(*) from email_outbox where user_id = {id}")).await, 0);
+        assert_eq!(app.count("select count(*) from email_outbox where to_address in ('leaving@example.org', 'next@example.org')").await, 0);
+        assert_eq!(app.count("select count(*) from throttles where throttle_key like '%leaving@example.org%'").await, 0);
+        let kept = app.count(&format!("select count(*) from audit_events where subject_user_id = {id} or actor_user_id = {id}")).await;
+        assert!(kept >= 3, "the history is kept, reduced to the id");
+        assert_eq!(app.count(&format!("select count(*) from audit_events where (subject_user_id = {id} or actor_user_id = {id}) and client_address is not null")).await, 0);
+        assert_eq!(app.count("select count(*) from audit_events where detail like '%leaving%'").await, 0);
+        assert_eq!(app.count(&format!("select count(*) from audit_events where action = 'account_deleted' and subject_user_id = {id}")).await, 1);
+    }
+}

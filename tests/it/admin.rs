@@ -1,0 +1,169 @@
+//! The admin pages: who may see them, users, learner types, disabling, and the outbox.
+
+use academy::db::users::Role;
+use axum::Router;
+use reqwest::StatusCode;
+
+use crate::backend_tests;
+use crate::support::TestApp;
+use crate::support::accounts::{PASSWORD, location};
+
+const ADMIN_PAGES: [&str; 4] = ["/admin", "/admin/users", "/admin/users/1", "/admin/emails"];
+const ADMIN_ACTIONS: [&str; 5] = [
+    "/admin/users/1/role",
+    "/admin/users/1/learner-type",
+    "/admin/users/1/disable",
+    "/admin/users/1/enable",
+    "/admin/emails/1/retry",
+];
+
+async fn admin(app: &TestApp) -> i64 {
+    let id = app
+        .create_user("admin@example.org", Role::Admin, true)
+        .await;
+    app.sign_in("admin@example.org", PASSWORD).await;
+    id
+}
+
+backend_tests! {
+    async fn learners_get_403_and_visitors_are_sent_to_sign_in_on_every_admin_route(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ADMIN_PAGES {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert!(location(&response).starts_with("/login?next="), "{path}");
+        }
+        app.create_user("learner@example.org", Role::Learner, true).await;
+        app.sign_in("learner@example.org", PASSWORD).await;
+        for path in ADMIN_PAGES {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+            assert!(response.text().await.unwrap().contains("You do not have permission"), "{path}");
+        }
+        for path in ADMIN_ACTIONS {
+            let response = app.post_form(path, &[("role", "admin"), ("learner_type", "nhs"), ("reason", "x")]).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(app.count("select count(*) from users where role = 'admin'").await, 0, "nobody became an admin");
+        let (_, home) = app.get_text("/").await;
+        assert!(!home.contains(r#"href="/admin""#), "no admin link for learners");
+    }
+
+    async fn admins_find_users_by_name_or_email_whatever_the_accents(backend) {
+        let app = TestApp::spawn(backend).await;
+        admin(&app).await;
+        app.register("Zoë Ångström", "zoe@example.org", PASSWORD).await;
+        for n in 0..30 {
+            app.create_user(&format!("person{n:02}@example.org"), Role::Learner, true).await;
+        }
+        for query in ["zoe", "ZOË", "angstrom", "ZOE@EXAMPLE"] {
+            let (status, page) = app.get_text(&format!("/admin/users?q={query}")).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(page.contains("1 account matching") && page.contains("Zoë Ångström"), "{query}");
+        }
+        for query in ["%", "_", "\\", "'", "%25%27"] {
+            let (status, page) = app.get_text(&format!("/admin/users?q={query}")).await;
+            assert_eq!(status, StatusCode::OK, "{query}");
+            assert!(page.contains("0 accounts") || page.contains("No accounts match"), "{query} is not a wildcard");
+        }
+        let (_, first) = app.get_text("/admin/users").await;
+        assert!(first.contains("32 accounts") && first.contains("Page 1 of 2"), "{first}");
+        for page in ["0", "-1", "abc", "99999999999999999999"] {
+            let (status, html) = app.get_text(&format!("/admin/users?page={page}")).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(html.contains("Page 1 of 2"), "{page}");
+        }
+        let (_, last) = app.get_text("/admin/users?page=50").await;
+        assert!(last.contains("Page 2 of 2"));
+        assert_eq!(app.get("/admin/users/abc").await.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(app.get("/admin/users/999999").await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn an_admin_overrides_a_learner_type_with_a_recorded_reason(backend) {
+        let app = TestApp::spawn(backend).await;
+        admin(&app).await;
+        let learner = app.create_user("agency@example.com", Role::Learner, true).await;
+        let path = format!("/admin/users/{learner}/learner-type");
+        let missing = app.post_form(&path, &[("learner_type", "nhs"), ("reason", " ")]).await;
+        assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(missing.text().await.unwrap().contains("Enter the reason"));
+        let done = app.post_form(&path, &[("learner_type", "nhs"), ("reason", "Saw an NHS England contract letter")]).await;
+        assert_eq!(location(&done), format!("/admin/users/{learner}?notice=saved"));
+        let (_, page) = app.get_text(&format!("/admin/users/{learner}")).await;
+        assert!(page.contains("NHS staff in England") && page.contains("Set by an admin: Saw an NHS England contract letter"));
+        assert_eq!(app.count("select count(*) from audit_events where action = 'learner_type_overridden'").await, 1);
+        let learner_view = app.another_browser();
+        learner_view.sign_in("agency@example.com", PASSWORD).await;
+        let (_, account) = learner_view.get_text("/account").await;
+        assert!(account.contains("Why: Set by an admin"), "the learner sees why");
+    }
+
+    async fn the_last_admin_cannot_be_demoted_and_nobody_changes_their_own_role(backend) {
+        let app = TestApp::spawn(backend).await;
+        let first = admin(&app).await;
+        let own = app.post_form(&format!("/admin/users/{first}/role"), &[("role", "learner")]).await;
+        assert_eq!(own.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(own.text().await.unwrap().contains("You cannot change your own role"));
+        let own = app.post_form(&format!("/admin/users/{first}/disable"), &[]).await;
+        assert_eq!(own.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let delete = app.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
+        assert_eq!(delete.status(), StatusCode::UNPROCESSABLE_ENTITY, "the only admin cannot delete their account");
+
+        let second = app.create_user("second@example.org", Role::Learner, true).await;
+        let promoted = app.post_form(&format!("/admin/users/{second}/role"), &[("role", "admin")]).await;
+        assert_eq!(location(&promoted), format!("/admin/users/{second}?notice=saved"));
+        let other = app.another_browser();
+        other.sign_in("second@example.org", PASSWORD).await;
+        assert_eq!(other.get("/admin").await.status(), StatusCode::OK, "the new admin is in");
+        let demoted = app.post_form(&format!("/admin/users/{second}/role"), &[("role", "learner")]).await;
+        assert_eq!(location(&demoted), format!("/admin/users/{second}?notice=saved"));
+        assert_eq!(other.get("/admin").await.status(), StatusCode::FORBIDDEN, "and out again");
+        assert_eq!(app.count("select count(*) from users where role = 'admin'").await, 1);
+        assert_eq!(app.count("select count(*) from audit_events where action = 'role_changed'").await, 2);
+        let bad = app.post_form(&format!("/admin/users/{second}/role"), &[("role", "superuser")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    async fn a_disabled_user_is_signed_out_everywhere_until_enabled(backend) {
+        let app = TestApp::spawn(backend).await;
+        admin(&app).await;
+        let learner_id = app.create_user("risky@example.org", Role::Learner, true).await;
+        let learner = app.another_browser();
+        learner.sign_in("risky@example.org", PASSWORD).await;
+        assert_eq!(learner.get("/account").await.status(), StatusCode::OK);
+
+        assert_eq!(location(&app.post_form(&format!("/admin/users/{learner_id}/disable"), &[]).await), format!("/admin/users/{learner_id}?notice=saved"));
+        assert_eq!(learner.get("/account").await.status(), StatusCode::SEE_OTHER, "signed out at once");
+        let refused = learner.sign_in("risky@example.org", PASSWORD).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().await.unwrap().contains("This account has been disabled"));
+        let wrong = learner.sign_in("risky@example.org", "a wrong password").await;
+        assert!(wrong.text().await.unwrap().contains("Your email address or password is wrong"), "no hint without the password");
+
+        app.post_form(&format!("/admin/users/{learner_id}/enable"), &[]).await;
+        assert_eq!(location(&learner.sign_in("risky@example.org", PASSWORD).await), "/account");
+    }
+
+    async fn the_emails_page_lists_by_status_and_retries_dead_mail(backend) {
+        let smtp = crate::support::smtp::FakeSmtp::start().await;
+        smtp.reject_recipient("bounce@example.org");
+        let smtp_url = smtp.url();
+        let app = TestApp::spawn_with(backend, &[("ACADEMY_SMTP_URL", smtp_url.as_str())], Router::new()).await;
+        admin(&app).await;
+        app.register("Bouncing Person", "bounce@example.org", PASSWORD).await;
+        app.run_background_jobs().await;
+        let (status, page) = app.get_text("/admin/emails?status=dead").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("bounce@example.org") && page.contains("Contains a link"), "{page}");
+        assert!(!page.contains("/verify-email/"), "the link itself is never shown");
+        let (_, all) = app.get_text("/admin/emails?status=nonsense&page=-4").await;
+        assert!(all.contains("Page 1"));
+
+        let id = app.count("select max(email_outbox_id) from email_outbox").await;
+        let retried = app.post_form(&format!("/admin/emails/{id}/retry"), &[]).await;
+        assert_eq!(location(&retried), "/admin/emails?retried=1");
+        assert_eq!(app.count("select count(*) from email_outbox where status = 'queued'").await, 1);
+        let again = app.post_form(&format!("/admin/emails/{id}/retry"), &[]).await;
+        assert_eq!(again.status(), StatusCode::BAD_REQUEST, "a queued mail is not retried twice");
+    }
+}
