@@ -2,6 +2,7 @@
 
 mod support;
 
+mod accessibility;
 mod account_pages;
 mod accounts;
 mod admin;

@@ -1,0 +1,146 @@
+//! Every page with a form: one h1, headings in order, a label for every input, and, on a
+//! failed submission, an error summary linking to each field.
+
+use academy::db::users::Role;
+use reqwest::StatusCode;
+
+use crate::backend_tests;
+use crate::support::TestApp;
+use crate::support::accounts::PASSWORD;
+
+/// Checks the structure a screen reader or keyboard user depends on.
+fn assert_accessible(path: &str, html: &str) {
+    assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
+    // GOV.UK puts the error summary and notification banner above the h1; nothing else.
+    let h1 = html.find("<h1").unwrap();
+    for (at, _) in html[..h1].match_indices("<h2") {
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        assert!(
+            tag.contains("error-summary__title") || tag.contains("banner__title"),
+            "{path}: {tag} before the h1"
+        );
+    }
+    let mut last_level = 0;
+    for (at, _) in html[h1..].match_indices("<h") {
+        let at = h1 + at;
+        let Some(level) = html[at + 2..].chars().next().and_then(|c| c.to_digit(10)) else {
+            continue;
+        };
+        assert!(
+            level <= last_level + 1,
+            "{path}: heading h{level} follows h{last_level}"
+        );
+        last_level = level;
+    }
+    for (at, _) in html.match_indices("<input") {
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        if tag.contains(r#"type="hidden""#) {
+            continue;
+        }
+        let id = tag
+            .split(r#"id=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{path}: input without id: {tag}"));
+        assert!(
+            html.contains(&format!(r#"<label class="label" for="{id}">"#))
+                || html.contains(&format!(r#"<label for="{id}">"#)),
+            "{path}: no label for {id}"
+        );
+    }
+    for (at, _) in html.match_indices("<textarea") {
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        let id = tag
+            .split(r#"id=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("textarea id");
+        assert!(
+            html.contains(&format!(r#"for="{id}""#)),
+            "{path}: no label for {id}"
+        );
+    }
+    assert!(html.contains("Skip to main content"), "{path}");
+}
+
+/// A failed submission: 422, "Error:" title, a summary linking to fields that exist.
+fn assert_error_summary(path: &str, html: &str) {
+    assert!(html.contains("<title>Error: "), "{path}");
+    assert!(html.contains("There is a problem"), "{path}");
+    let summary = &html[html.find("error-summary__list").unwrap()..];
+    let summary = &summary[..summary.find("</ul>").unwrap()];
+    for (at, _) in summary.match_indices(r##"href="#"##) {
+        let field = summary[at + 7..].split('"').next().unwrap();
+        assert!(
+            html.contains(&format!(r#"id="{field}""#)),
+            "{path}: the summary links to #{field}, which exists"
+        );
+        assert!(
+            html.contains(&format!(r#"id="{field}-error""#))
+                || html.contains(r#"class="error-message""#),
+            "{path}: {field} has its message"
+        );
+    }
+}
+
+backend_tests! {
+    async fn anonymous_form_pages_are_accessible_and_explain_errors(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/", "/register", "/login", "/forgot-password", "/accessibility", "/privacy", "/contact"] {
+            let (status, html) = app.get_text(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_accessible(path, &html);
+        }
+        for path in ["/register", "/login", "/forgot-password"] {
+            let response = app.post_form(path, &[]).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            let html = response.text().await.unwrap();
+            assert_accessible(path, &html);
+            assert_error_summary(path, &html);
+        }
+    }
+
+    async fn account_and_admin_pages_are_accessible_and_explain_errors(backend) {
+        let app = TestApp::spawn(backend).await;
+        let id = app.create_user("a11y@example.org", Role::Admin, true).await;
+        app.sign_in("a11y@example.org", PASSWORD).await;
+        let user_page = format!("/admin/users/{id}");
+        for path in ["/account", "/account/profile", "/account/password", "/account/email", "/account/delete", "/admin", "/admin/users", user_page.as_str(), "/admin/emails"] {
+            let (status, html) = app.get_text(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_accessible(path, &html);
+        }
+        for path in ["/account/profile", "/account/password", "/account/email", "/account/delete"] {
+            let response = app.post_form(path, &[]).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            let html = response.text().await.unwrap();
+            assert_accessible(path, &html);
+            assert_error_summary(path, &html);
+        }
+        let other = app.create_user("other@example.org", Role::Learner, true).await;
+        let response = app.post_form(&format!("/admin/users/{other}/learner-type"), &[("learner_type", "nhs")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_error_summary("learner type", &response.text().await.unwrap());
+    }
+
+    async fn production_cookies_are_secure(backend) {
+        let app = TestApp::spawn_with(backend, crate::support::app::PRODUCTION, axum::Router::new()).await;
+        let response = app.get("/login").await;
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("academy_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    }
+
+    async fn the_client_address_comes_from_a_trusted_proxy_only(backend) {
+        let trusted = TestApp::spawn_with(backend, &[("ACADEMY_TRUSTED_PROXIES", "127.0.0.1")], axum::Router::new()).await;
+        let untrusted = TestApp::spawn(backend).await;
+        for app in [&trusted, &untrusted] {
+            let token = app.csrf_token_from("/login").await;
+            app.client.post(app.url("/login"))
+                .header("x-forwarded-for", "198.51.100.23")
+                .form(&[("email", "who@example.org"), ("password", "not a real one"), ("csrf_token", token.as_str())])
+                .send().await.unwrap();
+        }
+        assert_eq!(trusted.count("select count(*) from audit_events where client_address = '198.51.100.23'").await, 1);
+        assert_eq!(untrusted.count("select count(*) from audit_events where client_address = '127.0.0.1'").await, 1, "a header from anyone is not believed");
+    }
+}
