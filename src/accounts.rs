@@ -10,7 +10,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::tokens::{self, Purpose};
 use crate::domain::email::Email;
 use crate::email::outbox::{Envelope, queue};
-use crate::email::templates::{PasswordReset, VerifyEmail};
+use crate::email::templates::{OutgoingEmail, PasswordReset, VerifyEmail};
 use crate::error::AppError;
 
 pub const VERIFY_FOR: Duration = Duration::hours(24);
@@ -27,30 +27,18 @@ pub async fn send_verification(
     changing_address: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (token, hash) = new_token();
-    let token_id = tokens::insert(
-        tx,
+    let link = Link {
         user_id,
-        Purpose::VerifyEmail,
-        &hash,
-        email.as_str(),
-        now + VERIFY_FOR,
-        now,
-    )
-    .await?;
-    let site = state.site();
-    let mail = VerifyEmail {
+        purpose: Purpose::VerifyEmail,
+        email,
+        valid_for: VERIFY_FOR,
+    };
+    send_link(tx, state, link, now, |verify_url| VerifyEmail {
         name: name.to_owned(),
-        verify_url: site.url(&format!("/verify-email/{token}")),
+        verify_url,
         changing_address,
-    };
-    let envelope = Envelope {
-        to: email,
-        user_id: Some(user_id),
-        idempotency_key: format!("verify_email:{token_id}"),
-    };
-    queue(tx, &site, &envelope, &mail, now).await?;
-    Ok(())
+    })
+    .await
 }
 
 /// Creates a password-reset link and queues the mail carrying it, in `tx`.
@@ -62,26 +50,53 @@ pub async fn send_reset(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let link = Link {
+        user_id,
+        purpose: Purpose::ResetPassword,
+        email,
+        valid_for: RESET_FOR,
+    };
+    send_link(tx, state, link, now, |reset_url| PasswordReset {
+        name: name.to_owned(),
+        reset_url,
+    })
+    .await
+}
+
+struct Link<'a> {
+    user_id: i64,
+    purpose: Purpose,
+    email: &'a Email,
+    valid_for: Duration,
+}
+
+/// Stores a fresh token's hash and queues the mail `make` writes around its URL.
+async fn send_link<M: OutgoingEmail>(
+    tx: &mut Tx,
+    state: &AppState,
+    link: Link<'_>,
+    now: DateTime<Utc>,
+    make: impl FnOnce(String) -> M,
+) -> Result<(), AppError> {
     let (token, hash) = new_token();
+    let expires_at = now + link.valid_for;
     let token_id = tokens::insert(
         tx,
-        user_id,
-        Purpose::ResetPassword,
+        link.user_id,
+        link.purpose,
         &hash,
-        email.as_str(),
-        now + RESET_FOR,
+        link.email.as_str(),
+        expires_at,
         now,
     )
     .await?;
     let site = state.site();
-    let mail = PasswordReset {
-        name: name.to_owned(),
-        reset_url: site.url(&format!("/reset-password/{token}")),
-    };
+    let mail = make(site.url(&format!("{}{token}", link.purpose.path())));
+    let key = format!("{}:{token_id}", M::KIND);
     let envelope = Envelope {
-        to: email,
-        user_id: Some(user_id),
-        idempotency_key: format!("password_reset:{token_id}"),
+        to: link.email,
+        user_id: Some(link.user_id),
+        idempotency_key: key,
     };
     queue(tx, &site, &envelope, &mail, now).await?;
     Ok(())
@@ -105,6 +120,17 @@ pub async fn audit(
         client_address: client,
     };
     Ok(audit::record(tx, &event, now).await?)
+}
+
+/// Records something a user did to their own account.
+pub async fn audit_own(
+    tx: &mut Tx,
+    user_id: i64,
+    action: &str,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit(tx, Some(user_id), Some(user_id), action, "", client, now).await
 }
 
 /// Messages shown in a banner after a redirect, chosen by a fixed name in `?notice=`, so a

@@ -51,17 +51,9 @@ pub async fn record_now(
     event: &AuditEvent<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    run!(write db, |c| sqlx::query(INSERT)
-        .bind(event.actor_user_id)
-        .bind(event.subject_user_id)
-        .bind(event.action)
-        .bind(event.detail)
-        .bind(event.client_address)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    record(&mut tx, event, now).await?;
+    tx.commit().await
 }
 
 /// Events about or by one user, newest first.

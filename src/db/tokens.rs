@@ -11,6 +11,14 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    /// The site path its links start with.
+    pub fn path(self) -> &'static str {
+        match self {
+            Purpose::VerifyEmail => "/verify-email/",
+            Purpose::ResetPassword => "/reset-password/",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Purpose::VerifyEmail => "verify_email",
@@ -27,6 +35,13 @@ pub struct AccountToken {
     pub email: String,
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
+}
+
+impl AccountToken {
+    /// Not used and not expired (spending it is still a conditional write).
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        self.used_at.is_none() && self.expires_at > now
+    }
 }
 
 pub async fn insert(

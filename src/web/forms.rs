@@ -34,6 +34,13 @@ impl FormErrors {
         &self.0
     }
 
+    /// Puts the problems in the order the fields appear on the page.
+    pub fn in_field_order(mut self, fields: &[&str]) -> Self {
+        self.0
+            .sort_by_key(|(field, _)| fields.iter().position(|f| f == field).unwrap_or(usize::MAX));
+        self
+    }
+
     /// Trimmed text; `required` adds "Enter …" when empty, and a length limit always applies.
     pub fn text(
         &mut self,
@@ -51,6 +58,23 @@ impl FormErrors {
             self.add(field, format!("Must be {max_chars} characters or fewer"));
         }
         value.to_owned()
+    }
+}
+
+/// Checks a new password and its confirmation, adding any problem to `errors`.
+pub fn check_password_pair(
+    errors: &mut FormErrors,
+    password: &str,
+    confirm: &str,
+    email: Option<&crate::domain::email::Email>,
+    personal_words: &[&str],
+) {
+    if let Err(problem) =
+        crate::domain::password::check_new_password(password, email, personal_words)
+    {
+        errors.add("password", problem.to_string());
+    } else if password != confirm {
+        errors.add("confirm_password", "Passwords do not match");
     }
 }
 

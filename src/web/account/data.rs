@@ -8,7 +8,7 @@ use axum_extra::extract::Form;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::accounts::audit;
+use crate::accounts::audit_own;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::audit::{self as audit_log, AuditRecord};
@@ -114,16 +114,7 @@ pub async fn delete(
     outbox::delete_for_user(&mut tx, user.user_id).await?;
     crate::db::throttles::delete_for_account(&mut tx, &user.email).await?;
     audit_log::forget_addresses(&mut tx, user.user_id).await?;
-    audit(
-        &mut tx,
-        Some(user.user_id),
-        Some(user.user_id),
-        "account_deleted",
-        "",
-        None,
-        now,
-    )
-    .await?;
+    audit_own(&mut tx, user.user_id, "account_deleted", None, now).await?;
     users::delete(&mut tx, user.user_id).await?;
     tx.commit().await?;
     session.flush().await?;

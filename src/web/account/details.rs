@@ -7,19 +7,18 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::accounts::{Notice, audit, send_verification};
+use crate::accounts::{Notice, audit_own, send_verification};
 use crate::app::AppState;
 use crate::auth::throttle::{self, SIGN_IN_FAILURES, account_key};
 use crate::auth::viewer::follow_epoch;
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
-use crate::db::users::{self, Profile, User};
+use crate::db::users::{self, User};
 use crate::domain::email::Email;
-use crate::domain::password::check_new_password;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::PasswordChanged;
 use crate::error::AppError;
-use crate::web::accounts::PROFESSIONAL_BODIES;
-use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::accounts::{PROFESSIONAL_BODIES, ProfileFields};
+use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
@@ -107,55 +106,22 @@ pub async fn save_profile(
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
-    let full_name = errors.text(
-        "full_name",
+    let fields = ProfileFields::check(
+        &mut errors,
         &form.full_name,
-        Some("Enter your full name"),
-        200,
-    );
-    let organisation = errors.text(
-        "organisation",
         &form.organisation,
-        Some("Enter your organisation, or Student or None"),
-        200,
+        &form.job_role,
+        &form.professional_body,
+        &form.registration_number,
     );
-    let job_role = errors.text("job_role", &form.job_role, Some("Enter your job role"), 200);
-    let body = PROFESSIONAL_BODIES
-        .iter()
-        .map(|(v, _)| *v)
-        .find(|v| *v == form.professional_body);
-    if body.is_none() {
-        errors.add(
-            "professional_body",
-            "Select your professional body, or None",
-        );
-    }
-    let number = errors.text("registration_number", &form.registration_number, None, 50);
     if !errors.is_empty() {
         return rejected(&profile_page(&viewer, &form, &errors));
     }
-    let professional_body = body.filter(|b| *b != "none");
-    let profile = Profile {
-        full_name: &full_name,
-        organisation: &organisation,
-        job_role: &job_role,
-        professional_body,
-        registration_number: Some(number.as_str())
-            .filter(|n| !n.is_empty() && professional_body.is_some()),
-    };
+    let profile = fields.as_profile();
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     users::update_profile(&mut tx, user.user_id, &user.email, &profile, now).await?;
-    audit(
-        &mut tx,
-        Some(user.user_id),
-        Some(user.user_id),
-        "profile_changed",
-        "",
-        None,
-        now,
-    )
-    .await?;
+    audit_own(&mut tx, user.user_id, "profile_changed", None, now).await?;
     tx.commit().await?;
     Ok(saved(Notice::ProfileSaved))
 }
@@ -216,11 +182,13 @@ pub async fn change_password(
         }
         Err(None) => errors.add("current_password", "Your current password is wrong"),
     }
-    if let Err(problem) = check_new_password(&form.password, Some(&email), &[&user.full_name]) {
-        errors.add("password", problem.to_string());
-    } else if form.password != form.confirm_password {
-        errors.add("confirm_password", "Passwords do not match");
-    }
+    check_password_pair(
+        &mut errors,
+        &form.password,
+        &form.confirm_password,
+        Some(&email),
+        &[&user.full_name],
+    );
     if !errors.is_empty() {
         return rejected(&password_page(&viewer, &errors));
     }
@@ -249,12 +217,10 @@ pub async fn change_password(
         now,
     )
     .await?;
-    audit(
+    audit_own(
         &mut tx,
-        Some(user.user_id),
-        Some(user.user_id),
+        user.user_id,
         "password_changed",
-        "",
         Some(&client.to_string()),
         now,
     )
@@ -359,12 +325,10 @@ pub async fn change_email(
         now,
     )
     .await?;
-    audit(
+    audit_own(
         &mut tx,
-        Some(user.user_id),
-        Some(user.user_id),
+        user.user_id,
         "email_change_requested",
-        "",
         Some(&client.to_string()),
         now,
     )

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
 
-use crate::accounts::{Notice, NoticeQuery, audit};
+use crate::accounts::{Notice, NoticeQuery, audit_own};
 use crate::app::AppState;
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::db::users::{self, User};
@@ -75,12 +75,10 @@ async fn sign_out_everywhere(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     users::end_all_sessions(&mut tx, user.user_id, now).await?;
-    audit(
+    audit_own(
         &mut tx,
-        Some(user.user_id),
-        Some(user.user_id),
+        user.user_id,
         "signed_out_everywhere",
-        "",
         Some(&client.to_string()),
         now,
     )

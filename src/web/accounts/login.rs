@@ -8,7 +8,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::accounts::{NoticeQuery, audit};
+use crate::accounts::{NoticeQuery, audit_own};
 use crate::app::AppState;
 use crate::auth::throttle::{self, SIGN_IN_FAILURES, account_key, address_key, per_address};
 use crate::auth::viewer::begin_session;
@@ -180,12 +180,10 @@ pub async fn submit(
     .await?;
     users::record_sign_in(&state.db, credentials.user_id, now).await?;
     let mut tx = state.db.begin().await?;
-    audit(
+    audit_own(
         &mut tx,
-        Some(credentials.user_id),
-        Some(credentials.user_id),
+        credentials.user_id,
         "signed_in",
-        "",
         Some(&client.to_string()),
         now,
     )

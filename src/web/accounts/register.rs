@@ -7,18 +7,18 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use crate::accounts::{audit, send_verification};
+use super::ProfileFields;
+use crate::accounts::{audit, audit_own, send_verification};
 use crate::app::AppState;
 use crate::auth::throttle::{self, address_key, per_address};
 use crate::auth::{ClientAddress, Viewer};
 use crate::db::DbError;
 use crate::db::users::{self, LearnerType, NewUser, Role};
 use crate::domain::email::Email;
-use crate::domain::password::check_new_password;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::RegistrationAttempt;
 use crate::error::AppError;
-use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
@@ -85,11 +85,7 @@ pub async fn show(viewer: Viewer) -> Result<Response, AppError> {
 /// What a valid form gives.
 struct NewAccount {
     email: Email,
-    full_name: String,
-    organisation: String,
-    job_role: String,
-    professional_body: Option<String>,
-    registration_number: Option<String>,
+    profile: ProfileFields,
 }
 
 pub async fn submit(
@@ -144,55 +140,45 @@ fn is_unique_violation(error: &anyhow::Error) -> bool {
 
 fn validate(form: &RegisterForm) -> Result<NewAccount, FormErrors> {
     let mut errors = FormErrors::default();
-    let full_name = errors.text(
-        "full_name",
+    let profile = ProfileFields::check(
+        &mut errors,
         &form.full_name,
-        Some("Enter your full name"),
-        200,
+        &form.organisation,
+        &form.job_role,
+        &form.professional_body,
+        &form.registration_number,
     );
     let email = Email::parse(&form.email)
         .map_err(|e| errors.add("email", e.to_string()))
         .ok();
-    if let Err(problem) = check_new_password(&form.password, email.as_ref(), &[&full_name]) {
-        errors.add("password", problem.to_string());
-    } else if form.password != form.confirm_password {
-        errors.add("confirm_password", "Passwords do not match");
-    }
-    let organisation = errors.text(
-        "organisation",
-        &form.organisation,
-        Some("Enter your organisation, or Student or None"),
-        200,
+    check_password_pair(
+        &mut errors,
+        &form.password,
+        &form.confirm_password,
+        email.as_ref(),
+        &[&profile.full_name],
     );
-    let job_role = errors.text("job_role", &form.job_role, Some("Enter your job role"), 200);
-    let body = PROFESSIONAL_BODIES
-        .iter()
-        .find(|(value, _)| *value == form.professional_body)
-        .map(|(v, _)| *v);
-    if body.is_none() {
-        errors.add(
-            "professional_body",
-            "Select your professional body, or None",
-        );
-    }
-    let registration_number =
-        errors.text("registration_number", &form.registration_number, None, 50);
     if form.consent != "yes" {
         errors.add("consent", "Confirm that you have read the privacy notice");
     }
     match email {
-        Some(email) if errors.is_empty() => Ok(NewAccount {
-            email,
-            full_name,
-            organisation,
-            job_role,
-            professional_body: body.filter(|b| *b != "none").map(str::to_owned),
-            registration_number: Some(registration_number)
-                .filter(|n| !n.is_empty() && body != Some("none")),
-        }),
-        _ => Err(errors),
+        Some(email) if errors.is_empty() => Ok(NewAccount { email, profile }),
+        _ => Err(errors.in_field_order(&FIELD_ORDER)),
     }
 }
+
+/// The register form's fields, top to bottom, for the error summary.
+const FIELD_ORDER: [&str; 9] = [
+    "full_name",
+    "email",
+    "password",
+    "confirm_password",
+    "organisation",
+    "job_role",
+    "professional_body",
+    "registration_number",
+    "consent",
+];
 
 /// A new account with its verification mail, or, for an address that has an account, a
 /// mail telling its owner (at most one an hour).
@@ -234,15 +220,16 @@ async fn create_or_notify(
         )
         .await?;
     } else {
+        let profile = account.profile.as_profile();
         let new_user = NewUser {
             email: &account.email,
             password_hash,
-            full_name: &account.full_name,
+            full_name: profile.full_name,
             role: Role::Learner,
-            organisation: &account.organisation,
-            job_role: &account.job_role,
-            professional_body: account.professional_body.as_deref(),
-            registration_number: account.registration_number.as_deref(),
+            organisation: profile.organisation,
+            job_role: profile.job_role,
+            professional_body: profile.professional_body,
+            registration_number: profile.registration_number,
             learner_type: LearnerType::External,
             learner_type_reason: "Decided when the email address is confirmed",
             email_verified_at: None,
@@ -252,22 +239,13 @@ async fn create_or_notify(
             &mut tx,
             state,
             user_id,
-            &account.full_name,
+            &account.profile.full_name,
             &account.email,
             false,
             now,
         )
         .await?;
-        audit(
-            &mut tx,
-            Some(user_id),
-            Some(user_id),
-            "registered",
-            "",
-            Some(&client),
-            now,
-        )
-        .await?;
+        audit_own(&mut tx, user_id, "registered", Some(&client), now).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::register::check_email_page;
 use super::verify::link_problem;
-use crate::accounts::{Notice, audit, send_reset};
+use crate::accounts::{Notice, audit, audit_own, send_reset};
 use crate::app::AppState;
 use crate::auth::keys::hash_token;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
@@ -17,11 +17,10 @@ use crate::auth::{ClientAddress, Viewer};
 use crate::db::tokens::{self, Purpose};
 use crate::db::users;
 use crate::domain::email::Email;
-use crate::domain::password::check_new_password;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::PasswordChanged;
 use crate::error::AppError;
-use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
@@ -170,7 +169,7 @@ pub async fn show_reset(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     match tokens::find(&state.db, Purpose::ResetPassword, &hash_token(&token)).await? {
-        Some(found) if found.used_at.is_none() && found.expires_at > now => {
+        Some(found) if found.is_usable(now) => {
             Ok(render(&reset_page(&viewer, &token, &FormErrors::default()))?.into_response())
         }
         _ => link_problem(&viewer, EXPIRED_RESET, EXPIRED_RESET_ADVICE),
@@ -187,7 +186,7 @@ pub async fn reset(
     let now = state.clock.now();
     let Some(found) = tokens::find(&state.db, Purpose::ResetPassword, &hash_token(&token))
         .await?
-        .filter(|t| t.used_at.is_none() && t.expires_at > now)
+        .filter(|t| t.is_usable(now))
     else {
         return link_problem(&viewer, EXPIRED_RESET, EXPIRED_RESET_ADVICE);
     };
@@ -196,11 +195,13 @@ pub async fn reset(
         .ok_or(AppError::NotFound)?;
     let email = Email::parse(&user.email).map_err(AppError::internal)?;
     let mut errors = FormErrors::default();
-    if let Err(problem) = check_new_password(&form.password, Some(&email), &[&user.full_name]) {
-        errors.add("password", problem.to_string());
-    } else if form.password != form.confirm_password {
-        errors.add("confirm_password", "Passwords do not match");
-    }
+    check_password_pair(
+        &mut errors,
+        &form.password,
+        &form.confirm_password,
+        Some(&email),
+        &[&user.full_name],
+    );
     if !errors.is_empty() {
         return rejected(&reset_page(&viewer, &token, &errors));
     }
@@ -236,12 +237,10 @@ pub async fn reset(
         idempotency_key: format!("password_changed:reset:{}", found.account_token_id),
     };
     queue(&mut tx, &site, &envelope, &mail, now).await?;
-    audit(
+    audit_own(
         &mut tx,
-        Some(user.user_id),
-        Some(user.user_id),
+        user.user_id,
         "password_reset",
-        "",
         Some(&client.to_string()),
         now,
     )

@@ -59,7 +59,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     match tokens::find(&state.db, Purpose::VerifyEmail, &hash_token(&token)).await? {
-        Some(found) if found.used_at.is_none() && found.expires_at > now => {
+        Some(found) if found.is_usable(now) => {
             let page = VerifyPage {
                 layout: Layout::new(
                     "Confirm your email address",
