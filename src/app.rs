@@ -103,7 +103,9 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let pages = crate::web::site_routes()
         .merge(extra)
         .fallback(|| async { crate::error::AppError::NotFound });
+    // Assets need no viewer: no session lookup, no cookie on a response cached for a year.
     let site = protected(with_viewer(pages, &state), &state)
+        .merge(protected(crate::web::assets::router(), &state))
         .layer(middleware::from_fn(error_pages::render_error_pages));
     let routes = site.merge(protected(ops::router(state.metrics_access()), &state));
     with_outer_layers(routes, &state).with_state(state)

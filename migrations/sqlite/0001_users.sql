@@ -1,6 +1,8 @@
--- People who can sign in: learners and the education team's admins.
+-- People who can sign in: learners and the education team's admins. AUTOINCREMENT: an id is
+-- never reused after a deletion, so nothing that remembers an old id (a session, a mail
+-- key, an audit event) can ever point at someone else.
 create table users (
-    user_id integer primary key,
+    user_id integer primary key autoincrement,
     email text not null,
     password_hash text not null,
     full_name text not null,

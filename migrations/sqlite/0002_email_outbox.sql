@@ -1,7 +1,7 @@
 -- Every email, written in the same transaction as the change that causes it, then sent by
 -- the outbox worker. Delivery is at least once; the Message-ID stays the same on a resend.
 create table email_outbox (
-    email_outbox_id integer primary key,
+    email_outbox_id integer primary key autoincrement,
     idempotency_key text not null,
     message_id text not null,
     kind text not null,

@@ -11,7 +11,7 @@ alter table users add column search_text text not null default '';
 
 -- Verification and password-reset links. Only a hash of the token is stored.
 create table account_tokens (
-    account_token_id integer primary key,
+    account_token_id integer primary key autoincrement,
     user_id integer not null references users (user_id) on delete cascade,
     purpose text not null check (purpose in ('verify_email', 'reset_password')),
     token_hash text not null,
@@ -35,7 +35,7 @@ create table throttles (
 -- Who did what, when, from where. User ids are plain values (no foreign key) so events
 -- outlive a deleted account, reduced to its id.
 create table audit_events (
-    audit_event_id integer primary key,
+    audit_event_id integer primary key autoincrement,
     actor_user_id integer,
     subject_user_id integer,
     action text not null,

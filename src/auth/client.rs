@@ -51,18 +51,27 @@ pub fn client_address<'a>(
     forwarded_for: impl Iterator<Item = &'a str>,
     trusted: &[IpNet],
 ) -> IpAddr {
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Vec<IpAddr> = forwarded_for
+    let hops: Vec<&str> = forwarded_for
         .flat_map(|value| value.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
+        .map(str::trim)
         .collect();
-    hops.into_iter()
-        .rev()
-        .find(|hop| !is_trusted(hop))
-        .unwrap_or(peer)
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        // A hop we cannot read ends the walk: what lies left of it may be made up.
+        let Ok(ip) = hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 #[cfg(test)]
@@ -101,6 +110,24 @@ mod tests {
         assert_eq!(
             client_address(ip("10.0.0.2"), ["garbage"].into_iter(), &trusted),
             ip("10.0.0.2")
+        );
+        assert_eq!(
+            client_address(
+                ip("10.0.0.2"),
+                ["6.6.6.6, 198.51.100.7:4431"].into_iter(),
+                &trusted
+            ),
+            ip("10.0.0.2"),
+            "an unreadable hop stops the walk instead of skipping to the spoofable part"
+        );
+        assert_eq!(
+            client_address(
+                ip("::ffff:10.0.0.2"),
+                ["198.51.100.7"].into_iter(),
+                &trusted
+            ),
+            ip("198.51.100.7"),
+            "IPv4-mapped proxies match"
         );
     }
 }

@@ -23,7 +23,7 @@ pub async fn verify_csrf(request: Request, next: Next) -> Response {
     let Some(expected) = request
         .extensions()
         .get::<Viewer>()
-        .map(|v| v.csrf_token.clone())
+        .map(|v| v.csrf.expected().to_owned())
     else {
         return AppError::internal(anyhow::anyhow!("CSRF check ran before the viewer"))
             .into_response();
@@ -33,22 +33,26 @@ pub async fn verify_csrf(request: Request, next: Next) -> Response {
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    // The body-limit layer outside bounds what is read here.
-    let bytes = match is_form {
-        true => match axum::body::to_bytes(body, usize::MAX).await {
-            Ok(bytes) => bytes,
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    let from_query = parts.uri.query().and_then(|q| field(q.as_bytes()));
+    // Only a form body is read (the body-limit layer outside bounds it); anything else, an
+    // upload say, carries the token in the query string and its body passes untouched.
+    let (presented, body) = match (from_query, is_form) {
+        (Some(token), _) => (token, body),
+        (None, true) => match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(bytes) => (field(&bytes).unwrap_or_default(), Body::from(bytes)),
             Err(_) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
         },
-        false => Default::default(),
+        (None, false) => (String::new(), body),
     };
-    let from_query = parts.uri.query().and_then(|q| field(q.as_bytes()));
-    let presented = from_query.or_else(|| field(&bytes)).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
         return AppError::CsrfRejected.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    next.run(Request::from_parts(parts, body)).await
 }
 
 fn field(encoded: &[u8]) -> Option<String> {

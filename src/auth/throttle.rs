@@ -28,10 +28,10 @@ impl Blocked {
     }
 }
 
-/// Failed sign-ins for one account: the fifth failure in 15 minutes starts refusals, from
-/// 30 seconds doubling to 15 minutes.
+/// Sign-in attempts for one account (cleared by a success): five failures in 15 minutes
+/// start refusals, from 30 seconds doubling to 15 minutes.
 pub const SIGN_IN_FAILURES: Limit = Limit {
-    allowed: 4,
+    allowed: 5,
     window: Duration::minutes(15),
     first_lock: Duration::seconds(30),
     longest_lock: Duration::minutes(15),
@@ -63,32 +63,48 @@ pub fn account_key(action: &str, email: &str) -> String {
     format!("{action}:account:{email}")
 }
 
-/// `Err` while any of `keys` is refused.
-pub async fn check(state: &AppState, keys: &[&str]) -> Result<Result<(), Blocked>, AppError> {
-    let now = state.clock.now();
-    for key in keys {
-        if let Some(until) = throttles::blocked_until(&state.db, key, now).await? {
-            return Ok(Err(Blocked { until }));
-        }
-    }
-    Ok(Ok(()))
-}
-
-/// Counts an attempt against `key`; `Err` when this attempt went past the limit.
+/// Counts an attempt against `key` and says whether it may go ahead, in one step that
+/// concurrent requests (in any process) cannot race past:
+/// - refused while a lock stands;
+/// - allowed within the limit;
+/// - past the limit, the first attempt after a lock ends is allowed (and locks again, for
+///   longer), any other is refused and starts a lock.
 pub async fn hit(
     state: &AppState,
     key: &str,
     limit: Limit,
 ) -> Result<Result<(), Blocked>, AppError> {
     let now = state.clock.now();
-    let counter = throttles::add_attempt(&state.db, key, now, now - limit.window).await?;
-    match limit.lock_after(counter.attempts) {
-        None => Ok(Ok(())),
-        Some(lock) => {
-            let until = now + lock;
-            throttles::block(&state.db, key, until).await?;
-            Ok(Err(Blocked { until }))
-        }
+    let mut tx = state.db.begin().await?;
+    let stored = throttles::lock(&mut tx, key).await?;
+    if let Some(until) = stored
+        .as_ref()
+        .and_then(|c| c.blocked_until)
+        .filter(|until| *until > now)
+    {
+        return Ok(Err(Blocked { until }));
+    }
+    let current = stored.filter(|c| c.window_started_at > now - limit.window);
+    let lock_ended = current.as_ref().is_some_and(|c| c.blocked_until.is_some());
+    let counter = throttles::Counter {
+        window_started_at: current.as_ref().map_or(now, |c| c.window_started_at),
+        attempts: current.as_ref().map_or(0, |c| c.attempts) + 1,
+        blocked_until: None,
+    };
+    let lock = limit.lock_after(counter.attempts).map(|d| now + d);
+    throttles::store(
+        &mut tx,
+        key,
+        &throttles::Counter {
+            blocked_until: lock,
+            ..counter.clone()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    match lock {
+        Some(until) if !lock_ended => Ok(Err(Blocked { until })),
+        _ => Ok(Ok(())),
     }
 }
 

@@ -1,6 +1,9 @@
 //! Who is asking: the signed-in user (checked against their session epoch, disabled flag and
 //! idle limit on every request) and the CSRF token their forms must carry.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -27,7 +30,40 @@ pub const CSRF_COOKIE: &str = "academy_csrf";
 #[derive(Clone, Debug)]
 pub struct Viewer {
     pub user: Option<User>,
-    pub csrf_token: String,
+    pub csrf: CsrfToken,
+}
+
+/// The token this viewer's forms carry. Reading it marks it used, so an anonymous visitor
+/// gets the cookie it is signed against only with a page that has a form: pages without
+/// one stay free of `Set-Cookie` and cacheable.
+#[derive(Clone, Debug, Default)]
+pub struct CsrfToken {
+    value: String,
+    used: Arc<AtomicBool>,
+}
+
+impl CsrfToken {
+    fn new(value: String) -> Self {
+        CsrfToken {
+            value,
+            used: Arc::default(),
+        }
+    }
+
+    /// For a form: marks the token used.
+    pub fn for_form(&self) -> &str {
+        self.used.store(true, Ordering::Relaxed);
+        &self.value
+    }
+
+    /// For checking a submission, without marking it used.
+    pub fn expected(&self) -> &str {
+        &self.value
+    }
+
+    fn was_used(&self) -> bool {
+        self.used.load(Ordering::Relaxed)
+    }
 }
 
 impl Viewer {
@@ -109,7 +145,7 @@ pub async fn load_viewer(
         Err(error) => return error.into_response(),
     };
     let mut new_cookie = None;
-    let csrf_token = match &user {
+    let token = match &user {
         Some(_) => match session_csrf_token(&session).await {
             Ok(token) => token,
             Err(error) => return AppError::internal(error).into_response(),
@@ -123,9 +159,13 @@ pub async fn load_viewer(
             state.keys.csrf_token_for(&cookie)
         }
     };
-    request.extensions_mut().insert(Viewer { user, csrf_token });
+    let csrf = CsrfToken::new(token);
+    request.extensions_mut().insert(Viewer {
+        user,
+        csrf: csrf.clone(),
+    });
     let mut response = next.run(request).await;
-    if let Some(value) = new_cookie {
+    if let Some(value) = new_cookie.filter(|_| csrf.was_used()) {
         let cookie = Cookie::build((CSRF_COOKIE, value))
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -192,6 +232,9 @@ async fn signed_in_user(
         }
         Some(user) => {
             if idle > REFRESH_AFTER_SECS {
+                // The layer's default expiry applies on every save; a remembered session
+                // must say again that it is one, or its cookie turns into a browser one.
+                session.set_expiry(Some(expiry(remember, state.config.remember_me_days)));
                 session
                     .insert(SESSION_SEEN, now.timestamp())
                     .await
@@ -230,15 +273,24 @@ pub async fn begin_session(
     session
         .insert(SESSION_CSRF, hex::encode(rand::random::<[u8; 32]>()))
         .await?;
-    session.set_expiry(Some(match remember {
-        true => Expiry::OnInactivity(time::Duration::days(i64::from(remember_days))),
-        false => Expiry::OnSessionEnd,
-    }));
+    session.set_expiry(Some(expiry(remember, remember_days)));
     Ok(())
 }
 
+fn expiry(remember: bool, remember_days: u32) -> Expiry {
+    match remember {
+        true => Expiry::OnInactivity(time::Duration::days(i64::from(remember_days))),
+        false => Expiry::OnSessionEnd,
+    }
+}
+
 /// After a password change: this session stays signed in under the new epoch.
-pub async fn follow_epoch(session: &Session, epoch: i64) -> SessionResult<()> {
+pub async fn follow_epoch(session: &Session, epoch: i64, remember_days: u32) -> SessionResult<()> {
+    let remember = session
+        .get::<bool>(SESSION_REMEMBER)
+        .await?
+        .unwrap_or(false);
+    session.set_expiry(Some(expiry(remember, remember_days)));
     session.cycle_id().await?;
     session.insert(SESSION_EPOCH, epoch).await
 }

@@ -2,49 +2,51 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, DbError, run};
+use super::{Db, DbError, Tx, run};
 
-/// The counter for a key after an attempt was added.
+/// A key's counter as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Counter {
+    pub window_started_at: DateTime<Utc>,
     pub attempts: i64,
     pub blocked_until: Option<DateTime<Utc>>,
 }
 
-/// When the key is refused until, if it is now.
-pub async fn blocked_until(
-    db: &Db,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, DbError> {
-    let sql = "select blocked_until from throttles where throttle_key = $1 and blocked_until > $2";
-    let found: Option<Option<DateTime<Utc>>> =
-        run!(read db, |c| sqlx::query_scalar(sql).bind(key).bind(now).fetch_optional(c).await)?;
-    Ok(found.flatten())
+/// Reads a counter inside `tx`, locking its row on PostgreSQL (SQLite's write transaction
+/// already excludes every other writer), so deciding and counting is one step.
+pub async fn lock(tx: &mut Tx, key: &str) -> Result<Option<Counter>, DbError> {
+    let select =
+        "select window_started_at, attempts, blocked_until from throttles where throttle_key = $1";
+    Ok(match tx {
+        Tx::Sqlite(tx) => {
+            sqlx::query_as(select)
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        Tx::Postgres(tx) => {
+            let locking = format!("{select} for update");
+            sqlx::query_as(&locking)
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    })
 }
 
-/// Adds one attempt, starting a new window if the current one began before `window_start`.
-pub async fn add_attempt(
-    db: &Db,
-    key: &str,
-    now: DateTime<Utc>,
-    window_start: DateTime<Utc>,
-) -> Result<Counter, DbError> {
+pub async fn store(tx: &mut Tx, key: &str, counter: &Counter) -> Result<(), DbError> {
     let sql = "insert into throttles (throttle_key, window_started_at, attempts, blocked_until) \
-               values ($1, $2, 1, null) \
-               on conflict (throttle_key) do update set \
-                 attempts = case when throttles.window_started_at <= $3 then 1 else throttles.attempts + 1 end, \
-                 blocked_until = case when throttles.window_started_at <= $3 then null else throttles.blocked_until end, \
-                 window_started_at = case when throttles.window_started_at <= $3 then $2 else throttles.window_started_at end \
-               returning attempts, blocked_until";
-    Ok(
-        run!(write db, |c| sqlx::query_as(sql).bind(key).bind(now).bind(window_start).fetch_one(c).await)?,
-    )
-}
-
-pub async fn block(db: &Db, key: &str, until: DateTime<Utc>) -> Result<(), DbError> {
-    let sql = "update throttles set blocked_until = $2 where throttle_key = $1";
-    run!(write db, |c| sqlx::query(sql).bind(key).bind(until).execute(c).await.map(|_| ()))?;
+               values ($1, $2, $3, $4) on conflict (throttle_key) do update set \
+               window_started_at = excluded.window_started_at, attempts = excluded.attempts, \
+               blocked_until = excluded.blocked_until";
+    run!(tx tx, |c| sqlx::query(sql)
+        .bind(key)
+        .bind(counter.window_started_at)
+        .bind(counter.attempts)
+        .bind(counter.blocked_until)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 

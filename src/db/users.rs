@@ -242,15 +242,16 @@ pub async fn promote_to_admin(
     .await
 }
 
-/// Sets a new password and ends every session (they must sign in again).
+/// Sets a new password, ends every session and cancels a pending email change.
 pub async fn set_password(
     tx: &mut Tx,
     user_id: i64,
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let sql = "update users set password_hash = $2, session_epoch = session_epoch + 1, updated_at = $3 \
-               where user_id = $1";
+    // A pending email change is cancelled: whoever asked for it may not have been the owner.
+    let sql = "update users set password_hash = $2, session_epoch = session_epoch + 1, \
+               pending_email = null, updated_at = $3 where user_id = $1";
     update_one(tx, sql, user_id, |a| {
         a.text(Some(password_hash)).time(Some(now))
     })

@@ -2,6 +2,7 @@
 
 use super::assets;
 use crate::auth::Viewer;
+use crate::auth::viewer::CsrfToken;
 
 /// The header navigation areas, for marking the current one with `aria-current`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub struct Layout {
     pub signed_in: bool,
     pub is_admin: bool,
     /// For the sign-out button in the header, and every form on the page.
-    pub csrf_token: String,
+    csrf: CsrfToken,
     /// A notification banner after a redirect ("Your password has been changed").
     pub banner: Option<String>,
 }
@@ -83,7 +84,7 @@ impl Layout {
             has_errors: false,
             signed_in: viewer.user.is_some(),
             is_admin: viewer.is_admin(),
-            csrf_token: viewer.csrf_token.clone(),
+            csrf: viewer.csrf.clone(),
             banner: None,
         }
     }
@@ -97,9 +98,14 @@ impl Layout {
             has_errors: false,
             signed_in: false,
             is_admin: false,
-            csrf_token: String::new(),
+            csrf: CsrfToken::default(),
             banner: None,
         }
+    }
+
+    /// The token for a form on this page (templates call it inside each form).
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.for_form()
     }
 
     pub fn with_errors(mut self, has_errors: bool) -> Self {

@@ -18,11 +18,10 @@ pub mod ops;
 pub mod public;
 pub mod security;
 
-/// Every page and asset served to people (operations endpoints are added separately).
+/// Every page served to people (assets and operations endpoints are added separately).
 pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
-        .merge(assets::router())
         .merge(accounts::router())
         .merge(account::router())
         .merge(admin::router())

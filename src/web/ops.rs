@@ -50,9 +50,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(error) => {
             tracing::warn!(%error, "not ready");
+            let reason = match error {
+                crate::db::NotReady::Unreachable(_) => "database unreachable",
+                crate::db::NotReady::PendingMigrations(_) => "migrations not applied",
+            };
+            // Details go to the log, not to whoever asks.
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("not ready: {error}\n"),
+                format!("not ready: {reason}\n"),
             )
                 .into_response()
         }

@@ -191,7 +191,8 @@ backend_tests! {
         let longer = app.sign_in("target@example.org", PASSWORD).await;
         assert_eq!(longer.status(), StatusCode::TOO_MANY_REQUESTS, "the next lock is longer");
         app.clock().advance(Duration::seconds(61));
-        assert_eq!(location(&app.sign_in("target@example.org", PASSWORD).await), "/account", "released, and success clears the count");
+        assert_eq!(location(&app.sign_in("target@example.org", PASSWORD).await), "/account", "one attempt after each lock; success clears the count");
+        assert_eq!(app.count("select count(*) from throttles where throttle_key like 'sign_in:account:%'").await, 0);
     }
 
     async fn the_per_address_limit_refuses_then_releases(backend) {
@@ -375,6 +376,17 @@ backend_tests! {
         assert_eq!(app.get("/account").await.status(), StatusCode::OK, "nothing happened");
     }
 
+    async fn only_pages_with_a_form_give_an_anonymous_visitor_a_cookie(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/", "/privacy", "/static/app.css", "/no/such/page"] {
+            let response = app.another_browser().get(path).await;
+            assert!(response.headers().get("set-cookie").is_none(), "{path} stays cacheable");
+        }
+        let login = app.another_browser().get("/login").await;
+        let cookie = login.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("academy_csrf="), "{cookie}");
+    }
+
     async fn anonymous_visits_write_no_session(backend) {
         let app = TestApp::spawn(backend).await;
         for path in ["/", "/login", "/register", "/forgot-password", "/no/such/page"] {
@@ -402,5 +414,71 @@ backend_tests! {
         app.run_background_jobs().await;
         assert_eq!(app.count("select count(*) from users").await, 1);
         assert_eq!(app.count("select count(*) from account_tokens").await, 0, "their links went with them");
+    }
+}
+
+backend_tests! {
+    async fn parallel_guesses_cannot_get_past_the_account_limit(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("parallel@example.org", Role::Learner, true).await;
+        let attempts = (0..20).map(|n| {
+            let browser = app.another_browser();
+            tokio::spawn(async move { browser.sign_in("parallel@example.org", &format!("guess number {n}")).await.status() })
+        });
+        let mut checked = 0;
+        for attempt in attempts.collect::<Vec<_>>() {
+            let status = attempt.await.unwrap();
+            assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::TOO_MANY_REQUESTS, "{status}");
+            if status == StatusCode::UNPROCESSABLE_ENTITY {
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 5, "only the allowed attempts had their password checked");
+    }
+
+    async fn a_remembered_session_keeps_its_lifetime_when_the_idle_clock_moves(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("keep@example.org", Role::Learner, true).await;
+        app.post_form("/login", &[("email", "keep@example.org"), ("password", PASSWORD), ("remember_me", "yes")]).await;
+        app.clock().advance(Duration::minutes(6));
+        let refreshed = app.get("/account").await;
+        let cookie = refreshed.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("academy_session=")).expect("the refresh re-sends the cookie").to_owned();
+        assert!(cookie.contains("Max-Age") || cookie.contains("Expires"), "still a remembered session: {cookie}");
+        let quiet = app.get("/account").await;
+        assert!(quiet.headers().get("set-cookie").is_none(), "no write on a request soon after");
+    }
+
+    async fn a_password_reset_cancels_an_email_change_someone_else_asked_for(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("victim@example.org", Role::Learner, true).await;
+        let attacker = app.another_browser();
+        attacker.sign_in("victim@example.org", PASSWORD).await;
+        attacker.post_form("/account/email", &[("email", "attacker@example.net"), ("current_password", PASSWORD)]).await;
+        let stolen_link = app.link_mailed_to("attacker@example.net", "/verify-email/").await;
+
+        app.post_form("/forgot-password", &[("email", "victim@example.org")]).await;
+        let reset = app.link_mailed_to("victim@example.org", "/reset-password/").await;
+        let token = app.csrf_token_from(&reset).await;
+        app.client.post(app.url(&reset))
+            .form(&[("csrf_token", token.as_str()), ("password", "the owner's new passphrase"), ("confirm_password", "the owner's new passphrase")])
+            .send().await.unwrap();
+
+        let token = attacker.csrf_token_from("/login").await;
+        let confirmed = attacker.client.post(attacker.url(&stolen_link)).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        assert_eq!(confirmed.status(), StatusCode::NOT_FOUND, "the change was cancelled by the reset");
+        assert_eq!(app.count("select count(*) from users where email = 'victim@example.org'").await, 1);
+    }
+
+    async fn a_deleted_account_id_is_never_given_to_someone_else(backend) {
+        let app = TestApp::spawn(backend).await;
+        let old = app.create_user("first@example.org", Role::Learner, true).await;
+        let lingering = app.another_browser();
+        lingering.sign_in("first@example.org", PASSWORD).await;
+        app.sign_in("first@example.org", PASSWORD).await;
+        app.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
+        let new = app.create_user("second@example.org", Role::Learner, true).await;
+        assert!(new > old, "ids are not reused ({new} after {old})");
+        assert_eq!(lingering.get("/account").await.status(), StatusCode::SEE_OTHER, "the old session belongs to nobody");
     }
 }

@@ -40,7 +40,7 @@ backend_tests! {
             .unwrap();
         let (status, body) = app.get_text("/readyz").await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-        assert!(body.contains("migration(s) not applied"), "{body}");
+        assert!(body.contains("not ready: migrations not applied"), "{body}");
     }
 
     async fn metrics_label_requests_by_route_pattern(backend) {

@@ -35,7 +35,7 @@ pub async fn download(
     let export = DataExport {
         exported_at: state.clock.now(),
         emails_sent: outbox::for_user(&state.db, user.user_id).await?,
-        account_history: audit_log::for_user(&state.db, user.user_id, 10_000).await?,
+        account_history: own_history(&state, user.user_id).await?,
         account: user,
     };
     let json = serde_json::to_vec_pretty(&export).map_err(AppError::internal)?;
@@ -51,6 +51,17 @@ pub async fn download(
         json,
     )
         .into_response())
+}
+
+/// The account's history, keeping network addresses only of the person's own actions.
+async fn own_history(state: &AppState, user_id: i64) -> Result<Vec<AuditRecord>, AppError> {
+    let mut history = audit_log::for_user(&state.db, user_id, 10_000).await?;
+    for event in &mut history {
+        if event.actor_user_id != Some(user_id) {
+            event.client_address = None;
+        }
+    }
+    Ok(history)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,14 +102,18 @@ pub async fn delete(
     CurrentUser(user): CurrentUser,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
-    let hash = users::password_hash(&state.db, user.user_id).await?;
-    if !state
-        .passwords
-        .verify(&form.current_password, &hash)
-        .await?
+    if let Err(blocked) =
+        super::details::current_password_ok(&state, &user, &form.current_password).await?
     {
         let mut errors = FormErrors::default();
-        errors.add("current_password", "Your password is wrong");
+        let message = match blocked {
+            Some(blocked) => format!(
+                "Too many wrong passwords. {}",
+                blocked.advice(state.clock.now())
+            ),
+            None => "Your password is wrong".to_owned(),
+        };
+        errors.add("current_password", message);
         return rejected(&delete_page(&viewer, &errors));
     }
     let mut tx = state.db.begin().await?;

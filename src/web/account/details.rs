@@ -9,7 +9,7 @@ use tower_sessions::Session;
 
 use crate::accounts::{Notice, audit_own, send_verification};
 use crate::app::AppState;
-use crate::auth::throttle::{self, SIGN_IN_FAILURES, account_key};
+use crate::auth::throttle::{self, ACCOUNT_MAILS, SIGN_IN_FAILURES, account_key};
 use crate::auth::viewer::follow_epoch;
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::db::users::{self, User};
@@ -26,23 +26,22 @@ fn saved(notice: Notice) -> Response {
     Redirect::to(&format!("/account?notice={}", notice.name())).into_response()
 }
 
-/// Checks the current password, counting wrong guesses like failed sign-ins.
-async fn current_password_ok(
+/// Checks the current password, counting guesses like sign-in attempts.
+pub(super) async fn current_password_ok(
     state: &AppState,
     user: &User,
     password: &str,
 ) -> Result<Result<(), Option<throttle::Blocked>>, AppError> {
     let key = account_key("sign_in", &user.email);
-    if let Err(blocked) = throttle::check(state, &[&key]).await? {
+    if let Err(blocked) = throttle::hit(state, &key, SIGN_IN_FAILURES).await? {
         return Ok(Err(Some(blocked)));
     }
     let hash = users::password_hash(&state.db, user.user_id).await?;
-    if state.passwords.verify(password, &hash).await? {
-        return Ok(Ok(()));
+    if !state.passwords.verify(password, &hash).await? {
+        return Ok(Err(None));
     }
-    Ok(Err(throttle::hit(state, &key, SIGN_IN_FAILURES)
-        .await?
-        .err()))
+    throttle::clear(state, &key).await?;
+    Ok(Ok(()))
 }
 
 // ----- profile
@@ -227,7 +226,12 @@ pub async fn change_password(
     .await?;
     tx.commit().await?;
     // Every other session ends with the old epoch; this one carries on under the new one.
-    follow_epoch(&session, user.session_epoch + 1).await?;
+    follow_epoch(
+        &session,
+        user.session_epoch + 1,
+        state.config.remember_me_days,
+    )
+    .await?;
     Ok(saved(Notice::PasswordChanged))
 }
 
@@ -312,6 +316,16 @@ pub async fn change_email(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return rejected(&page(&errors));
     };
+    if throttle::hit(
+        &state,
+        &account_key("verify_mail", &user.email),
+        ACCOUNT_MAILS,
+    )
+    .await?
+    .is_err()
+    {
+        return Ok(saved(Notice::TooManyEmails));
+    }
     // The old address stays in use until the new one is confirmed.
     let mut tx = state.db.begin().await?;
     users::set_pending_email(&mut tx, user.user_id, Some(&email), now).await?;

@@ -122,7 +122,22 @@ pub async fn submit(
         return rejected(&page(&viewer, &form, &errors, None));
     };
     let account_throttle = account_key("sign_in", email.as_str());
-    if let Err(blocked) = throttle::check(&state, &[&account_throttle]).await? {
+    let credentials = users::credentials(&state.db, &email).await?;
+    let audit_event = |action| AuditEvent {
+        actor_user_id: None,
+        subject_user_id: credentials.as_ref().map(|c| c.user_id),
+        action,
+        detail: "",
+        client_address: None,
+    };
+    let client_text = client.to_string();
+    // Counted before the password is checked, so parallel guesses cannot all get through.
+    if let Err(blocked) = throttle::hit(&state, &account_throttle, SIGN_IN_FAILURES).await? {
+        let event = AuditEvent {
+            client_address: Some(&client_text),
+            ..audit_event("sign_in_locked")
+        };
+        record_now(&state.db, &event, now).await?;
         errors.add(
             "email",
             format!(
@@ -132,36 +147,19 @@ pub async fn submit(
         );
         return throttled(&page(&viewer, &form, &errors, None), blocked, now);
     }
-    let credentials = users::credentials(&state.db, &email).await?;
+    let stored_hash = credentials.as_ref().map(|c| c.password_hash.as_str());
     let matched = state
         .passwords
-        .verify_or_dummy(
-            &password,
-            credentials.as_ref().map(|c| c.password_hash.as_str()),
-        )
+        .verify_or_dummy(&password, stored_hash)
         .await?;
-    let credentials = match credentials {
-        Some(credentials) if matched => credentials,
-        other => {
-            let locked = throttle::hit(&state, &account_throttle, SIGN_IN_FAILURES)
-                .await?
-                .is_err();
-            let action = if locked {
-                "sign_in_locked"
-            } else {
-                "sign_in_failed"
-            };
-            let event = AuditEvent {
-                actor_user_id: None,
-                subject_user_id: other.map(|c| c.user_id),
-                action,
-                detail: "",
-                client_address: Some(&client.to_string()),
-            };
-            record_now(&state.db, &event, now).await?;
-            errors.add("email", WRONG_CREDENTIALS);
-            return rejected(&page(&viewer, &form, &errors, None));
-        }
+    let Some(credentials) = credentials.clone().filter(|_| matched) else {
+        let event = AuditEvent {
+            client_address: Some(&client_text),
+            ..audit_event("sign_in_failed")
+        };
+        record_now(&state.db, &event, now).await?;
+        errors.add("email", WRONG_CREDENTIALS);
+        return rejected(&page(&viewer, &form, &errors, None));
     };
     if credentials.disabled_at.is_some() {
         errors.add("email", "This account has been disabled. Contact the education team if you think this is a mistake.");

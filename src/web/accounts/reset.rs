@@ -92,18 +92,18 @@ pub async fn request(
         }
     };
     // Nothing in the answer says whether the address has an account, or whether the mail
-    // limit was reached (earlier links still work).
-    if let Some(user) = users::find_by_email(&state.db, &email)
+    // limit was reached (earlier links still work). Both paths count the request.
+    let within_limit = throttle::hit(
+        &state,
+        &account_key("reset_mail", email.as_str()),
+        ACCOUNT_MAILS,
+    )
+    .await?
+    .is_ok();
+    let user = users::find_by_email(&state.db, &email)
         .await?
-        .filter(|u| !u.is_disabled())
-        && throttle::hit(
-            &state,
-            &account_key("reset_mail", email.as_str()),
-            ACCOUNT_MAILS,
-        )
-        .await?
-        .is_ok()
-    {
+        .filter(|u| !u.is_disabled());
+    if let (Some(user), true) = (user, within_limit) {
         let mut tx = state.db.begin().await?;
         send_reset(&mut tx, &state, user.user_id, &user.full_name, &email, now).await?;
         audit(

@@ -97,6 +97,11 @@ pub async fn confirm(
     };
     let email = Email::parse(&found.email).map_err(AppError::internal)?;
     let changing = email.as_str() != user.email;
+    // A change link only counts while that change is still the one asked for: a later
+    // request, a password change or a reset cancels it.
+    if changing && user.pending_email.as_deref() != Some(email.as_str()) {
+        return link_problem(&viewer, EXPIRED_VERIFY, EXPIRED_VERIFY_ADVICE);
+    }
     if changing && users::find_by_email_in(&mut tx, &email).await?.is_some() {
         return link_problem(
             &viewer,
