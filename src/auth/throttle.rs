@@ -76,7 +76,7 @@ pub async fn hit(
 ) -> Result<Result<(), Blocked>, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let stored = throttles::lock(&mut tx, key).await?;
+    let stored = throttles::lock(&mut tx, key, now).await?;
     if let Some(until) = stored
         .as_ref()
         .and_then(|c| c.blocked_until)

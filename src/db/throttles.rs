@@ -14,7 +14,12 @@ pub struct Counter {
 
 /// Reads a counter inside `tx`, locking its row on PostgreSQL (SQLite's write transaction
 /// already excludes every other writer), so deciding and counting is one step.
-pub async fn lock(tx: &mut Tx, key: &str) -> Result<Option<Counter>, DbError> {
+pub async fn lock(tx: &mut Tx, key: &str, now: DateTime<Utc>) -> Result<Option<Counter>, DbError> {
+    // The row must exist to be locked: otherwise simultaneous first attempts would each
+    // count from zero. A concurrent insert of the same key makes this one wait for it.
+    let ensure = "insert into throttles (throttle_key, window_started_at, attempts, blocked_until) \
+                  values ($1, $2, 0, null) on conflict (throttle_key) do nothing";
+    run!(tx tx, |c| sqlx::query(ensure).bind(key).bind(now).execute(c).await.map(|_| ()))?;
     let select =
         "select window_started_at, attempts, blocked_until from throttles where throttle_key = $1";
     Ok(match tx {
