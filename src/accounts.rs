@@ -158,7 +158,7 @@ impl Notice {
         (
             Notice::PasswordReset,
             "password-reset",
-            "Your password has been changed. Sign in with your new password.",
+            "Your password has been changed and you are signed in. You have been signed out on every other device.",
         ),
         (
             Notice::PasswordChanged,

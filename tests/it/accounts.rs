@@ -231,8 +231,10 @@ backend_tests! {
         let reset = owner.client.post(owner.url(&link))
             .form(&[("csrf_token", token.as_str()), ("password", new_password), ("confirm_password", new_password)])
             .send().await.unwrap();
-        assert_eq!(location(&reset), "/login?notice=password-reset");
-        assert_eq!(location(&owner.sign_in("locked@example.org", new_password).await), "/account", "no wait after a reset");
+        assert_eq!(location(&reset), "/account?notice=password-reset", "signed in at once");
+        assert_eq!(owner.get("/account").await.status(), StatusCode::OK);
+        let later = app.another_browser();
+        assert_eq!(location(&later.sign_in("locked@example.org", new_password).await), "/account", "no wait after a reset");
     }
 
     async fn password_reset_works_once_and_ends_other_sessions(backend) {
@@ -261,7 +263,10 @@ backend_tests! {
         let done = app.client.post(app.url(&link))
             .form(&[("csrf_token", token.as_str()), ("password", "a brand new passphrase"), ("confirm_password", "a brand new passphrase")])
             .send().await.unwrap();
-        assert_eq!(location(&done), "/login?notice=password-reset");
+        assert_eq!(location(&done), "/account?notice=password-reset");
+        let (_, account) = app.get_text("/account?notice=password-reset").await;
+        assert!(account.contains("Your password has been changed and you are signed in"));
+        app.post_form("/logout", &[]).await;
         let again = app.client.post(app.url(&link))
             .form(&[("csrf_token", token.as_str()), ("password", "yet another passphrase"), ("confirm_password", "yet another passphrase")])
             .send().await.unwrap();

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use tower_sessions::Session;
 
 use super::register::check_email_page;
 use super::verify::link_problem;
@@ -13,6 +14,7 @@ use crate::accounts::{Notice, audit, audit_own, send_reset};
 use crate::app::AppState;
 use crate::auth::keys::hash_token;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
+use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
 use crate::db::tokens::{self, Purpose};
 use crate::db::users;
@@ -179,6 +181,7 @@ pub async fn show_reset(
 pub async fn reset(
     State(state): State<AppState>,
     viewer: Viewer,
+    session: Session,
     client: ClientAddress,
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
@@ -246,7 +249,24 @@ pub async fn reset(
     )
     .await?;
     tx.commit().await?;
-    // The owner proved the mailbox: a lock from someone guessing their password ends.
+    // The owner proved the mailbox: a lock from someone guessing their password ends, and
+    // they are signed in here at once, so a guesser cannot lock them out again first.
     throttle::clear(&state, &account_key("sign_in", email.as_str())).await?;
-    Ok(Redirect::to(&format!("/login?notice={}", Notice::PasswordReset.name())).into_response())
+    if user.is_disabled() {
+        return Ok(
+            Redirect::to(&format!("/login?notice={}", Notice::PasswordReset.name()))
+                .into_response(),
+        );
+    }
+    let remember_days = state.config.remember_me_days;
+    begin_session(
+        &session,
+        user.user_id,
+        user.session_epoch + 1,
+        false,
+        remember_days,
+        now,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/account?notice={}", Notice::PasswordReset.name())).into_response())
 }
