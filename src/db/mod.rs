@@ -16,6 +16,8 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use crate::config::DatabaseUrl;
 
 pub mod audit;
+pub mod cohorts;
+pub mod courses;
 pub mod outbox;
 pub mod throttles;
 pub mod tokens;

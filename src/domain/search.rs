@@ -3,11 +3,12 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Lower-cased, accent-free, whitespace collapsed.
+/// Lower-cased, accent-free, whitespace collapsed, control characters (such as NUL, which
+/// PostgreSQL refuses and SQLite cuts strings at) dropped.
 pub fn fold(text: &str) -> String {
     let folded: String = text
         .nfkd()
-        .filter(|c| !is_combining_mark(*c))
+        .filter(|c| !is_combining_mark(*c) && (!c.is_control() || c.is_whitespace()))
         .collect::<String>()
         .to_lowercase();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -39,6 +40,7 @@ mod tests {
         assert_eq!(fold("  Zoë   MÜLLER "), "zoe muller");
         assert_eq!(fold("Ångström"), "angstrom");
         assert_eq!(fold("ﬁle"), "file");
+        assert_eq!(fold("a\0b\u{7}c"), "abc");
     }
 
     #[test]

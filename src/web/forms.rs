@@ -50,6 +50,16 @@ impl FormErrors {
         max_chars: usize,
     ) -> String {
         let value = value.trim();
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.add(
+                field,
+                "Remove the unusual characters (such as control characters) from your answer",
+            );
+            return String::new();
+        }
         if value.is_empty() {
             if let Some(missing) = required {
                 self.add(field, missing);

@@ -68,6 +68,8 @@ pub struct Layout {
     csrf: CsrfToken,
     /// A notification banner after a redirect ("Your password has been changed").
     pub banner: Option<String>,
+    /// The page's absolute address, for the canonical link and Open Graph.
+    pub canonical: Option<String>,
 }
 
 impl Layout {
@@ -86,6 +88,7 @@ impl Layout {
             is_admin: viewer.is_admin(),
             csrf: viewer.csrf.clone(),
             banner: None,
+            canonical: None,
         }
     }
 
@@ -100,6 +103,7 @@ impl Layout {
             is_admin: false,
             csrf: CsrfToken::default(),
             banner: None,
+            canonical: None,
         }
     }
 
@@ -110,6 +114,11 @@ impl Layout {
 
     pub fn with_errors(mut self, has_errors: bool) -> Self {
         self.has_errors = has_errors;
+        self
+    }
+
+    pub fn with_canonical(mut self, url: String) -> Self {
+        self.canonical = Some(url);
         self
     }
 

@@ -11,10 +11,13 @@ pub mod account;
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod courses;
 pub mod error_pages;
 pub mod forms;
 pub mod layout;
+pub mod markdown;
 pub mod ops;
+pub mod pagination;
 pub mod public;
 pub mod security;
 
@@ -22,6 +25,7 @@ pub mod security;
 pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
+        .merge(courses::router())
         .merge(accounts::router())
         .merge(account::router())
         .merge(admin::router())

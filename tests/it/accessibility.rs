@@ -86,7 +86,9 @@ fn assert_error_summary(path: &str, html: &str) {
 backend_tests! {
     async fn anonymous_form_pages_are_accessible_and_explain_errors(backend) {
         let app = TestApp::spawn(backend).await;
-        for path in ["/", "/register", "/login", "/forgot-password", "/accessibility", "/privacy", "/contact"] {
+        academy::seed::seed_demo(&app.state).await.unwrap();
+        let flagship = "/courses/a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents";
+        for path in ["/", "/register", "/login", "/forgot-password", "/accessibility", "/privacy", "/contact", "/courses", "/courses?q=nothing", flagship] {
             let (status, html) = app.get_text(path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_accessible(path, &html);

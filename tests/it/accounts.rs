@@ -487,3 +487,20 @@ backend_tests! {
         assert_eq!(lingering.get("/account").await.status(), StatusCode::SEE_OTHER, "the old session belongs to nobody");
     }
 }
+
+backend_tests! {
+    async fn control_characters_in_form_fields_get_a_message_not_an_error(backend) {
+        let app = TestApp::spawn(backend).await;
+        let response = app.post_form("/register", &[
+            ("full_name", "Nul\0Byte"), ("email", "nul@example.org"), ("password", PASSWORD),
+            ("confirm_password", PASSWORD), ("organisation", "Org\u{7}"), ("job_role", "Nurse"),
+            ("professional_body", "none"), ("consent", "yes"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("Remove the unusual characters"));
+        app.create_user("admin@example.org", Role::Admin, true).await;
+        app.sign_in("admin@example.org", PASSWORD).await;
+        assert_eq!(app.get("/admin/users?q=%00").await.status(), StatusCode::OK, "admin search too");
+        assert_eq!(app.count("select count(*) from users").await, 1);
+    }
+}

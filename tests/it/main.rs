@@ -6,6 +6,7 @@ mod accessibility;
 mod account_pages;
 mod accounts;
 mod admin;
+mod catalogue;
 mod cli;
 mod db;
 mod email;

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
-use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::{AdminUser, Viewer};
@@ -43,40 +42,4 @@ async fn dashboard(viewer: Viewer, _: AdminUser) -> Result<Html<String>, AppErro
     })
 }
 
-pub const PAGE_SIZE: i64 = 25;
-
-/// `?page=` as people type it: anything but a whole number from 1 means the first page.
-#[derive(Debug, Default, Deserialize)]
-pub struct PageQuery {
-    pub page: Option<String>,
-}
-
-impl PageQuery {
-    pub fn number(&self) -> i64 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.trim().parse::<i64>().ok())
-            .filter(|p| (1..=100_000).contains(p))
-            .unwrap_or(1)
-    }
-}
-
-/// Previous/next links for a list of `total` items.
-pub struct Pager {
-    pub page: i64,
-    pub pages: i64,
-}
-
-impl Pager {
-    pub fn new(page: i64, total: i64) -> Pager {
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        Pager {
-            page: page.min(pages),
-            pages,
-        }
-    }
-
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * PAGE_SIZE
-    }
-}
+pub use crate::web::pagination::{PAGE_SIZE, PageQuery, Pager};

@@ -1,4 +1,6 @@
-//! `seed-demo`: demo accounts (and, as the site grows, demo content). Safe to run again.
+//! `seed-demo`: demo accounts and content. Safe to run again.
+
+mod catalogue;
 
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -55,6 +57,13 @@ const DEMO_ACCOUNTS: [DemoAccount; 3] = [
     },
 ];
 
+/// What a seeding run added.
+#[derive(Debug, Default)]
+pub struct Seeded {
+    pub accounts: Vec<SeededAccount>,
+    pub courses: Vec<String>,
+}
+
 /// One demo account, and its password if this run created it (shown once, never stored).
 #[derive(Debug)]
 pub struct SeededAccount {
@@ -64,12 +73,13 @@ pub struct SeededAccount {
 }
 
 /// Adds whatever demo data is missing; existing rows are left exactly as they are.
-pub async fn seed_demo(state: &AppState) -> anyhow::Result<Vec<SeededAccount>> {
-    let mut seeded = Vec::new();
+pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
+    let mut accounts = Vec::new();
     for account in &DEMO_ACCOUNTS {
-        seeded.push(seed_account(state, account).await?);
+        accounts.push(seed_account(state, account).await?);
     }
-    Ok(seeded)
+    let courses = catalogue::seed(state).await?;
+    Ok(Seeded { accounts, courses })
 }
 
 async fn seed_account(state: &AppState, account: &DemoAccount) -> anyhow::Result<SeededAccount> {
@@ -130,7 +140,7 @@ fn random_password() -> String {
 }
 
 /// Seeds only a database with no accounts at all (`serve --demo`).
-pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Vec<SeededAccount>>> {
+pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     if users::count(&state.db).await? > 0 {
         return Ok(None);
     }
@@ -138,8 +148,9 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Vec<Seeded
 }
 
 /// The lines `seed-demo` prints.
-pub fn describe(accounts: &[SeededAccount]) -> String {
+pub fn describe(seeded: &Seeded) -> String {
     let mut out = String::new();
+    let accounts = &seeded.accounts;
     for account in accounts {
         match &account.new_password {
             Some(password) => out.push_str(&format!(
@@ -154,6 +165,9 @@ pub fn describe(accounts: &[SeededAccount]) -> String {
     }
     if accounts.iter().any(|a| a.new_password.is_some()) {
         out.push_str("These passwords are shown once. Keep them now.\n");
+    }
+    for title in &seeded.courses {
+        out.push_str(&format!("created course {title}\n"));
     }
     out
 }

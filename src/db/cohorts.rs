@@ -1,0 +1,175 @@
+//! The `cohorts` and `cohort_sessions` tables: when and how each course runs.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Db, DbError, Tx, run};
+use crate::domain::catalogue::{CohortFacts, CohortStatus};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Cohort {
+    pub cohort_id: i64,
+    pub course_id: i64,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub enrol_opens_at: DateTime<Utc>,
+    pub enrol_closes_at: DateTime<Utc>,
+    pub capacity: i64,
+    pub seats_taken: i64,
+    pub status: String,
+    pub delivery_notes: String,
+    pub calendar_sequence: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Cohort {
+    pub fn status(&self) -> CohortStatus {
+        CohortStatus::parse(&self.status).unwrap_or(CohortStatus::Draft)
+    }
+
+    pub fn facts(&self) -> CohortFacts {
+        CohortFacts {
+            status: self.status(),
+            enrol_opens_at: self.enrol_opens_at,
+            enrol_closes_at: self.enrol_closes_at,
+            capacity: self.capacity,
+            seats_taken: self.seats_taken,
+        }
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CohortSession {
+    pub cohort_session_id: i64,
+    pub cohort_id: i64,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub joining_details: String,
+}
+
+const COHORT_COLUMNS: &str = "cohort_id, course_id, name, starts_on, ends_on, enrol_opens_at, \
+     enrol_closes_at, capacity, seats_taken, status, delivery_notes, calendar_sequence, updated_at";
+
+/// `$1, $2, …` for a list of `n` values.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The cohorts people can see (all but drafts) of the given courses, soonest first.
+pub async fn visible_for_courses(db: &Db, course_ids: &[i64]) -> Result<Vec<Cohort>, DbError> {
+    if course_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select {COHORT_COLUMNS} from cohorts where status <> 'draft' and course_id in ({}) \
+         order by starts_on, cohort_id",
+        placeholders(course_ids.len())
+    );
+    Ok(run!(read db, |c| {
+        let mut query = sqlx::query_as(&sql);
+        for id in course_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(c).await
+    })?)
+}
+
+pub async fn sessions_for(db: &Db, cohort_ids: &[i64]) -> Result<Vec<CohortSession>, DbError> {
+    if cohort_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select cohort_session_id, cohort_id, title, starts_at, ends_at, joining_details \
+         from cohort_sessions where cohort_id in ({}) order by starts_at, cohort_session_id",
+        placeholders(cohort_ids.len())
+    );
+    Ok(run!(read db, |c| {
+        let mut query = sqlx::query_as(&sql);
+        for id in cohort_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(c).await
+    })?)
+}
+
+/// A visible cohort of a published course, with that course's title.
+pub async fn find_published(db: &Db, cohort_id: i64) -> Result<Option<(Cohort, String)>, DbError> {
+    let sql = format!(
+        "select {cols}, c.title from cohorts h join courses c on c.course_id = h.course_id \
+         where h.cohort_id = $1 and h.status <> 'draft' and c.published = true",
+        cols = COHORT_COLUMNS
+            .split(", ")
+            .map(|col| format!("h.{col}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        cohort: Cohort,
+        title: String,
+    }
+    let row: Option<Row> =
+        run!(read db, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?;
+    Ok(row.map(|r| (r.cohort, r.title)))
+}
+
+/// A cohort as an admin (or the demo seed) writes it.
+pub struct CohortFields<'a> {
+    pub course_id: i64,
+    pub name: &'a str,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub enrol_opens_at: DateTime<Utc>,
+    pub enrol_closes_at: DateTime<Utc>,
+    pub capacity: i64,
+    pub status: CohortStatus,
+    pub delivery_notes: &'a str,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    cohort: &CohortFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let sql = "insert into cohorts (course_id, name, starts_on, ends_on, enrol_opens_at, enrol_closes_at, \
+               capacity, status, delivery_notes, created_at, updated_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning cohort_id";
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(cohort.course_id)
+        .bind(cohort.name)
+        .bind(cohort.starts_on)
+        .bind(cohort.ends_on)
+        .bind(cohort.enrol_opens_at)
+        .bind(cohort.enrol_closes_at)
+        .bind(cohort.capacity)
+        .bind(cohort.status.as_str())
+        .bind(cohort.delivery_notes)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    cohort_id: i64,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    joining_details: &str,
+) -> Result<i64, DbError> {
+    let sql = "insert into cohort_sessions (cohort_id, title, starts_at, ends_at, joining_details) \
+               values ($1, $2, $3, $4, $5) returning cohort_session_id";
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(cohort_id)
+        .bind(title)
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(joining_details)
+        .fetch_one(c)
+        .await)?)
+}

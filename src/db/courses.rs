@@ -1,0 +1,162 @@
+//! The `courses` and `course_slugs` tables: the education offer.
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, Tx, run};
+use crate::domain::catalogue::{Format, Level};
+use crate::domain::search;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Course {
+    pub course_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub who_for: String,
+    pub learning_outcomes: String,
+    pub level: String,
+    pub format: String,
+    pub duration: String,
+    pub cpd_minutes: i64,
+    pub accreditation: String,
+    pub fee_pence: i64,
+    pub published: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Course {
+    pub fn level_label(&self) -> &'static str {
+        Level::parse(&self.level).map_or("", Level::label)
+    }
+
+    pub fn format_label(&self) -> &'static str {
+        Format::parse(&self.format).map_or("", Format::label)
+    }
+
+    pub fn outcomes(&self) -> Vec<&str> {
+        self.learning_outcomes
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+const COURSE_COLUMNS: &str = "course_id, slug, title, summary, description, who_for, \
+     learning_outcomes, level, format, duration, cpd_minutes, accreditation, fee_pence, \
+     published, updated_at";
+
+/// What the catalogue is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogueFilter {
+    pub query: String,
+    pub level: Option<Level>,
+    pub format: Option<Format>,
+    pub open_now: bool,
+}
+
+/// A page of published courses matching `filter`, by title, and how many match in all.
+pub async fn search_published(
+    db: &Db,
+    filter: &CatalogueFilter,
+    now: DateTime<Utc>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Course>, i64), DbError> {
+    let conditions = "published = true and search_text like $1 escape '\\' \
+         and ($2 is null or level = $2) and ($3 is null or format = $3) \
+         and ($4 = false or exists (select 1 from cohorts h where h.course_id = courses.course_id \
+              and h.status = 'open' and h.enrol_opens_at <= $5 and h.enrol_closes_at > $5))";
+    let list = format!(
+        "select {COURSE_COLUMNS} from courses where {conditions} order by title, course_id limit $6 offset $7"
+    );
+    let count = format!("select count(*) from courses where {conditions}");
+    let pattern = search::contains_pattern(&filter.query);
+    let level = filter.level.map(Level::as_str);
+    let format = filter.format.map(Format::as_str);
+    let courses = run!(read db, |c| sqlx::query_as(&list)
+        .bind(&pattern)
+        .bind(level)
+        .bind(format)
+        .bind(filter.open_now)
+        .bind(now)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(c)
+        .await)?;
+    let total = run!(read db, |c| sqlx::query_scalar(&count)
+        .bind(&pattern)
+        .bind(level)
+        .bind(format)
+        .bind(filter.open_now)
+        .bind(now)
+        .fetch_one(c)
+        .await)?;
+    Ok((courses, total))
+}
+
+pub async fn find_published_by_slug(db: &Db, slug: &str) -> Result<Option<Course>, DbError> {
+    let sql = format!("select {COURSE_COLUMNS} from courses where slug = $1 and published = true");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).fetch_optional(c).await)?)
+}
+
+/// The current slug of a published course that once had `old_slug`.
+pub async fn current_slug_for(db: &Db, old_slug: &str) -> Result<Option<String>, DbError> {
+    let sql = "select c.slug from course_slugs s join courses c on c.course_id = s.course_id \
+               where s.slug = $1 and c.published = true";
+    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).fetch_optional(c).await)?)
+}
+
+pub async fn find_by_slug_in(tx: &mut Tx, slug: &str) -> Result<Option<Course>, DbError> {
+    let sql = format!("select {COURSE_COLUMNS} from courses where slug = $1");
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(slug).fetch_optional(c).await)?)
+}
+
+/// A course as an admin (or the demo seed) writes it.
+pub struct CourseFields<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub who_for: &'a str,
+    pub learning_outcomes: &'a str,
+    pub level: Level,
+    pub format: Format,
+    pub duration: &'a str,
+    pub cpd_minutes: i64,
+    pub accreditation: &'a str,
+    pub fee_pence: i64,
+    pub published: bool,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    course: &CourseFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let sql = "insert into courses (slug, title, summary, description, who_for, learning_outcomes, \
+               level, format, duration, cpd_minutes, accreditation, fee_pence, published, search_text, \
+               created_at, updated_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+               returning course_id";
+    let search_text = search::fold(&format!("{} {}", course.title, course.summary));
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(course.slug)
+        .bind(course.title)
+        .bind(course.summary)
+        .bind(course.description)
+        .bind(course.who_for)
+        .bind(course.learning_outcomes)
+        .bind(course.level.as_str())
+        .bind(course.format.as_str())
+        .bind(course.duration)
+        .bind(course.cpd_minutes)
+        .bind(course.accreditation)
+        .bind(course.fee_pence)
+        .bind(course.published)
+        .bind(&search_text)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}

@@ -1,0 +1,95 @@
+//! Dates and times as people in England read and enter them (Europe/London), stored in UTC.
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::London;
+
+/// "3 March 2026".
+pub fn date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+/// "9:30am", "12pm" in London time.
+pub fn time(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&London);
+    let text = local.format("%-I:%M%P").to_string();
+    text.replace(":00", "")
+}
+
+/// "3 March 2026 at 9:30am" in London time.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    format!(
+        "{} at {}",
+        date(at.with_timezone(&London).date_naive()),
+        time(at)
+    )
+}
+
+/// The London calendar day of an instant.
+pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&London).date_naive()
+}
+
+/// Why a London wall-clock time cannot be turned into one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalTimeProblem {
+    /// Clocks went forward past it (e.g. 1:30am on the last Sunday of March).
+    DoesNotExist,
+    /// Clocks went back over it, so it happened twice (1:30am on the last Sunday of October).
+    HappensTwice,
+}
+
+impl std::fmt::Display for LocalTimeProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LocalTimeProblem::DoesNotExist => "That time does not exist in the UK: the clocks go forward then. Choose another time",
+            LocalTimeProblem::HappensTwice => "That time happens twice in the UK: the clocks go back then. Choose another time",
+        })
+    }
+}
+
+/// The instant a London date and time names.
+pub fn to_utc(day: NaiveDate, at: NaiveTime) -> Result<DateTime<Utc>, LocalTimeProblem> {
+    match London.from_local_datetime(&NaiveDateTime::new(day, at)) {
+        LocalResult::Single(local) => Ok(local.with_timezone(&Utc)),
+        LocalResult::None => Err(LocalTimeProblem::DoesNotExist),
+        LocalResult::Ambiguous(..) => Err(LocalTimeProblem::HappensTwice),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn shows_dates_and_times_the_gov_uk_way() {
+        assert_eq!(date(day(2026, 3, 3)), "3 March 2026");
+        let winter = to_utc(day(2026, 1, 12), NaiveTime::from_hms_opt(9, 30, 0).unwrap()).unwrap();
+        assert_eq!(winter.to_rfc3339(), "2026-01-12T09:30:00+00:00");
+        assert_eq!(time(winter), "9:30am");
+        let summer = to_utc(day(2026, 6, 12), NaiveTime::from_hms_opt(14, 0, 0).unwrap()).unwrap();
+        assert_eq!(
+            summer.to_rfc3339(),
+            "2026-06-12T13:00:00+00:00",
+            "BST is UTC+1"
+        );
+        assert_eq!(time(summer), "2pm");
+        assert_eq!(date_time(summer), "12 June 2026 at 2pm");
+    }
+
+    #[test]
+    fn clock_changes_are_explained_not_guessed() {
+        let half_one = NaiveTime::from_hms_opt(1, 30, 0).unwrap();
+        assert_eq!(
+            to_utc(day(2026, 3, 29), half_one),
+            Err(LocalTimeProblem::DoesNotExist)
+        );
+        assert_eq!(
+            to_utc(day(2026, 10, 25), half_one),
+            Err(LocalTimeProblem::HappensTwice)
+        );
+    }
+}
