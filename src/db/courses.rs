@@ -34,6 +34,11 @@ impl Course {
         Format::parse(&self.format).map_or("", Format::label)
     }
 
+    /// "£450": the fee for learners outside the NHS in England.
+    pub fn fee_label(&self) -> String {
+        crate::domain::money::format_pence(self.fee_pence)
+    }
+
     pub fn outcomes(&self) -> Vec<&str> {
         self.learning_outcomes
             .lines()
@@ -159,4 +164,92 @@ pub async fn insert(
         .bind(now)
         .fetch_one(c)
         .await)?)
+}
+
+pub async fn find(db: &Db, course_id: i64) -> Result<Option<Course>, DbError> {
+    let sql = format!("select {COURSE_COLUMNS} from courses where course_id = $1");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(course_id).fetch_optional(c).await)?)
+}
+
+/// Every course, published or not, by title (the admin list).
+pub async fn list_all(db: &Db) -> Result<Vec<Course>, DbError> {
+    let sql = format!("select {COURSE_COLUMNS} from courses order by title, course_id");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+}
+
+/// Saves an admin's edit. A changed slug keeps the old one as a redirect, and a slug taken
+/// back from the history stops redirecting elsewhere.
+pub async fn update(
+    tx: &mut Tx,
+    course_id: i64,
+    old_slug: &str,
+    course: &CourseFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = "update courses set slug = $2, title = $3, summary = $4, description = $5, who_for = $6, \
+               learning_outcomes = $7, level = $8, format = $9, duration = $10, cpd_minutes = $11, \
+               accreditation = $12, fee_pence = $13, search_text = $14, updated_at = $15 where course_id = $1";
+    let search_text = search::fold(&format!("{} {}", course.title, course.summary));
+    let updated = run!(tx tx, |c| sqlx::query(sql)
+        .bind(course_id)
+        .bind(course.slug)
+        .bind(course.title)
+        .bind(course.summary)
+        .bind(course.description)
+        .bind(course.who_for)
+        .bind(course.learning_outcomes)
+        .bind(course.level.as_str())
+        .bind(course.format.as_str())
+        .bind(course.duration)
+        .bind(course.cpd_minutes)
+        .bind(course.accreditation)
+        .bind(course.fee_pence)
+        .bind(&search_text)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))?;
+    if updated == 0 {
+        return Err(DbError::NotFound);
+    }
+    if old_slug != course.slug {
+        let forget = "delete from course_slugs where slug = $1";
+        run!(tx tx, |c| sqlx::query(forget).bind(course.slug).execute(c).await.map(|_| ()))?;
+        let remember = "insert into course_slugs (slug, course_id, created_at) values ($1, $2, $3) \
+                        on conflict (slug) do update set course_id = excluded.course_id";
+        run!(tx tx, |c| sqlx::query(remember).bind(old_slug).bind(course_id).bind(now).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+pub async fn set_published(
+    tx: &mut Tx,
+    course_id: i64,
+    published: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = "update courses set published = $2, updated_at = $3 where course_id = $1";
+    let updated = run!(tx tx, |c| sqlx::query(sql)
+        .bind(course_id)
+        .bind(published)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))?;
+    if updated == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Whether another course uses `slug` (an old address is taken over instead).
+pub async fn slug_taken(
+    tx: &mut Tx,
+    slug: &str,
+    except_course: Option<i64>,
+) -> Result<bool, DbError> {
+    let sql = "select count(*) from courses where slug = $1 and course_id <> coalesce($2, -1)";
+    let count: i64 =
+        run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except_course).fetch_one(c).await)?;
+    Ok(count > 0)
 }

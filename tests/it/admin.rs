@@ -8,8 +8,20 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location};
 
-const ADMIN_PAGES: [&str; 4] = ["/admin", "/admin/users", "/admin/users/1", "/admin/emails"];
-const ADMIN_ACTIONS: [&str; 5] = [
+const ADMIN_PAGES: [&str; 7] = [
+    "/admin",
+    "/admin/users",
+    "/admin/users/1",
+    "/admin/emails",
+    "/admin/courses",
+    "/admin/courses/new",
+    "/admin/courses/1/edit",
+];
+const ADMIN_ACTIONS: [&str; 9] = [
+    "/admin/courses",
+    "/admin/courses/1",
+    "/admin/courses/1/publish",
+    "/admin/courses/1/unpublish",
     "/admin/users/1/role",
     "/admin/users/1/learner-type",
     "/admin/users/1/disable",
@@ -45,6 +57,7 @@ backend_tests! {
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         }
         assert_eq!(app.count("select count(*) from users where role = 'admin'").await, 0, "nobody became an admin");
+        assert_eq!(app.count("select count(*) from courses").await, 0, "no course was made");
         let (_, home) = app.get_text("/").await;
         assert!(!home.contains(r#"href="/admin""#), "no admin link for learners");
     }
@@ -165,5 +178,93 @@ backend_tests! {
         assert_eq!(app.count("select count(*) from email_outbox where status = 'queued'").await, 1);
         let again = app.post_form(&format!("/admin/emails/{id}/retry"), &[]).await;
         assert_eq!(again.status(), StatusCode::BAD_REQUEST, "a queued mail is not retried twice");
+    }
+}
+
+fn course_form<'a>(title: &'a str, fee: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("slug", ""),
+        ("summary", "What the course is about."),
+        (
+            "description",
+            "## Aims\n\n*Learn* things <script>alert(1)</script>",
+        ),
+        ("who_for", "Investigators"),
+        ("learning_outcomes", "One\nTwo"),
+        ("level", "advanced"),
+        ("format", "blended"),
+        ("duration", "2 days"),
+        ("cpd_hours", "1"),
+        ("cpd_extra_minutes", "30"),
+        ("accreditation", ""),
+        ("fee", fee),
+        ("action", "save"),
+    ]
+}
+
+backend_tests! {
+    async fn admins_add_courses_with_clear_messages_for_bad_input(backend) {
+        let app = TestApp::spawn(backend).await;
+        admin(&app).await;
+        let empty = app.post_form("/admin/courses", &[("action", "save"), ("cpd_extra_minutes", "75")]).await;
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = empty.text().await.unwrap();
+        for message in ["Enter the course title", "Enter a one or two sentence summary", "Select the level", "Select the format",
+                        "Enter how long the course takes", "Enter CPD time as whole hours", "Enter the fee for learners outside the NHS"] {
+            assert!(html.contains(message), "{message}");
+        }
+        for (fee, message) in [("ten pounds", "Enter the fee in pounds"), ("-5", "Enter the fee in pounds"), ("£250.505", "Enter the fee in pounds"), ("£200000", "£100,000 or less")] {
+            let response = app.post_form("/admin/courses", &course_form("Fees", fee)).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fee}");
+            assert!(response.text().await.unwrap().contains(message), "{fee}");
+        }
+        assert_eq!(app.count("select count(*) from courses").await, 0);
+
+        let mut preview = course_form("Previewed course", "£250.50");
+        preview.retain(|(k, _)| *k != "action");
+        preview.push(("action", "preview"));
+        let shown = app.post_form("/admin/courses", &preview).await;
+        assert_eq!(shown.status(), StatusCode::OK);
+        let html = shown.text().await.unwrap();
+        assert!(html.contains("<h2>Aims</h2>") && html.contains("<em>Learn</em>") && !html.contains("<script>alert"));
+        assert_eq!(app.count("select count(*) from courses").await, 0, "a preview saves nothing");
+
+        let saved = app.post_form("/admin/courses", &course_form("Writing better recommendations", "£250.50")).await;
+        assert_eq!(location(&saved), "/admin/courses?notice=saved");
+        assert_eq!(app.count("select count(*) from courses where fee_pence = 25050 and cpd_minutes = 90 and published = false").await, 1);
+        assert_eq!(app.get("/courses/writing-better-recommendations").await.status(), StatusCode::NOT_FOUND, "not public until published");
+        let duplicate = app.post_form("/admin/courses", &course_form("Writing better recommendations!", "0")).await;
+        assert_eq!(duplicate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(duplicate.text().await.unwrap().contains("Another course already uses that web address"));
+    }
+
+    async fn publishing_and_renaming_a_course_keep_old_links_working(backend) {
+        let app = TestApp::spawn(backend).await;
+        admin(&app).await;
+        app.post_form("/admin/courses", &course_form("Human factors basics", "£100")).await;
+        let id = app.count("select max(course_id) from courses").await;
+        app.post_form(&format!("/admin/courses/{id}/publish"), &[]).await;
+        assert_eq!(app.get("/courses/human-factors-basics").await.status(), StatusCode::OK);
+
+        let (_, form) = app.get_text(&format!("/admin/courses/{id}/edit")).await;
+        assert!(form.contains(r#"value="£100""#) && form.contains(r#"value="1""#) && form.contains(r#"value="30""#), "the form shows what is stored");
+        let mut renamed = course_form("Human factors: the basics", "£120");
+        renamed.retain(|(k, _)| *k != "slug");
+        renamed.push(("slug", "human-factors-the-basics"));
+        assert_eq!(location(&app.post_form(&format!("/admin/courses/{id}"), &renamed).await), "/admin/courses?notice=saved");
+        let old = app.get("/courses/human-factors-basics").await;
+        assert_eq!(old.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(location(&old), "/courses/human-factors-the-basics");
+        let (_, page) = app.another_browser().get_text("/courses/human-factors-the-basics").await;
+        assert!(page.contains("£120 for other learners"), "anonymous visitors see both prices");
+
+        app.post_form(&format!("/admin/courses/{id}/unpublish"), &[]).await;
+        assert_eq!(app.get("/courses/human-factors-the-basics").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/courses/human-factors-basics").await.status(), StatusCode::NOT_FOUND, "an old slug of a hidden course leads nowhere");
+        for action in ["course_created", "course_published", "course_updated", "course_unpublished"] {
+            assert_eq!(app.count(&format!("select count(*) from audit_events where action = '{action}'")).await, 1, "{action}");
+        }
+        assert_eq!(app.post_form("/admin/courses/999999", &course_form("X", "0")).await.status(), StatusCode::NOT_FOUND);
     }
 }

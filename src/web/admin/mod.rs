@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
+mod courses;
 mod emails;
 mod users;
 
@@ -26,6 +27,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))
+        .route("/admin/courses", get(courses::list).post(courses::create))
+        .route("/admin/courses/new", get(courses::new))
+        .route("/admin/courses/{id}", post(courses::update))
+        .route("/admin/courses/{id}/edit", get(courses::edit))
+        .route("/admin/courses/{id}/publish", post(courses::publish))
+        .route("/admin/courses/{id}/unpublish", post(courses::unpublish))
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
 }
