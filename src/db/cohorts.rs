@@ -173,3 +173,107 @@ pub async fn insert_session(
         .fetch_one(c)
         .await)?)
 }
+
+pub async fn find(db: &Db, cohort_id: i64) -> Result<Option<Cohort>, DbError> {
+    let sql = format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
+}
+
+/// Saves an edit, unless the new capacity is below the places already taken. Returns false
+/// in that case. The sessions are replaced and the calendar sequence moves on.
+pub async fn update(
+    tx: &mut Tx,
+    cohort_id: i64,
+    cohort: &CohortFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let sql = "update cohorts set name = $2, starts_on = $3, ends_on = $4, enrol_opens_at = $5, \
+               enrol_closes_at = $6, capacity = $7, delivery_notes = $8, \
+               calendar_sequence = calendar_sequence + 1, updated_at = $9 \
+               where cohort_id = $1 and seats_taken <= $7";
+    let updated = run!(tx tx, |c| sqlx::query(sql)
+        .bind(cohort_id)
+        .bind(cohort.name)
+        .bind(cohort.starts_on)
+        .bind(cohort.ends_on)
+        .bind(cohort.enrol_opens_at)
+        .bind(cohort.enrol_closes_at)
+        .bind(cohort.capacity)
+        .bind(cohort.delivery_notes)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))?;
+    if updated == 0 {
+        return Ok(false);
+    }
+    let clear = "delete from cohort_sessions where cohort_id = $1";
+    run!(tx tx, |c| sqlx::query(clear).bind(cohort_id).execute(c).await.map(|_| ()))?;
+    Ok(true)
+}
+
+/// Moves a cohort from one of `from` to `to`; false if it was in none of them.
+pub async fn change_status(
+    tx: &mut Tx,
+    cohort_id: i64,
+    from: &[CohortStatus],
+    to: CohortStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let allowed = from
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "update cohorts set status = $2, calendar_sequence = calendar_sequence + 1, updated_at = $3 \
+         where cohort_id = $1 and status in ({allowed})"
+    );
+    let updated = run!(tx tx, |c| sqlx::query(&sql)
+        .bind(cohort_id)
+        .bind(to.as_str())
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))?;
+    Ok(updated == 1)
+}
+
+/// A cohort in the overview, with its course's title.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CohortOverview {
+    #[sqlx(flatten)]
+    pub cohort: Cohort,
+    pub course_title: String,
+}
+
+/// Every cohort, optionally in one status and of one course, soonest first.
+pub async fn overview(
+    db: &Db,
+    status: Option<CohortStatus>,
+    course_id: Option<i64>,
+) -> Result<Vec<CohortOverview>, DbError> {
+    let columns = COHORT_COLUMNS
+        .split(", ")
+        .map(|col| format!("h.{col}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "select {columns}, c.title as course_title from cohorts h join courses c on c.course_id = h.course_id \
+         where ($1 is null or h.status = $1) and ($2 is null or h.course_id = $2) \
+         order by h.starts_on, h.cohort_id"
+    );
+    Ok(run!(read db, |c| sqlx::query_as(&sql)
+        .bind(status.map(CohortStatus::as_str))
+        .bind(course_id)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// Cohorts of one course, drafts included (the admin's course view).
+pub async fn for_course(db: &Db, course_id: i64) -> Result<Vec<Cohort>, DbError> {
+    let sql = format!(
+        "select {COHORT_COLUMNS} from cohorts where course_id = $1 order by starts_on, cohort_id"
+    );
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(course_id).fetch_all(c).await)?)
+}

@@ -29,6 +29,28 @@ pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&London).date_naive()
 }
 
+/// A time as people type it: "9:30", "09:30", "9.30", "14:00", "9:30am", "2pm".
+pub fn parse_time(raw: &str) -> Option<NaiveTime> {
+    let text = raw.trim().to_ascii_lowercase().replace(' ', "");
+    let (clock, offset) = match (text.strip_suffix("am"), text.strip_suffix("pm")) {
+        (Some(clock), _) => (clock.to_owned(), Some(0)),
+        (_, Some(clock)) => (clock.to_owned(), Some(12)),
+        _ => (text.clone(), None),
+    };
+    let (hours, minutes) = clock.split_once([':', '.']).unwrap_or((&clock, "0"));
+    let (mut hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    if minutes > 59 || hours > 23 {
+        return None;
+    }
+    if let Some(offset) = offset {
+        if !(1..=12).contains(&hours) {
+            return None;
+        }
+        hours = hours % 12 + offset;
+    }
+    NaiveTime::from_hms_opt(hours, minutes, 0)
+}
+
 /// Why a London wall-clock time cannot be turned into one instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LocalTimeProblem {
@@ -78,6 +100,21 @@ mod tests {
         );
         assert_eq!(time(summer), "2pm");
         assert_eq!(date_time(summer), "12 June 2026 at 2pm");
+    }
+
+    #[test]
+    fn times_are_read_as_typed() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_time("9:30"), t(9, 30));
+        assert_eq!(parse_time("09.30"), t(9, 30));
+        assert_eq!(parse_time("14:00"), t(14, 0));
+        assert_eq!(parse_time(" 2pm "), t(14, 0));
+        assert_eq!(parse_time("12am"), t(0, 0));
+        assert_eq!(parse_time("12:30pm"), t(12, 30));
+        assert_eq!(parse_time("9"), t(9, 0));
+        for bad in ["", "25:00", "9:60", "13pm", "noon", "9:3x", "-1"] {
+            assert_eq!(parse_time(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -8,7 +8,10 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location};
 
-const ADMIN_PAGES: [&str; 7] = [
+const ADMIN_PAGES: [&str; 10] = [
+    "/admin/cohorts",
+    "/admin/courses/1/cohorts/new",
+    "/admin/cohorts/1/edit",
     "/admin",
     "/admin/users",
     "/admin/users/1",
@@ -17,7 +20,11 @@ const ADMIN_PAGES: [&str; 7] = [
     "/admin/courses/new",
     "/admin/courses/1/edit",
 ];
-const ADMIN_ACTIONS: [&str; 9] = [
+const ADMIN_ACTIONS: [&str; 13] = [
+    "/admin/courses/1/cohorts",
+    "/admin/cohorts/1",
+    "/admin/cohorts/1/open",
+    "/admin/cohorts/1/close",
     "/admin/courses",
     "/admin/courses/1",
     "/admin/courses/1/publish",

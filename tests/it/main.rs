@@ -6,6 +6,7 @@ mod accessibility;
 mod account_pages;
 mod accounts;
 mod admin;
+mod admin_cohorts;
 mod catalogue;
 mod cli;
 mod db;

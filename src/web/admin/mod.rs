@@ -11,6 +11,8 @@ use crate::error::AppError;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
+mod cohort_form;
+mod cohorts;
 mod courses;
 mod emails;
 mod users;
@@ -33,6 +35,13 @@ pub fn router() -> Router<AppState> {
         .route("/admin/courses/{id}/edit", get(courses::edit))
         .route("/admin/courses/{id}/publish", post(courses::publish))
         .route("/admin/courses/{id}/unpublish", post(courses::unpublish))
+        .route("/admin/cohorts", get(cohorts::overview))
+        .route("/admin/courses/{id}/cohorts/new", get(cohorts::new))
+        .route("/admin/courses/{id}/cohorts", post(cohorts::create))
+        .route("/admin/cohorts/{id}", post(cohorts::update))
+        .route("/admin/cohorts/{id}/edit", get(cohorts::edit))
+        .route("/admin/cohorts/{id}/open", post(cohorts::open))
+        .route("/admin/cohorts/{id}/close", post(cohorts::close))
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
 }
@@ -50,3 +59,8 @@ async fn dashboard(viewer: Viewer, _: AdminUser) -> Result<Html<String>, AppErro
 }
 
 pub use crate::web::pagination::{PAGE_SIZE, PageQuery, Pager};
+
+/// For templates: a cohort's dates in words.
+pub fn cohort_dates(cohort: &crate::db::cohorts::Cohort) -> String {
+    cohorts::dates(cohort)
+}

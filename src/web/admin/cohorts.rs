@@ -1,0 +1,387 @@
+//! `/admin/cohorts`: every cohort at a glance; add, edit, open and close cohorts.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use super::cohort_form::{CheckedCohort, CohortForm, SessionRow};
+use crate::accounts::{Notice, NoticeQuery, audit};
+use crate::app::AppState;
+use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::Tx;
+use crate::db::cohorts::{self, Cohort, CohortFields, CohortOverview};
+use crate::db::courses::{self, Course};
+use crate::domain::catalogue::CohortStatus;
+use crate::domain::london;
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, rejected};
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OverviewQuery {
+    status: Option<String>,
+    course: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/cohorts.html")]
+struct OverviewPage {
+    layout: Layout,
+    rows: Vec<CohortOverview>,
+    courses: Vec<Course>,
+    status: Option<CohortStatus>,
+    course_id: Option<i64>,
+    statuses: &'static [CohortStatus],
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Query(query): Query<OverviewQuery>,
+) -> Result<Html<String>, AppError> {
+    let status = query.status.as_deref().and_then(CohortStatus::parse);
+    let course_id = query
+        .course
+        .as_deref()
+        .and_then(|c| c.trim().parse::<i64>().ok());
+    let banner = NoticeQuery {
+        notice: query.notice,
+    }
+    .banner();
+    render(&OverviewPage {
+        layout: Layout::new(
+            "Cohorts",
+            "Every cohort across courses.",
+            Section::Admin,
+            &viewer,
+        )
+        .with_banner(banner),
+        rows: cohorts::overview(&state.db, status, course_id).await?,
+        courses: courses::list_all(&state.db).await?,
+        status,
+        course_id,
+        statuses: CohortStatus::ALL,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/cohort_form.html")]
+struct FormPage<'a> {
+    layout: Layout,
+    course: &'a Course,
+    cohort: Option<&'a Cohort>,
+    form: &'a CohortForm,
+    rows: Vec<SessionRow>,
+    errors: &'a FormErrors,
+}
+
+fn form_page<'a>(
+    viewer: &Viewer,
+    course: &'a Course,
+    cohort: Option<&'a Cohort>,
+    form: &'a CohortForm,
+    errors: &'a FormErrors,
+) -> FormPage<'a> {
+    let title = if cohort.is_some() {
+        "Edit cohort"
+    } else {
+        "Add a cohort"
+    };
+    FormPage {
+        layout: Layout::new(title, title, Section::Admin, viewer).with_errors(!errors.is_empty()),
+        course,
+        cohort,
+        rows: form.rows(),
+        form,
+        errors,
+    }
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Path(course_id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let course = courses::find(&state.db, course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = CohortForm {
+        capacity: "24".into(),
+        opens_time: "09:00".into(),
+        closes_time: "17:00".into(),
+        ..CohortForm::default()
+    };
+    form.push_row(SessionRow {
+        title: "Session 1".into(),
+        start: "09:30".into(),
+        end: "12:30".into(),
+        ..SessionRow::default()
+    });
+    render(&form_page(
+        &viewer,
+        &course,
+        None,
+        &form,
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = cohorts::sessions_for(&state.db, &[id]).await?;
+    let form = CohortForm::from_cohort(&cohort, &sessions);
+    render(&form_page(
+        &viewer,
+        &course,
+        Some(&cohort),
+        &form,
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    AdminUser(admin): AdminUser,
+    client: ClientAddress,
+    Path(course_id): Path<i64>,
+    Form(mut form): Form<CohortForm>,
+) -> Result<Response, AppError> {
+    let course = courses::find(&state.db, course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if form.edit_rows() {
+        return Ok(render(&form_page(
+            &viewer,
+            &course,
+            None,
+            &form,
+            &FormErrors::default(),
+        ))?
+        .into_response());
+    }
+    let checked = match form.check(0) {
+        Ok(checked) => checked,
+        Err(errors) => return rejected(&form_page(&viewer, &course, None, &form, &errors)),
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let fields = fields(course_id, &checked, CohortStatus::Draft);
+    let cohort_id = cohorts::insert(&mut tx, &fields, now).await?;
+    save_sessions(&mut tx, cohort_id, &checked).await?;
+    audit(
+        &mut tx,
+        Some(admin.user_id),
+        None,
+        "cohort_created",
+        &format!("cohort {cohort_id} of course {course_id}"),
+        Some(&client.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/admin/cohorts?course={course_id}&notice={}",
+        Notice::Saved.name()
+    ))
+    .into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    AdminUser(admin): AdminUser,
+    client: ClientAddress,
+    Path(id): Path<i64>,
+    Form(mut form): Form<CohortForm>,
+) -> Result<Response, AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if form.edit_rows() {
+        return Ok(render(&form_page(
+            &viewer,
+            &course,
+            Some(&cohort),
+            &form,
+            &FormErrors::default(),
+        ))?
+        .into_response());
+    }
+    let checked = match form.check(cohort.seats_taken) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            return rejected(&form_page(&viewer, &course, Some(&cohort), &form, &errors));
+        }
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !cohorts::update(
+        &mut tx,
+        id,
+        &fields(cohort.course_id, &checked, cohort.status()),
+        now,
+    )
+    .await?
+    {
+        // Places were taken between reading the form and saving it.
+        let mut errors = FormErrors::default();
+        errors.add(
+            "capacity",
+            "More places have just been taken, so the capacity is too low. Check it and save again",
+        );
+        return rejected(&form_page(&viewer, &course, Some(&cohort), &form, &errors));
+    }
+    save_sessions(&mut tx, id, &checked).await?;
+    audit(
+        &mut tx,
+        Some(admin.user_id),
+        None,
+        "cohort_updated",
+        &format!("cohort {id}"),
+        Some(&client.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/admin/cohorts?course={}&notice={}",
+        cohort.course_id,
+        Notice::Saved.name()
+    ))
+    .into_response())
+}
+
+fn fields(course_id: i64, checked: &CheckedCohort, status: CohortStatus) -> CohortFields<'_> {
+    CohortFields {
+        course_id,
+        name: &checked.name,
+        starts_on: checked.starts_on,
+        ends_on: checked.ends_on,
+        enrol_opens_at: checked.enrol_opens_at,
+        enrol_closes_at: checked.enrol_closes_at,
+        capacity: checked.capacity,
+        status,
+        delivery_notes: &checked.delivery_notes,
+    }
+}
+
+async fn save_sessions(
+    tx: &mut Tx,
+    cohort_id: i64,
+    checked: &CheckedCohort,
+) -> Result<(), AppError> {
+    for session in &checked.sessions {
+        cohorts::insert_session(
+            tx,
+            cohort_id,
+            &session.title,
+            session.starts_at,
+            session.ends_at,
+            "",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn open(
+    state: State<AppState>,
+    admin: AdminUser,
+    client: ClientAddress,
+    id: Path<i64>,
+) -> Result<Response, AppError> {
+    change_status(
+        state,
+        admin,
+        client,
+        id,
+        &[CohortStatus::Draft, CohortStatus::Closed],
+        CohortStatus::Open,
+    )
+    .await
+}
+
+pub async fn close(
+    state: State<AppState>,
+    admin: AdminUser,
+    client: ClientAddress,
+    id: Path<i64>,
+) -> Result<Response, AppError> {
+    change_status(
+        state,
+        admin,
+        client,
+        id,
+        &[CohortStatus::Open],
+        CohortStatus::Closed,
+    )
+    .await
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientAddress,
+    Path(id): Path<i64>,
+    from: &[CohortStatus],
+    to: CohortStatus,
+) -> Result<Response, AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !cohorts::change_status(&mut tx, id, from, to, now).await? {
+        return Err(AppError::BadRequest(format!(
+            "A {} cohort cannot be changed to {}.",
+            cohort.status().label().to_lowercase(),
+            to.label().to_lowercase()
+        )));
+    }
+    audit(
+        &mut tx,
+        Some(admin.user_id),
+        None,
+        &format!("cohort_{}", to.as_str()),
+        &format!("cohort {id}"),
+        Some(&client.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/admin/cohorts?course={}&notice={}",
+        cohort.course_id,
+        Notice::Saved.name()
+    ))
+    .into_response())
+}
+
+/// "3 March 2026 to 14 April 2026".
+pub fn dates(cohort: &Cohort) -> String {
+    format!(
+        "{} to {}",
+        london::date(cohort.starts_on),
+        london::date(cohort.ends_on)
+    )
+}
