@@ -8,10 +8,11 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location};
 
-const ADMIN_PAGES: [&str; 10] = [
+const ADMIN_PAGES: [&str; 11] = [
     "/admin/cohorts",
     "/admin/courses/1/cohorts/new",
     "/admin/cohorts/1/edit",
+    "/admin/cohorts/1/launch-next",
     "/admin",
     "/admin/users",
     "/admin/users/1",

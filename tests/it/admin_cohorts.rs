@@ -195,3 +195,42 @@ backend_tests! {
         assert_eq!(app.get("/admin/courses/999999/cohorts/new").await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+backend_tests! {
+    async fn the_next_cohort_keeps_its_uk_times_across_the_clock_change(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = admin_with_course(&app).await;
+        app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30")])).await;
+        let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
+        let path = format!("/admin/cohorts/{id}/launch-next");
+
+        let (status, ask) = app.get_text(&path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(ask.contains("New start date"));
+        let early = app.get(&format!("{path}?starts_day=1&starts_month=1&starts_year=2026")).await;
+        assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.text().await.unwrap().contains("after this cohort"));
+
+        // 6 April (BST) to 2 November (GMT): 210 days on.
+        let (status, form) = app.get_text(&format!("{path}?starts_day=2&starts_month=11&starts_year=2026")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains(r#"value="November 2026 cohort""#));
+        assert!(form.contains(r#"id="session_day_0" name="session_day" inputmode="numeric" value="3""#), "{form}");
+        assert!(form.contains(r#"id="session_day_1" name="session_day" inputmode="numeric" value="10""#));
+        assert_eq!(form.matches(r#"name="session_start" value="09:30""#).count(), 2, "UK clock times kept");
+        assert_eq!(app.count("select count(*) from cohorts where name = 'November 2026 cohort'").await, 0, "nothing saved yet");
+
+        let mut next = cohort_form(&[("3", "09:30"), ("10", "09:30")]);
+        for (key, value) in [("name", "Next intake"), ("starts_day", "2"), ("ends_day", "27"), ("closes_day", "30"), ("closes_month", "10"), ("opens_month", "9")] {
+            next = with(next, key, value);
+        }
+        for key in ["starts_month", "ends_month", "session_month"] {
+            next = next.into_iter().map(|(k, v)| if k == key { (k, "11") } else { (k, v) }).collect();
+        }
+        assert_eq!(app.post_form(&format!("/admin/courses/{course}/cohorts"), &next).await.status(), StatusCode::SEE_OTHER);
+        let next_id = app.count("select cohort_id from cohorts where name = 'Next intake'").await;
+        app.post_form(&format!("/admin/cohorts/{next_id}/open"), &[]).await;
+        let calendar = app.get_text(&format!("/cohorts/{next_id}/calendar.ics")).await.1;
+        assert!(calendar.contains("DTSTART:20261103T093000Z"), "9:30am GMT: {calendar}");
+    }
+}

@@ -76,28 +76,29 @@ const MAX_SESSIONS: usize = 60;
 impl CohortForm {
     /// The form for a cohort as stored, in London time.
     pub fn from_cohort(cohort: &Cohort, sessions: &[CohortSession]) -> CohortForm {
-        let (opens_day, opens_time) = (
-            london::day_of(cohort.enrol_opens_at),
-            london_clock(cohort.enrol_opens_at),
-        );
-        let (closes_day, closes_time) = (
-            london::day_of(cohort.enrol_closes_at),
-            london_clock(cohort.enrol_closes_at),
-        );
+        CohortForm::moved(cohort, sessions, chrono::Days::new(0))
+    }
+
+    /// The form for the next cohort: the same, with every date moved on by `by` and every
+    /// UK clock time kept (so a session at 9:30am stays at 9:30am across a clock change).
+    pub fn moved(cohort: &Cohort, sessions: &[CohortSession], by: chrono::Days) -> CohortForm {
+        let shift = |day: NaiveDate| day.checked_add_days(by).unwrap_or(day);
         let mut form = CohortForm {
             name: cohort.name.clone(),
-            opens_time,
-            closes_time,
+            opens_time: london_clock(cohort.enrol_opens_at),
+            closes_time: london_clock(cohort.enrol_closes_at),
             capacity: cohort.capacity.to_string(),
             delivery_notes: cohort.delivery_notes.clone(),
             ..CohortForm::default()
         };
-        (form.starts_day, form.starts_month, form.starts_year) = parts(cohort.starts_on);
-        (form.ends_day, form.ends_month, form.ends_year) = parts(cohort.ends_on);
-        (form.opens_day, form.opens_month, form.opens_year) = parts(opens_day);
-        (form.closes_day, form.closes_month, form.closes_year) = parts(closes_day);
+        (form.starts_day, form.starts_month, form.starts_year) = parts(shift(cohort.starts_on));
+        (form.ends_day, form.ends_month, form.ends_year) = parts(shift(cohort.ends_on));
+        (form.opens_day, form.opens_month, form.opens_year) =
+            parts(shift(london::day_of(cohort.enrol_opens_at)));
+        (form.closes_day, form.closes_month, form.closes_year) =
+            parts(shift(london::day_of(cohort.enrol_closes_at)));
         for session in sessions {
-            let (day, month, year) = parts(london::day_of(session.starts_at));
+            let (day, month, year) = parts(shift(london::day_of(session.starts_at)));
             form.push_row(SessionRow {
                 title: session.title.clone(),
                 day,
@@ -366,7 +367,7 @@ fn london_clock(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn parse_date([day, month, year]: [&String; 3]) -> Option<NaiveDate> {
+pub fn parse_date([day, month, year]: [&String; 3]) -> Option<NaiveDate> {
     let number = |s: &String| s.trim().parse::<u32>().ok();
     let year = year
         .trim()

@@ -304,6 +304,83 @@ async fn save_sessions(
     Ok(())
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LaunchQuery {
+    starts_day: String,
+    starts_month: String,
+    starts_year: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/launch_next.html")]
+struct LaunchPage<'a> {
+    layout: Layout,
+    cohort: &'a Cohort,
+    query: &'a LaunchQuery,
+    errors: &'a FormErrors,
+}
+
+/// Asks for the next start date, then shows the new-cohort form filled in from this cohort
+/// with its timetable moved to that date. Nothing is saved until that form is.
+pub async fn launch_next(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Path(id): Path<i64>,
+    Query(query): Query<LaunchQuery>,
+) -> Result<Response, AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let typed = [&query.starts_day, &query.starts_month, &query.starts_year];
+    let asked = typed.iter().any(|v| !v.trim().is_empty());
+    let mut errors = FormErrors::default();
+    let new_start = super::cohort_form::parse_date(typed).filter(|d| *d > cohort.starts_on);
+    let Some(new_start) = new_start else {
+        if asked {
+            errors.add(
+                "starts",
+                "Enter a real start date after this cohort's start date",
+            );
+        }
+        let layout = Layout::new(
+            "Launch the next cohort",
+            "Launch the next cohort.",
+            Section::Admin,
+            &viewer,
+        )
+        .with_errors(asked);
+        let page = LaunchPage {
+            layout,
+            cohort: &cohort,
+            query: &query,
+            errors: &errors,
+        };
+        let status = if asked {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::OK
+        };
+        return Ok((status, render(&page)?).into_response());
+    };
+    let days = u64::try_from((new_start - cohort.starts_on).num_days()).unwrap_or(0);
+    let sessions = cohorts::sessions_for(&state.db, &[id]).await?;
+    let mut form = CohortForm::moved(&cohort, &sessions, chrono::Days::new(days));
+    form.name = format!("{} cohort", new_start.format("%B %Y"));
+    Ok(render(&form_page(
+        &viewer,
+        &course,
+        None,
+        &form,
+        &FormErrors::default(),
+    ))?
+    .into_response())
+}
+
 pub async fn open(
     state: State<AppState>,
     admin: AdminUser,
