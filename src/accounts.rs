@@ -146,10 +146,28 @@ pub enum Notice {
     VerificationSent,
     TooManyEmails,
     Saved,
+    InterestSaved,
+    InterestCheckEmail,
+    InterestTooMany,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 9] = [
+    const ALL: [(Notice, &'static str, &'static str); 12] = [
+        (
+            Notice::InterestSaved,
+            "interest-saved",
+            "You are on the list. We will email you once, when a new cohort opens.",
+        ),
+        (
+            Notice::InterestCheckEmail,
+            "interest-check-email",
+            "Check your email: open the link we sent to confirm that you want to hear about this course.",
+        ),
+        (
+            Notice::InterestTooMany,
+            "interest-too-many",
+            "There have been too many requests from your network. Try again in a minute.",
+        ),
         (
             Notice::EmailConfirmed,
             "email-confirmed",

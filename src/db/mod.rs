@@ -18,6 +18,7 @@ use crate::config::DatabaseUrl;
 pub mod audit;
 pub mod cohorts;
 pub mod courses;
+pub mod interests;
 pub mod outbox;
 pub mod throttles;
 pub mod tokens;

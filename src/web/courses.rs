@@ -16,16 +16,19 @@ use super::layout::{Layout, Section};
 use super::markdown::to_safe_html;
 use super::pagination::{PageQuery, Pager};
 use super::render;
+use crate::accounts::NoticeQuery;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::cohorts::{self, Cohort, CohortSession};
 use crate::db::courses::{self, CatalogueFilter, Course};
+use crate::db::interests;
 use crate::db::users::LearnerType;
 use crate::domain::catalogue::{
     CohortAction, CohortStatus, Format, Level, Visitor, action_for, cpd_hours,
 };
 use crate::domain::{london, money};
 use crate::error::AppError;
+use crate::web::forms::FormErrors;
 
 const CATALOGUE_PAGE_SIZE: i64 = 10;
 
@@ -206,12 +209,15 @@ struct CoursePage {
     cpd: String,
     prices: Vec<String>,
     cohorts: Vec<CohortRow>,
+    interest: Interest,
+    errors: FormErrors,
 }
 
 async fn course_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(slug): Path<String>,
+    Query(notice): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     // Nothing that is not shaped like a slug can name a course (or reach the database).
     if crate::domain::slug::parse(&slug).ok().as_deref() != Some(slug.as_str()) {
@@ -225,6 +231,17 @@ async fn course_page(
             None => Err(AppError::NotFound),
         };
     };
+    course_response(&state, &viewer, course, notice.banner(), None).await
+}
+
+/// The course page; `interest_error` is a problem with the "tell me" form's email (422).
+pub async fn course_response(
+    state: &AppState,
+    viewer: &Viewer,
+    course: Course,
+    banner: Option<String>,
+    interest_error: Option<String>,
+) -> Result<Response, AppError> {
     let now = state.clock.now();
     let visible = cohorts::visible_for_courses(&state.db, &[course.course_id]).await?;
     let ids: Vec<i64> = visible.iter().map(|c| c.cohort_id).collect();
@@ -233,6 +250,20 @@ async fn course_page(
         None => Visitor::Anonymous,
         Some(user) if !user.is_verified() => Visitor::Unverified,
         Some(_) => Visitor::Verified,
+    };
+    let taking_enrolments = visible
+        .iter()
+        .any(|c| c.status() == CohortStatus::Open && now < c.enrol_closes_at);
+    let interest = match (taking_enrolments, &viewer.user) {
+        (true, _) => Interest::NotOffered,
+        (false, Some(user)) if user.is_verified() => {
+            if interests::is_listed(&state.db, course.course_id, &user.email).await? {
+                Interest::Listed
+            } else {
+                Interest::OneClick
+            }
+        }
+        (false, _) => Interest::ByEmail,
     };
     // Current and coming cohorts first, soonest first; finished ones after, latest first.
     let today = london::day_of(now);
@@ -244,22 +275,45 @@ async fn course_page(
         .into_iter()
         .map(|cohort| cohort_row(cohort, &sessions, &course.slug, visitor, now))
         .collect();
+    let mut errors = FormErrors::default();
+    if let Some(message) = &interest_error {
+        errors.add("interest_email", message.clone());
+    }
     let layout = Layout::new(
         course.title.clone(),
         course.summary.clone(),
         Section::Courses,
-        &viewer,
+        viewer,
     )
-    .with_canonical(state.site().url(&format!("/courses/{}", course.slug)));
+    .with_canonical(state.site().url(&format!("/courses/{}", course.slug)))
+    .with_banner(banner)
+    .with_errors(interest_error.is_some());
     let page = CoursePage {
         layout,
         description_html: to_safe_html(&course.description),
         cpd: cpd_hours(course.cpd_minutes),
-        prices: prices_for(&course, &viewer),
+        prices: prices_for(&course, viewer),
         cohorts: rows,
+        interest,
+        errors,
         course,
     };
-    Ok(render(&page)?.into_response())
+    let status = if interest_error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// What the "tell me when the next cohort opens" part of the page offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Interest {
+    /// A cohort is taking enrolments: nothing to wait for.
+    NotOffered,
+    OneClick,
+    ByEmail,
+    Listed,
 }
 
 /// The price lines for this visitor: both for someone not signed in, theirs otherwise.

@@ -14,6 +14,7 @@ pub mod assets;
 pub mod courses;
 pub mod error_pages;
 pub mod forms;
+pub mod interest;
 pub mod layout;
 pub mod markdown;
 pub mod ops;
@@ -26,6 +27,7 @@ pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
         .merge(courses::router())
+        .merge(interest::router())
         .merge(accounts::router())
         .merge(account::router())
         .merge(admin::router())

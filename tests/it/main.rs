@@ -11,6 +11,7 @@ mod catalogue;
 mod cli;
 mod db;
 mod email;
+mod interest;
 mod migrations;
 mod ops;
 mod shell;

@@ -9,12 +9,17 @@ use serde::Deserialize;
 use super::cohort_form::{CheckedCohort, CohortForm, SessionRow};
 use crate::accounts::{Notice, NoticeQuery, audit};
 use crate::app::AppState;
+use crate::auth::keys::new_token;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::Tx;
 use crate::db::cohorts::{self, Cohort, CohortFields, CohortOverview};
 use crate::db::courses::{self, Course};
+use crate::db::interests;
 use crate::domain::catalogue::CohortStatus;
+use crate::domain::email::Email;
 use crate::domain::london;
+use crate::email::outbox::{Envelope, queue};
+use crate::email::templates::CohortOpened;
 use crate::error::AppError;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
@@ -428,7 +433,11 @@ async fn change_status(
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !cohorts::change_status(&mut tx, id, from, to, now).await? {
+    let changed = cohorts::change_status(&mut tx, id, from, to, now).await?;
+    if changed && to == CohortStatus::Open {
+        notify_interested(&mut tx, &state, &cohort, now).await?;
+    }
+    if !changed {
         return Err(AppError::BadRequest(format!(
             "A {} cohort cannot be changed to {}.",
             cohort.status().label().to_lowercase(),
@@ -452,6 +461,51 @@ async fn change_status(
         Notice::Saved.name()
     ))
     .into_response())
+}
+
+/// Everyone waiting to hear about the course gets one email, queued in the transaction that
+/// opens the cohort, and leaves the list.
+async fn notify_interested(
+    tx: &mut Tx,
+    state: &AppState,
+    cohort: &Cohort,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let Some(course) = courses::find(&state.db, cohort.course_id).await? else {
+        return Ok(());
+    };
+    let site = state.site();
+    for interest in interests::take_confirmed(tx, course.course_id).await? {
+        let Ok(to) = Email::parse(&interest.email) else {
+            continue;
+        };
+        // The interest is gone; this link lets them confirm that on a page all the same.
+        let (unsubscribe_token, _) = new_token();
+        let mail = CohortOpened {
+            course_title: course.title.clone(),
+            cohort_name: cohort.name.clone(),
+            starts: london::date(cohort.starts_on),
+            course_url: site.url(&format!("/courses/{}", course.slug)),
+            unsubscribe_url: site.url(&format!("/interest/unsubscribe/{unsubscribe_token}")),
+        };
+        let key = format!(
+            "cohort_opened:{}:{}",
+            cohort.cohort_id, interest.interest_id
+        );
+        queue(
+            tx,
+            &site,
+            &Envelope {
+                to: &to,
+                user_id: None,
+                idempotency_key: key,
+            },
+            &mail,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// "3 March 2026 to 14 April 2026".
