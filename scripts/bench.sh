@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load-tests a release build with wrk: the home page, /healthz and an embedded static
-# asset, printing requests/s, p50 and p99 for each and each page's ratio to the asset.
+# Load-tests a release build with wrk: an embedded static asset, /healthz, the home page,
+# the catalogue and a course page, printing requests/s, p50 and p99 for each and each
+# page's ratio to the asset.
 #
 #   scripts/bench.sh                          # fresh SQLite database
 #   DATABASE_URL=postgres://… scripts/bench.sh  # an existing, empty PostgreSQL database
@@ -45,8 +46,9 @@ done
 curl -fsS "$base/readyz" >/dev/null
 
 asset=$(curl -fsS "$base/" | grep -o '/static/app.css?v=[0-9a-f]*' | head -n 1)
-declare -a names=("static asset" "/healthz" "/")
-declare -a paths=("$asset" "/healthz" "/")
+course=$(curl -fsS "$base/courses" | grep -o 'href="/courses/[a-z0-9-]*"' | head -n 1 | sed 's/href="//; s/"$//')
+declare -a names=("static asset" "/healthz" "/" "/courses" "course page")
+declare -a paths=("$asset" "/healthz" "/" "/courses" "$course")
 
 echo "Academy benchmark: backend $backend, wrk -t$threads -c$connections -d$duration, $(nproc) cores"
 printf '%-14s %12s %10s %10s %10s\n' "path" "req/s" "p50" "p99" "vs asset"
