@@ -380,9 +380,16 @@ pub async fn set_disabled(
 }
 
 /// Admins who can still sign in (the last of them is never demoted or disabled).
+/// On PostgreSQL the admins' rows stay locked until the transaction ends, so two admins
+/// demoting each other at once cannot both see "someone else is left" (SQLite's single
+/// writer already serialises them).
 pub async fn count_active_admins(tx: &mut Tx) -> Result<i64, DbError> {
-    let sql = "select count(*) from users where role = 'admin' and disabled_at is null";
-    Ok(run!(tx tx, |c| sqlx::query_scalar(sql).fetch_one(c).await)?)
+    let select = "select user_id from users where role = 'admin' and disabled_at is null";
+    let ids: Vec<i64> = match tx {
+        Tx::Sqlite(tx) => sqlx::query_scalar(select).fetch_all(&mut **tx).await?,
+        Tx::Postgres(tx) => sqlx::query_scalar(&format!("{select} for update")).fetch_all(&mut **tx).await?,
+    };
+    Ok(ids.len() as i64)
 }
 
 pub async fn delete(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
