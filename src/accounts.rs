@@ -133,6 +133,18 @@ pub async fn audit_own(
     audit(tx, Some(user_id), Some(user_id), action, "", client, now).await
 }
 
+/// Records something an admin did that concerns no single account (courses, cohorts, mail).
+pub async fn audit_admin(
+    tx: &mut Tx,
+    admin_id: i64,
+    action: &str,
+    detail: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit(tx, Some(admin_id), None, action, detail, Some(client), now).await
+}
+
 /// Messages shown in a banner after a redirect, chosen by a fixed name in `?notice=`, so a
 /// link can never make the site say something else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

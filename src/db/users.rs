@@ -387,7 +387,11 @@ pub async fn count_active_admins(tx: &mut Tx) -> Result<i64, DbError> {
     let select = "select user_id from users where role = 'admin' and disabled_at is null";
     let ids: Vec<i64> = match tx {
         Tx::Sqlite(tx) => sqlx::query_scalar(select).fetch_all(&mut **tx).await?,
-        Tx::Postgres(tx) => sqlx::query_scalar(&format!("{select} for update")).fetch_all(&mut **tx).await?,
+        Tx::Postgres(tx) => {
+            sqlx::query_scalar(&format!("{select} for update"))
+                .fetch_all(&mut **tx)
+                .await?
+        }
     };
     Ok(ids.len() as i64)
 }

@@ -7,7 +7,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::cohort_form::{CheckedCohort, CohortForm, SessionRow};
-use crate::accounts::{Notice, NoticeQuery, audit};
+use crate::accounts::{Notice, NoticeQuery, audit_admin};
 use crate::app::AppState;
 use crate::auth::keys::new_token;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
@@ -190,22 +190,17 @@ pub async fn create(
     let fields = fields(course_id, &checked, CohortStatus::Draft);
     let cohort_id = cohorts::insert(&mut tx, &fields, now).await?;
     save_sessions(&mut tx, cohort_id, &checked).await?;
-    audit(
+    audit_admin(
         &mut tx,
-        Some(admin.user_id),
-        None,
+        admin.user_id,
         "cohort_created",
         &format!("cohort {cohort_id} of course {course_id}"),
-        Some(&client.to_string()),
+        &client.to_string(),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/cohorts?course={course_id}&notice={}",
-        Notice::Saved.name()
-    ))
-    .into_response())
+    Ok(back_to_cohorts(course_id))
 }
 
 pub async fn update(
@@ -257,23 +252,26 @@ pub async fn update(
         return rejected(&form_page(&viewer, &course, Some(&cohort), &form, &errors));
     }
     save_sessions(&mut tx, id, &checked).await?;
-    audit(
+    audit_admin(
         &mut tx,
-        Some(admin.user_id),
-        None,
+        admin.user_id,
         "cohort_updated",
         &format!("cohort {id}"),
-        Some(&client.to_string()),
+        &client.to_string(),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/cohorts?course={}&notice={}",
-        cohort.course_id,
+    Ok(back_to_cohorts(cohort.course_id))
+}
+
+/// After a change: the course's cohorts, with "saved".
+fn back_to_cohorts(course_id: i64) -> Response {
+    Redirect::to(&format!(
+        "/admin/cohorts?course={course_id}&notice={}",
         Notice::Saved.name()
     ))
-    .into_response())
+    .into_response()
 }
 
 fn fields(course_id: i64, checked: &CheckedCohort, status: CohortStatus) -> CohortFields<'_> {
@@ -444,23 +442,18 @@ async fn change_status(
             to.label().to_lowercase()
         )));
     }
-    audit(
+    let action = format!("cohort_{}", to.as_str());
+    audit_admin(
         &mut tx,
-        Some(admin.user_id),
-        None,
-        &format!("cohort_{}", to.as_str()),
+        admin.user_id,
+        &action,
         &format!("cohort {id}"),
-        Some(&client.to_string()),
+        &client.to_string(),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/cohorts?course={}&notice={}",
-        cohort.course_id,
-        Notice::Saved.name()
-    ))
-    .into_response())
+    Ok(back_to_cohorts(cohort.course_id))
 }
 
 /// Everyone waiting to hear about the course gets one email, queued in the transaction that

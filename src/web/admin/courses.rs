@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use crate::accounts::{Notice, NoticeQuery, audit};
+use crate::accounts::{Notice, NoticeQuery, audit_admin};
 use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::DbError;
@@ -353,13 +353,12 @@ async fn save(
             Err(other) => return Err(other.into()),
         },
     };
-    audit(
+    audit_admin(
         &mut tx,
-        Some(admin_id),
-        None,
+        admin_id,
         action,
         &format!("course {course_id}: {}", checked.slug),
-        Some(&client.to_string()),
+        &client.to_string(),
         now,
     )
     .await?;
@@ -400,13 +399,12 @@ async fn set_published(
     } else {
         "course_unpublished"
     };
-    audit(
+    audit_admin(
         &mut tx,
-        Some(admin.user_id),
-        None,
+        admin.user_id,
         action,
         &format!("course {id}"),
-        Some(&client.to_string()),
+        &client.to_string(),
         now,
     )
     .await?;

@@ -77,13 +77,12 @@ pub async fn retry(
         ));
     }
     let mut tx = state.db.begin().await?;
-    crate::accounts::audit(
+    crate::accounts::audit_admin(
         &mut tx,
-        Some(admin.user_id),
-        None,
+        admin.user_id,
         "email_retried",
         &id.to_string(),
-        Some(&client.to_string()),
+        &client.to_string(),
         now,
     )
     .await?;
