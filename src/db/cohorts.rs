@@ -179,8 +179,8 @@ pub async fn find(db: &Db, cohort_id: i64) -> Result<Option<Cohort>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
 }
 
-/// Saves an edit, unless the new capacity is below the places already taken. Returns false
-/// in that case. The sessions are replaced and the calendar sequence moves on.
+/// Saves an edit, unless the new capacity is below the places already taken (then false).
+/// The calendar sequence moves on; sessions are saved separately, keeping their ids.
 pub async fn update(
     tx: &mut Tx,
     cohort_id: i64,
@@ -204,12 +204,57 @@ pub async fn update(
         .execute(c)
         .await
         .map(|d| d.rows_affected()))?;
-    if updated == 0 {
-        return Ok(false);
-    }
-    let clear = "delete from cohort_sessions where cohort_id = $1";
-    run!(tx tx, |c| sqlx::query(clear).bind(cohort_id).execute(c).await.map(|_| ()))?;
-    Ok(true)
+    Ok(updated == 1)
+}
+
+/// Edits a session of this cohort in place (its id, and so its calendar UID, stays).
+/// False if no such session belongs to the cohort.
+pub async fn update_session(
+    tx: &mut Tx,
+    cohort_id: i64,
+    session_id: i64,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let sql = "update cohort_sessions set title = $3, starts_at = $4, ends_at = $5 \
+               where cohort_session_id = $2 and cohort_id = $1";
+    let updated = run!(tx tx, |c| sqlx::query(sql)
+        .bind(cohort_id)
+        .bind(session_id)
+        .bind(title)
+        .bind(starts_at)
+        .bind(ends_at)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))?;
+    Ok(updated == 1)
+}
+
+/// Removes the cohort's sessions other than `keep`.
+pub async fn delete_sessions_except(
+    tx: &mut Tx,
+    cohort_id: i64,
+    keep: &[i64],
+) -> Result<(), DbError> {
+    let sql = match keep.is_empty() {
+        true => "delete from cohort_sessions where cohort_id = $1".to_owned(),
+        false => format!(
+            "delete from cohort_sessions where cohort_id = $1 and cohort_session_id not in ({})",
+            (2..keep.len() + 2)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    run!(tx tx, |c| {
+        let mut query = sqlx::query(&sql).bind(cohort_id);
+        for id in keep {
+            query = query.bind(*id);
+        }
+        query.execute(c).await.map(|_| ())
+    })?;
+    Ok(())
 }
 
 /// Moves a cohort from one of `from` to `to`; false if it was in none of them.

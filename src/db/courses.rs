@@ -61,26 +61,44 @@ pub struct CatalogueFilter {
     pub open_now: bool,
 }
 
-/// A page of published courses matching `filter`, by title, and how many match in all.
-pub async fn search_published(
+const CATALOGUE_CONDITIONS: &str = "published = true and search_text like $1 escape '\\' \
+     and ($2 is null or level = $2) and ($3 is null or format = $3) \
+     and ($4 = false or exists (select 1 from cohorts h where h.course_id = courses.course_id \
+          and h.status = 'open' and h.enrol_opens_at <= $5 and h.enrol_closes_at > $5))";
+
+/// How many published courses match `filter`.
+pub async fn count_published(
+    db: &Db,
+    filter: &CatalogueFilter,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let sql = format!("select count(*) from courses where {CATALOGUE_CONDITIONS}");
+    let (pattern, level, format) = filter.binds();
+    Ok(run!(read db, |c| sqlx::query_scalar(&sql)
+        .bind(&pattern)
+        .bind(level)
+        .bind(format)
+        .bind(filter.open_now)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// A page of published courses matching `filter`, in the same order on both databases
+/// (by the folded title, not by either database's collation).
+pub async fn list_published(
     db: &Db,
     filter: &CatalogueFilter,
     now: DateTime<Utc>,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Course>, i64), DbError> {
-    let conditions = "published = true and search_text like $1 escape '\\' \
-         and ($2 is null or level = $2) and ($3 is null or format = $3) \
-         and ($4 = false or exists (select 1 from cohorts h where h.course_id = courses.course_id \
-              and h.status = 'open' and h.enrol_opens_at <= $5 and h.enrol_closes_at > $5))";
-    let list = format!(
-        "select {COURSE_COLUMNS} from courses where {conditions} order by title, course_id limit $6 offset $7"
+) -> Result<Vec<Course>, DbError> {
+    let sql = format!(
+        "select {COURSE_COLUMNS} from courses where {CATALOGUE_CONDITIONS} \
+         order by search_text, course_id limit $6 offset $7"
     );
-    let count = format!("select count(*) from courses where {conditions}");
-    let pattern = search::contains_pattern(&filter.query);
-    let level = filter.level.map(Level::as_str);
-    let format = filter.format.map(Format::as_str);
-    let courses = run!(read db, |c| sqlx::query_as(&list)
+    let (pattern, level, format) = filter.binds();
+    Ok(run!(read db, |c| sqlx::query_as(&sql)
         .bind(&pattern)
         .bind(level)
         .bind(format)
@@ -89,16 +107,17 @@ pub async fn search_published(
         .bind(limit)
         .bind(offset)
         .fetch_all(c)
-        .await)?;
-    let total = run!(read db, |c| sqlx::query_scalar(&count)
-        .bind(&pattern)
-        .bind(level)
-        .bind(format)
-        .bind(filter.open_now)
-        .bind(now)
-        .fetch_one(c)
-        .await)?;
-    Ok((courses, total))
+        .await)?)
+}
+
+impl CatalogueFilter {
+    fn binds(&self) -> (String, Option<&'static str>, Option<&'static str>) {
+        (
+            search::contains_pattern(&self.query),
+            self.level.map(Level::as_str),
+            self.format.map(Format::as_str),
+        )
+    }
 }
 
 pub async fn find_published_by_slug(db: &Db, slug: &str) -> Result<Option<Course>, DbError> {
@@ -166,6 +185,11 @@ pub async fn insert(
         .await)?)
 }
 
+pub async fn find_in(tx: &mut Tx, course_id: i64) -> Result<Option<Course>, DbError> {
+    let sql = format!("select {COURSE_COLUMNS} from courses where course_id = $1");
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(course_id).fetch_optional(c).await)?)
+}
+
 pub async fn find(db: &Db, course_id: i64) -> Result<Option<Course>, DbError> {
     let sql = format!("select {COURSE_COLUMNS} from courses where course_id = $1");
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(course_id).fetch_optional(c).await)?)
@@ -173,7 +197,7 @@ pub async fn find(db: &Db, course_id: i64) -> Result<Option<Course>, DbError> {
 
 /// Every course, published or not, by title (the admin list).
 pub async fn list_all(db: &Db) -> Result<Vec<Course>, DbError> {
-    let sql = format!("select {COURSE_COLUMNS} from courses order by title, course_id");
+    let sql = format!("select {COURSE_COLUMNS} from courses order by search_text, course_id");
     Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
 }
 

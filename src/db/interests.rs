@@ -22,8 +22,9 @@ pub struct NewInterest<'a> {
     pub confirmed_at: Option<DateTime<Utc>>,
 }
 
-/// Adds an interest, or, when the address is already listed for the course, gives it new
-/// tokens (so a second request sends a working link) and keeps any earlier confirmation.
+/// Adds an interest, or, when the address is already listed for the course and not yet
+/// confirmed, gives it new tokens (so a second request sends a working link). A confirmed
+/// interest keeps its links: nobody else can break its owner's unsubscribe link.
 pub async fn upsert(
     tx: &mut Tx,
     new: &NewInterest<'_>,
@@ -32,8 +33,10 @@ pub async fn upsert(
     let sql = "insert into interests (course_id, user_id, email, confirm_token_hash, unsubscribe_token_hash, \
                confirmed_at, created_at) values ($1, $2, $3, $4, $5, $6, $7) \
                on conflict (course_id, email) do update set \
-                 confirm_token_hash = excluded.confirm_token_hash, \
-                 unsubscribe_token_hash = excluded.unsubscribe_token_hash, \
+                 confirm_token_hash = case when interests.confirmed_at is null \
+                   then excluded.confirm_token_hash else interests.confirm_token_hash end, \
+                 unsubscribe_token_hash = case when interests.confirmed_at is null \
+                   then excluded.unsubscribe_token_hash else interests.unsubscribe_token_hash end, \
                  confirmed_at = coalesce(interests.confirmed_at, excluded.confirmed_at), \
                  user_id = coalesce(excluded.user_id, interests.user_id) \
                returning interest_id, course_id, email, confirmed_at";

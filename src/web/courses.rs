@@ -92,10 +92,10 @@ async fn catalogue(
         open_now: query.open.as_deref() == Some("yes"),
     };
     let page = PageQuery { page: query.page }.number();
-    let (_, total) = courses::search_published(&state.db, &filter, now, 0, 0).await?;
+    let total = courses::count_published(&state.db, &filter, now).await?;
     let pager = Pager::with_size(page, total, CATALOGUE_PAGE_SIZE);
-    let (found, _) =
-        courses::search_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
+    let found =
+        courses::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
     let ids: Vec<i64> = found.iter().map(|c| c.course_id).collect();
     let mut next = next_cohorts(&cohorts::visible_for_courses(&state.db, &ids).await?, now);
     let cards = found
@@ -210,6 +210,7 @@ struct CoursePage {
     prices: Vec<String>,
     cohorts: Vec<CohortRow>,
     interest: Interest,
+    interest_typed: String,
     errors: FormErrors,
 }
 
@@ -234,13 +235,19 @@ async fn course_page(
     course_response(&state, &viewer, course, notice.banner(), None).await
 }
 
-/// The course page; `interest_error` is a problem with the "tell me" form's email (422).
+/// A problem with the "tell me" form: what was typed, and what is wrong with it.
+pub struct InterestProblem {
+    pub typed: String,
+    pub message: String,
+}
+
+/// The course page; with an `InterestProblem` it answers 422 with the form shown again.
 pub async fn course_response(
     state: &AppState,
     viewer: &Viewer,
     course: Course,
     banner: Option<String>,
-    interest_error: Option<String>,
+    interest_error: Option<InterestProblem>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let visible = cohorts::visible_for_courses(&state.db, &[course.course_id]).await?;
@@ -255,6 +262,7 @@ pub async fn course_response(
         .iter()
         .any(|c| c.status() == CohortStatus::Open && now < c.enrol_closes_at);
     let interest = match (taking_enrolments, &viewer.user) {
+        _ if interest_error.is_some() => Interest::ByEmail,
         (true, _) => Interest::NotOffered,
         (false, Some(user)) if user.is_verified() => {
             if interests::is_listed(&state.db, course.course_id, &user.email).await? {
@@ -276,8 +284,8 @@ pub async fn course_response(
         .map(|cohort| cohort_row(cohort, &sessions, &course.slug, visitor, now))
         .collect();
     let mut errors = FormErrors::default();
-    if let Some(message) = &interest_error {
-        errors.add("interest_email", message.clone());
+    if let Some(problem) = &interest_error {
+        errors.add("interest_email", problem.message.clone());
     }
     let layout = Layout::new(
         course.title.clone(),
@@ -295,6 +303,10 @@ pub async fn course_response(
         prices: prices_for(&course, viewer),
         cohorts: rows,
         interest,
+        interest_typed: interest_error
+            .as_ref()
+            .map(|p| p.typed.clone())
+            .unwrap_or_default(),
         errors,
         course,
     };
@@ -418,6 +430,10 @@ async fn calendar(
         .await?
         .ok_or(AppError::NotFound)?;
     let sessions = cohorts::sessions_for(&state.db, &[cohort.cohort_id]).await?;
+    if sessions.is_empty() {
+        // A calendar must hold at least one event; the page offers no link in this case.
+        return Err(AppError::NotFound);
+    }
     let site = state.site();
     let mut calendar = Calendar::new();
     calendar.name(&format!("{title}: {}", cohort.name));

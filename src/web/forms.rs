@@ -41,7 +41,8 @@ impl FormErrors {
         self
     }
 
-    /// Trimmed text; `required` adds "Enter …" when empty, and a length limit always applies.
+    /// One line of trimmed text; `required` adds "Enter …" when empty, and a length limit
+    /// always applies. Control characters, line breaks included, are refused.
     pub fn text(
         &mut self,
         field: &'static str,
@@ -49,14 +50,35 @@ impl FormErrors {
         required: Option<&str>,
         max_chars: usize,
     ) -> String {
+        self.checked(field, value, required, max_chars, |c| c.is_control())
+    }
+
+    /// Like [`FormErrors::text`], for a text area: line breaks and tabs are kept.
+    pub fn multiline(
+        &mut self,
+        field: &'static str,
+        value: &str,
+        required: Option<&str>,
+        max_chars: usize,
+    ) -> String {
+        self.checked(field, value, required, max_chars, |c| {
+            c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+        })
+    }
+
+    fn checked(
+        &mut self,
+        field: &'static str,
+        value: &str,
+        required: Option<&str>,
+        max_chars: usize,
+        refused: impl Fn(char) -> bool,
+    ) -> String {
         let value = value.trim();
-        if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
+        if value.chars().any(refused) {
             self.add(
                 field,
-                "Remove the unusual characters (such as control characters) from your answer",
+                "Remove the line breaks or unusual characters from your answer",
             );
             return String::new();
         }

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
+use super::courses::{InterestProblem, course_response};
 use super::layout::{Layout, Section};
 use super::render;
 use crate::app::AppState;
@@ -88,14 +89,11 @@ async fn register(
     let email = match Email::parse(&form.interest_email) {
         Ok(email) => email,
         Err(problem) => {
-            return super::courses::course_response(
-                &state,
-                &viewer,
-                course,
-                None,
-                Some(problem.to_string()),
-            )
-            .await;
+            let problem = InterestProblem {
+                typed: form.interest_email.clone(),
+                message: problem.to_string(),
+            };
+            return course_response(&state, &viewer, course, None, Some(problem)).await;
         }
     };
     if throttle::hit(

@@ -497,7 +497,7 @@ backend_tests! {
             ("professional_body", "none"), ("consent", "yes"),
         ]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(response.text().await.unwrap().contains("Remove the unusual characters"));
+        assert!(response.text().await.unwrap().contains("Remove the line breaks or unusual characters"));
         app.create_user("admin@example.org", Role::Admin, true).await;
         app.sign_in("admin@example.org", PASSWORD).await;
         assert_eq!(app.get("/admin/users?q=%00").await.status(), StatusCode::OK, "admin search too");

@@ -234,3 +234,39 @@ backend_tests! {
         assert!(calendar.contains("DTSTART:20261103T093000Z"), "9:30am GMT: {calendar}");
     }
 }
+
+backend_tests! {
+    async fn editing_a_cohort_keeps_its_calendar_uids(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = admin_with_course(&app).await;
+        app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30")])).await;
+        let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
+        app.post_form(&format!("/admin/cohorts/{id}/open"), &[]).await;
+        let uids = |ics: &str| ics.lines().filter(|l| l.starts_with("UID:")).map(str::to_owned).collect::<Vec<_>>();
+        let before = uids(&app.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1);
+        assert_eq!(before.len(), 2);
+
+        // The edit form carries each session's id; change the capacity and the second time.
+        let (_, form) = app.get_text(&format!("/admin/cohorts/{id}/edit")).await;
+        let ids: Vec<String> = form.split(r#"name="session_id" value=""#).skip(1).map(|r| r.split('"').next().unwrap().to_owned()).collect();
+        assert_eq!(ids.len(), 2);
+        let mut edited = with(cohort_form(&[]), "capacity", "30");
+        for (session_id, (day, start)) in ids.iter().zip([("7", "9:30"), ("14", "10:00")]) {
+            edited.extend([("session_id", session_id.as_str()), ("session_title", "Session"), ("session_day", day), ("session_month", "4"), ("session_year", "2026"), ("session_start", start), ("session_end", "12:30")]);
+        }
+        assert_eq!(app.post_form(&format!("/admin/cohorts/{id}"), &edited).await.status(), StatusCode::SEE_OTHER);
+        let after = app.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1;
+        assert_eq!(uids(&after), before, "calendars update the same events");
+        assert!(after.contains("DTSTART:20260414T090000Z") && after.contains("SEQUENCE:2"));
+
+        // Dropping a row deletes that session only.
+        let mut fewer = with(cohort_form(&[]), "capacity", "30");
+        fewer.extend([("session_id", ids[0].as_str()), ("session_title", "Session"), ("session_day", "7"), ("session_month", "4"), ("session_year", "2026"), ("session_start", "9:30"), ("session_end", "12:30")]);
+        app.post_form(&format!("/admin/cohorts/{id}"), &fewer).await;
+        assert_eq!(uids(&app.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1), before[..1].to_vec());
+        let bad_title = with(cohort_form(&[]), "name", "Two\nlines");
+        let refused = app.post_form(&format!("/admin/cohorts/{id}"), &bad_title).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().await.unwrap().contains("Remove the line breaks"));
+    }
+}

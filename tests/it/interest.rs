@@ -155,3 +155,23 @@ backend_tests! {
         assert_eq!(app.post_form("/courses/no-such-course/interest", &[("interest_email", "x@example.org")]).await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+backend_tests! {
+    async fn nobody_can_break_a_confirmed_persons_unsubscribe_link(backend) {
+        let app = TestApp::spawn(backend).await;
+        seeded(&app).await;
+        app.post_form(&format!("{WAITING}/interest"), &[("interest_email", "owner@example.org")]).await;
+        let confirm = app.link_mailed_to("owner@example.org", "/interest/confirm/").await;
+        let token = app.csrf_token_from(&confirm).await;
+        app.client.post(app.url(&confirm)).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        let unsubscribe = app.link_mailed_to("owner@example.org", "/interest/unsubscribe/").await;
+
+        let prankster = app.another_browser();
+        prankster.post_form(&format!("{WAITING}/interest"), &[("interest_email", "owner@example.org")]).await;
+        assert_eq!(app.get(&unsubscribe).await.status(), StatusCode::OK, "the owner's link still works");
+
+        let typo = app.post_form(&format!("{WAITING}/interest"), &[("interest_email", "owner@@example.org")]).await;
+        assert_eq!(typo.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(typo.text().await.unwrap().contains(r#"value="owner@@example.org""#), "what was typed is kept");
+    }
+}

@@ -29,6 +29,8 @@ pub struct CohortForm {
     pub closes_time: String,
     pub capacity: String,
     pub delivery_notes: String,
+    /// The stored id of each row (empty for a new one), so an edit keeps calendar UIDs.
+    pub session_id: Vec<String>,
     pub session_title: Vec<String>,
     pub session_day: Vec<String>,
     pub session_month: Vec<String>,
@@ -44,6 +46,7 @@ pub struct CohortForm {
 /// One session row as typed, for showing the form again.
 #[derive(Clone, Debug, Default)]
 pub struct SessionRow {
+    pub id: String,
     pub title: String,
     pub day: String,
     pub month: String,
@@ -54,6 +57,8 @@ pub struct SessionRow {
 
 /// A session that passed every check.
 pub struct CheckedSession {
+    /// The stored session this row edits, if any.
+    pub session_id: Option<i64>,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -73,10 +78,27 @@ pub struct CheckedCohort {
 
 const MAX_SESSIONS: usize = 60;
 
+/// The form's fields top to bottom, for the error summary (session rows come last, in order).
+const FIELD_ORDER: [&str; 8] = [
+    "name",
+    "starts",
+    "ends",
+    "opens",
+    "closes",
+    "capacity",
+    "delivery_notes",
+    "sessions",
+];
+
 impl CohortForm {
     /// The form for a cohort as stored, in London time.
     pub fn from_cohort(cohort: &Cohort, sessions: &[CohortSession]) -> CohortForm {
-        CohortForm::moved(cohort, sessions, chrono::Days::new(0))
+        let mut form = CohortForm::moved(cohort, sessions, chrono::Days::new(0));
+        form.session_id = sessions
+            .iter()
+            .map(|s| s.cohort_session_id.to_string())
+            .collect();
+        form
     }
 
     /// The form for the next cohort: the same, with every date moved on by `by` and every
@@ -100,6 +122,7 @@ impl CohortForm {
         for session in sessions {
             let (day, month, year) = parts(shift(london::day_of(session.starts_at)));
             form.push_row(SessionRow {
+                id: String::new(),
                 title: session.title.clone(),
                 day,
                 month,
@@ -112,6 +135,7 @@ impl CohortForm {
     }
 
     pub fn push_row(&mut self, row: SessionRow) {
+        self.session_id.push(row.id);
         self.session_title.push(row.title);
         self.session_day.push(row.day);
         self.session_month.push(row.month);
@@ -128,6 +152,7 @@ impl CohortForm {
             .max(self.session_day.len())
             .min(MAX_SESSIONS + 1))
             .map(|i| SessionRow {
+                id: at(&self.session_id, i),
                 title: at(&self.session_title, i),
                 day: at(&self.session_day, i),
                 month: at(&self.session_month, i),
@@ -156,6 +181,7 @@ impl CohortForm {
             _ => return false,
         }
         for list in [
+            &mut self.session_id,
             &mut self.session_title,
             &mut self.session_day,
             &mut self.session_month,
@@ -238,7 +264,7 @@ impl CohortForm {
             errors.add("capacity", problem);
         }
         let capacity = capacity.unwrap_or(0);
-        let delivery_notes = errors.text("delivery_notes", &self.delivery_notes, None, 2_000);
+        let delivery_notes = errors.multiline("delivery_notes", &self.delivery_notes, None, 2_000);
         let sessions = self.check_sessions(&mut errors, starts_on, ends_on);
         match (starts_on, ends_on, opens, closes) {
             (Some(starts_on), Some(ends_on), Some(enrol_opens_at), Some(enrol_closes_at))
@@ -255,7 +281,7 @@ impl CohortForm {
                     sessions,
                 })
             }
-            _ => Err(errors),
+            _ => Err(errors.in_field_order(&FIELD_ORDER)),
         }
     }
 
@@ -322,6 +348,7 @@ impl CohortForm {
             }
             match (london::to_utc(day, start), london::to_utc(day, end)) {
                 (Ok(starts_at), Ok(ends_at)) => sessions.push(CheckedSession {
+                    session_id: row.id.trim().parse().ok(),
                     title: title.to_owned(),
                     starts_at,
                     ends_at,

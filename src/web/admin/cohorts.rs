@@ -293,16 +293,39 @@ async fn save_sessions(
     cohort_id: i64,
     checked: &CheckedCohort,
 ) -> Result<(), AppError> {
+    // Rows that edit a stored session keep it (and its calendar UID); the rest are new.
+    let kept: Vec<i64> = checked
+        .sessions
+        .iter()
+        .filter_map(|s| s.session_id)
+        .collect();
+    cohorts::delete_sessions_except(tx, cohort_id, &kept).await?;
     for session in &checked.sessions {
-        cohorts::insert_session(
-            tx,
-            cohort_id,
-            &session.title,
-            session.starts_at,
-            session.ends_at,
-            "",
-        )
-        .await?;
+        let updated = match session.session_id {
+            Some(id) => {
+                cohorts::update_session(
+                    tx,
+                    cohort_id,
+                    id,
+                    &session.title,
+                    session.starts_at,
+                    session.ends_at,
+                )
+                .await?
+            }
+            None => false,
+        };
+        if !updated {
+            cohorts::insert_session(
+                tx,
+                cohort_id,
+                &session.title,
+                session.starts_at,
+                session.ends_at,
+                "",
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -464,7 +487,11 @@ async fn notify_interested(
     cohort: &Cohort,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    let Some(course) = courses::find(&state.db, cohort.course_id).await? else {
+    // Only a published course can be pointed to; until then everyone stays on the list.
+    let Some(course) = courses::find_in(tx, cohort.course_id)
+        .await?
+        .filter(|c| c.published)
+    else {
         return Ok(());
     };
     let site = state.site();

@@ -148,15 +148,16 @@ fn check(form: &CourseForm) -> Result<CheckedCourse, FormErrors> {
             "Enter a web address: the title has no letters or numbers to make one from",
         );
     }
-    let summary = errors.text(
+    let summary = errors.multiline(
         "summary",
         &form.summary,
         Some("Enter a one or two sentence summary"),
         400,
     );
-    let description = errors.text("description", &form.description, None, 20_000);
-    let who_for = errors.text("who_for", &form.who_for, None, 2_000);
-    let learning_outcomes = errors.text("learning_outcomes", &form.learning_outcomes, None, 5_000);
+    let description = errors.multiline("description", &form.description, None, 20_000);
+    let who_for = errors.multiline("who_for", &form.who_for, None, 2_000);
+    let learning_outcomes =
+        errors.multiline("learning_outcomes", &form.learning_outcomes, None, 5_000);
     let level = Level::parse(&form.level);
     if level.is_none() {
         errors.add("level", "Select the level");
@@ -344,12 +345,15 @@ async fn save(
     let (course_id, action) = match &course {
         Some(existing) => {
             let fields = checked.fields(existing.published);
-            courses::update(&mut tx, existing.course_id, &existing.slug, &fields, now).await?;
-            (existing.course_id, "course_updated")
+            match courses::update(&mut tx, existing.course_id, &existing.slug, &fields, now).await {
+                Ok(()) => (existing.course_id, "course_updated"),
+                Err(DbError::UniqueViolation(_)) => return Err(slug_race()),
+                Err(other) => return Err(other.into()),
+            }
         }
         None => match courses::insert(&mut tx, &checked.fields(false), now).await {
             Ok(id) => (id, "course_created"),
-            Err(DbError::UniqueViolation(_)) => return Err(AppError::BadRequest("Another course was saved with that web address just now. Go back and choose another.".into())),
+            Err(DbError::UniqueViolation(_)) => return Err(slug_race()),
             Err(other) => return Err(other.into()),
         },
     };
@@ -364,6 +368,14 @@ async fn save(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/courses?notice={}", Notice::Saved.name())).into_response())
+}
+
+/// Two admins chose the same address at the same moment: the second is told.
+fn slug_race() -> AppError {
+    AppError::BadRequest(
+        "Another course was saved with that web address just now. Go back and choose another."
+            .into(),
+    )
 }
 
 pub async fn publish(

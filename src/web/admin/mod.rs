@@ -61,6 +61,8 @@ async fn dashboard(viewer: Viewer, _: AdminUser) -> Result<Html<String>, AppErro
 
 pub use crate::web::pagination::{PAGE_SIZE, PageQuery, Pager};
 
+pub use cohort_form::session_field;
+
 /// For templates: a cohort's dates in words.
 pub fn cohort_dates(cohort: &crate::db::cohorts::Cohort) -> String {
     cohorts::dates(cohort)

@@ -239,7 +239,7 @@ pub async fn override_learner_type(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    let reason = errors.text(
+    let reason = errors.multiline(
         "reason",
         &form.reason,
         Some("Enter the reason, for example the evidence you saw"),
