@@ -322,3 +322,24 @@ pub async fn for_course(db: &Db, course_id: i64) -> Result<Vec<Cohort>, DbError>
     );
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(course_id).fetch_all(c).await)?)
 }
+
+/// Cancels a cohort that is not already cancelled or completed, keeping the message for
+/// learners. False if it could not be cancelled.
+pub async fn cancel(
+    tx: &mut Tx,
+    cohort_id: i64,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let sql = "update cohorts set status = 'cancelled', cancellation_message = $2, \
+               calendar_sequence = calendar_sequence + 1, updated_at = $3 \
+               where cohort_id = $1 and status in ('draft', 'open', 'closed')";
+    let updated = run!(tx tx, |c| sqlx::query(sql)
+        .bind(cohort_id)
+        .bind(message)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))?;
+    Ok(updated == 1)
+}

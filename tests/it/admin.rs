@@ -8,11 +8,12 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location};
 
-const ADMIN_PAGES: [&str; 11] = [
+const ADMIN_PAGES: [&str; 12] = [
     "/admin/cohorts",
     "/admin/courses/1/cohorts/new",
     "/admin/cohorts/1/edit",
     "/admin/cohorts/1/launch-next",
+    "/admin/cohorts/1/cancel",
     "/admin",
     "/admin/users",
     "/admin/users/1",
@@ -21,11 +22,12 @@ const ADMIN_PAGES: [&str; 11] = [
     "/admin/courses/new",
     "/admin/courses/1/edit",
 ];
-const ADMIN_ACTIONS: [&str; 13] = [
+const ADMIN_ACTIONS: [&str; 14] = [
     "/admin/courses/1/cohorts",
     "/admin/cohorts/1",
     "/admin/cohorts/1/open",
     "/admin/cohorts/1/close",
+    "/admin/cohorts/1/cancel",
     "/admin/courses",
     "/admin/courses/1",
     "/admin/courses/1/publish",

@@ -270,3 +270,32 @@ backend_tests! {
         assert!(refused.text().await.unwrap().contains("Remove the line breaks"));
     }
 }
+
+backend_tests! {
+    async fn cancelling_asks_for_a_message_and_shows_everywhere(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = admin_with_course(&app).await;
+        app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30")])).await;
+        let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
+        app.post_form(&format!("/admin/cohorts/{id}/open"), &[]).await;
+
+        let (status, page) = app.get_text(&format!("/admin/cohorts/{id}/cancel")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Cancelling cannot be undone") && page.contains("Message to learners"));
+        let missing = app.post_form(&format!("/admin/cohorts/{id}/cancel"), &[("message", "  ")]).await;
+        assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(missing.text().await.unwrap().contains("Enter a message to the learners"));
+        assert_eq!(app.count(&format!("select count(*) from cohorts where cohort_id = {id} and status = 'open'")).await, 1, "nothing changed");
+
+        let done = app.post_form(&format!("/admin/cohorts/{id}/cancel"), &[("message", "The trainer is unwell.\nWe will offer new dates in May.")]).await;
+        assert_eq!(location(&done), format!("/admin/cohorts?course={course}&notice=saved"));
+        assert_eq!(app.count(&format!("select count(*) from cohorts where cohort_id = {id} and status = 'cancelled' and cancellation_message like 'The trainer%'")).await, 1);
+        let public = app.another_browser().get_text("/courses/human-factors-in-healthcare-an-introduction").await.1;
+        assert!(public.contains("This cohort was cancelled"));
+        let calendar = app.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1;
+        assert!(calendar.contains("STATUS:CANCELLED"));
+        let again = app.post_form(&format!("/admin/cohorts/{id}/cancel"), &[("message", "Again")]).await;
+        assert_eq!(again.status(), StatusCode::BAD_REQUEST, "a cancelled cohort stays cancelled");
+        assert_eq!(app.count("select count(*) from audit_events where action = 'cohort_cancelled'").await, 1);
+    }
+}

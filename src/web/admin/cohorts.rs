@@ -407,6 +407,118 @@ pub async fn launch_next(
     .into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CancelForm {
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/cancel_cohort.html")]
+struct CancelPage<'a> {
+    layout: Layout,
+    cohort: &'a Cohort,
+    course: &'a Course,
+    message: &'a str,
+    errors: &'a FormErrors,
+}
+
+fn cancel_page<'a>(
+    viewer: &Viewer,
+    cohort: &'a Cohort,
+    course: &'a Course,
+    message: &'a str,
+    errors: &'a FormErrors,
+) -> CancelPage<'a> {
+    CancelPage {
+        layout: Layout::new(
+            "Cancel a cohort",
+            "Cancel a cohort.",
+            Section::Admin,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
+        cohort,
+        course,
+        message,
+        errors,
+    }
+}
+
+/// The confirmation page: what cancelling does, and the message for learners.
+pub async fn confirm_cancel(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(render(&cancel_page(
+        &viewer,
+        &cohort,
+        &course,
+        "",
+        &FormErrors::default(),
+    ))?
+    .into_response())
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    AdminUser(admin): AdminUser,
+    client: ClientAddress,
+    Path(id): Path<i64>,
+    Form(form): Form<CancelForm>,
+) -> Result<Response, AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    let message = errors.multiline(
+        "message",
+        &form.message,
+        Some("Enter a message to the learners, saying why and what happens next"),
+        2_000,
+    );
+    if !errors.is_empty() {
+        return rejected(&cancel_page(
+            &viewer,
+            &cohort,
+            &course,
+            &form.message,
+            &errors,
+        ));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !cohorts::cancel(&mut tx, id, &message, now).await? {
+        return Err(AppError::BadRequest(format!(
+            "A {} cohort cannot be cancelled.",
+            cohort.status().label().to_lowercase()
+        )));
+    }
+    audit_admin(
+        &mut tx,
+        admin.user_id,
+        "cohort_cancelled",
+        &format!("cohort {id}"),
+        &client.to_string(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back_to_cohorts(cohort.course_id))
+}
+
 pub async fn open(
     state: State<AppState>,
     admin: AdminUser,

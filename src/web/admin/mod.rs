@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/cohorts/{id}/edit", get(cohorts::edit))
         .route("/admin/cohorts/{id}/open", post(cohorts::open))
         .route("/admin/cohorts/{id}/launch-next", get(cohorts::launch_next))
+        .route(
+            "/admin/cohorts/{id}/cancel",
+            get(cohorts::confirm_cancel).post(cohorts::cancel),
+        )
         .route("/admin/cohorts/{id}/close", post(cohorts::close))
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
