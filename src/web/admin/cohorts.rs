@@ -143,12 +143,7 @@ pub async fn edit(
     _: AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    let cohort = cohorts::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let course = courses::find(&state.db, cohort.course_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (cohort, course) = cohort_and_course(&state, id).await?;
     let sessions = cohorts::sessions_for(&state.db, &[id]).await?;
     let form = CohortForm::from_cohort(&cohort, &sessions);
     render(&form_page(
@@ -211,12 +206,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(mut form): Form<CohortForm>,
 ) -> Result<Response, AppError> {
-    let cohort = cohorts::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let course = courses::find(&state.db, cohort.course_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (cohort, course) = cohort_and_course(&state, id).await?;
     if form.edit_rows() {
         return Ok(render(&form_page(
             &viewer,
@@ -263,6 +253,17 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(back_to_cohorts(cohort.course_id))
+}
+
+/// A cohort and its course, or the 404 page.
+async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course), AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((cohort, course))
 }
 
 /// After a change: the course's cohorts, with "saved".
@@ -356,12 +357,7 @@ pub async fn launch_next(
     Path(id): Path<i64>,
     Query(query): Query<LaunchQuery>,
 ) -> Result<Response, AppError> {
-    let cohort = cohorts::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let course = courses::find(&state.db, cohort.course_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (cohort, course) = cohort_and_course(&state, id).await?;
     let typed = [&query.starts_day, &query.starts_month, &query.starts_year];
     let asked = typed.iter().any(|v| !v.trim().is_empty());
     let mut errors = FormErrors::default();
@@ -452,12 +448,7 @@ pub async fn confirm_cancel(
     _: AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let cohort = cohorts::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let course = courses::find(&state.db, cohort.course_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (cohort, course) = cohort_and_course(&state, id).await?;
     Ok(render(&cancel_page(
         &viewer,
         &cohort,
@@ -476,12 +467,7 @@ pub async fn cancel(
     Path(id): Path<i64>,
     Form(form): Form<CancelForm>,
 ) -> Result<Response, AppError> {
-    let cohort = cohorts::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let course = courses::find(&state.db, cohort.course_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (cohort, course) = cohort_and_course(&state, id).await?;
     let mut errors = FormErrors::default();
     let message = errors.multiline(
         "message",
