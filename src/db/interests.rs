@@ -64,20 +64,20 @@ pub async fn confirm(
     Ok(updated == 1)
 }
 
-pub async fn exists_with_confirm(db: &Db, confirm_token_hash: &str) -> Result<bool, DbError> {
-    let sql = "select count(*) from interests where confirm_token_hash = $1";
-    let n: i64 =
-        run!(read db, |c| sqlx::query_scalar(sql).bind(confirm_token_hash).fetch_one(c).await)?;
-    Ok(n > 0)
+/// Which of an interest's links a token belongs to.
+#[derive(Clone, Copy, Debug)]
+pub enum Link {
+    Confirm,
+    Unsubscribe,
 }
 
-pub async fn exists_with_unsubscribe(
-    db: &Db,
-    unsubscribe_token_hash: &str,
-) -> Result<bool, DbError> {
-    let sql = "select count(*) from interests where unsubscribe_token_hash = $1";
-    let n: i64 =
-        run!(read db, |c| sqlx::query_scalar(sql).bind(unsubscribe_token_hash).fetch_one(c).await)?;
+/// Whether a listed interest has this link.
+pub async fn has_link(db: &Db, link: Link, token_hash: &str) -> Result<bool, DbError> {
+    let sql = match link {
+        Link::Confirm => "select count(*) from interests where confirm_token_hash = $1",
+        Link::Unsubscribe => "select count(*) from interests where unsubscribe_token_hash = $1",
+    };
+    let n: i64 = run!(read db, |c| sqlx::query_scalar(sql).bind(token_hash).fetch_one(c).await)?;
     Ok(n > 0)
 }
 

@@ -18,7 +18,7 @@ use crate::auth::keys::{hash_token, new_token};
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
 use crate::auth::{ClientAddress, Viewer};
 use crate::db::courses::{self, Course};
-use crate::db::interests::{self, NewInterest};
+use crate::db::interests::{self, Link, NewInterest};
 use crate::domain::email::Email;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::InterestConfirm;
@@ -175,7 +175,7 @@ async fn show_confirm(
     viewer: Viewer,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    if !interests::exists_with_confirm(&state.db, &hash_token(&token)).await? {
+    if !interests::has_link(&state.db, Link::Confirm, &hash_token(&token)).await? {
         return action_page(
             &viewer,
             StatusCode::NOT_FOUND,
@@ -224,7 +224,7 @@ async fn show_unsubscribe(
     viewer: Viewer,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    if !interests::exists_with_unsubscribe(&state.db, &hash_token(&token)).await? {
+    if !interests::has_link(&state.db, Link::Unsubscribe, &hash_token(&token)).await? {
         return action_page(
             &viewer,
             StatusCode::NOT_FOUND,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::register::check_email_page;
-use super::verify::link_problem;
+use super::verify::{LINK_EXPIRED, link_problem};
 use crate::accounts::{Notice, audit, audit_own, send_reset};
 use crate::app::AppState;
 use crate::auth::keys::hash_token;
@@ -160,7 +160,6 @@ fn reset_page<'a>(viewer: &Viewer, token: &'a str, errors: &'a FormErrors) -> Re
     }
 }
 
-const EXPIRED_RESET: &str = "This link has expired or has already been used";
 const EXPIRED_RESET_ADVICE: &str =
     "Password reset links work once and expire after 1 hour. Ask for a new one.";
 
@@ -174,7 +173,7 @@ pub async fn show_reset(
         Some(found) if found.is_usable(now) => {
             Ok(render(&reset_page(&viewer, &token, &FormErrors::default()))?.into_response())
         }
-        _ => link_problem(&viewer, EXPIRED_RESET, EXPIRED_RESET_ADVICE),
+        _ => link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE),
     }
 }
 
@@ -191,7 +190,7 @@ pub async fn reset(
         .await?
         .filter(|t| t.is_usable(now))
     else {
-        return link_problem(&viewer, EXPIRED_RESET, EXPIRED_RESET_ADVICE);
+        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE);
     };
     let user = users::find(&state.db, found.user_id)
         .await?
@@ -211,7 +210,7 @@ pub async fn reset(
     let password_hash = state.passwords.hash(&form.password).await?;
     let mut tx = state.db.begin().await?;
     if !tokens::spend(&mut tx, found.account_token_id, now).await? {
-        return link_problem(&viewer, EXPIRED_RESET, EXPIRED_RESET_ADVICE);
+        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE);
     }
     tokens::spend_all(&mut tx, user.user_id, Purpose::ResetPassword, now).await?;
     users::set_password(&mut tx, user.user_id, &password_hash, now).await?;

@@ -48,7 +48,8 @@ pub(super) fn link_problem(
     Ok((axum::http::StatusCode::NOT_FOUND, render(&page)?).into_response())
 }
 
-const EXPIRED_VERIFY: &str = "This link has expired or has already been used";
+/// The heading for any account link that no longer works.
+pub(super) const LINK_EXPIRED: &str = "This link has expired or has already been used";
 const EXPIRED_VERIFY_ADVICE: &str =
     "If your address is not confirmed yet, sign in and ask for a new link from your account page.";
 
@@ -72,7 +73,7 @@ pub async fn show(
             };
             Ok(render(&page)?.into_response())
         }
-        _ => link_problem(&viewer, EXPIRED_VERIFY, EXPIRED_VERIFY_ADVICE),
+        _ => link_problem(&viewer, LINK_EXPIRED, EXPIRED_VERIFY_ADVICE),
     }
 }
 
@@ -86,21 +87,21 @@ pub async fn confirm(
     let mut tx = state.db.begin().await?;
     let Some(found) = tokens::find_in(&mut tx, Purpose::VerifyEmail, &hash_token(&token)).await?
     else {
-        return link_problem(&viewer, EXPIRED_VERIFY, EXPIRED_VERIFY_ADVICE);
+        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_VERIFY_ADVICE);
     };
     let user = users::find_in(&mut tx, found.user_id).await?;
     let (true, Some(user)) = (
         tokens::spend(&mut tx, found.account_token_id, now).await?,
         user,
     ) else {
-        return link_problem(&viewer, EXPIRED_VERIFY, EXPIRED_VERIFY_ADVICE);
+        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_VERIFY_ADVICE);
     };
     let email = Email::parse(&found.email).map_err(AppError::internal)?;
     let changing = email.as_str() != user.email;
     // A change link only counts while that change is still the one asked for: a later
     // request, a password change or a reset cancels it.
     if changing && user.pending_email.as_deref() != Some(email.as_str()) {
-        return link_problem(&viewer, EXPIRED_VERIFY, EXPIRED_VERIFY_ADVICE);
+        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_VERIFY_ADVICE);
     }
     if changing && users::find_by_email_in(&mut tx, &email).await?.is_some() {
         return link_problem(
