@@ -25,6 +25,8 @@ pub mod error;
 pub mod jobs;
 /// Prometheus metrics.
 pub mod metrics;
+/// Card payments through a hosted checkout provider.
+pub mod payments;
 /// Demo accounts and content.
 pub mod seed;
 /// Pages and endpoints.
