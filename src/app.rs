@@ -42,6 +42,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub keys: Arc<Keys>,
     pub sessions: Sessions,
+    /// The card checkout provider, when one is configured.
+    pub card: Option<crate::payments::CardProvider>,
 }
 
 impl AppState {
@@ -66,6 +68,13 @@ impl AppState {
         crate::db::users::backfill_search_text(&db).await?;
         // Installed before the first request, so nothing is counted into the void.
         crate::metrics::handle();
+        let card = config.card.as_ref().map(|card| {
+            crate::payments::CardProvider::new(
+                card.api_base.clone(),
+                card.secret_key.expose().to_owned(),
+                card.webhook_secret.expose().to_owned(),
+            )
+        });
         Ok(AppState {
             config: Arc::new(config),
             db,
@@ -74,6 +83,7 @@ impl AppState {
             mailer,
             keys,
             sessions,
+            card,
         })
     }
 

@@ -17,7 +17,23 @@ struct Job {
     run: fn(AppState) -> JobFuture,
 }
 
+/// In order: enrolment jobs queue mail, so they run before the outbox in `run_all_now`.
 const JOBS: &[Job] = &[
+    Job {
+        name: "enrolment_expiry",
+        every: Duration::from_secs(30),
+        run: expire_holds_and_offers,
+    },
+    Job {
+        name: "enrolment_reminders",
+        every: Duration::from_secs(10 * 60),
+        run: remind_learners,
+    },
+    Job {
+        name: "card_refunds",
+        every: Duration::from_secs(60),
+        run: send_refunds,
+    },
     Job {
         name: "email_outbox",
         every: Duration::from_secs(5),
@@ -49,6 +65,22 @@ const JOBS: &[Job] = &[
         run: optimize_database,
     },
 ];
+
+fn expire_holds_and_offers(state: AppState) -> JobFuture {
+    Box::pin(async move { crate::enrolment::jobs::expire_lapsed(&state).await.map(|_| ()) })
+}
+
+fn remind_learners(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::enrolment::jobs::warn_holds(&state).await?;
+        crate::enrolment::jobs::send_reminders(&state).await?;
+        Ok(())
+    })
+}
+
+fn send_refunds(state: AppState) -> JobFuture {
+    Box::pin(async move { crate::enrolment::card::send_refunds(&state).await.map(|_| ()) })
+}
 
 fn deliver_email(state: AppState) -> JobFuture {
     Box::pin(async move { crate::email::outbox::deliver_due(&state).await.map(|_| ()) })

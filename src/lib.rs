@@ -7,6 +7,8 @@ pub mod accounts;
 pub mod app;
 /// Authentication: password hashing (sessions and extractors build on it).
 pub mod auth;
+/// iCalendar files for cohorts' live sessions.
+pub mod calendar;
 /// The command line: serve, migrate, create-admin, seed-demo.
 pub mod cli;
 /// The one source of "now", movable in tests.
@@ -19,6 +21,8 @@ pub mod db;
 pub mod domain;
 /// Email: templates, the outbox and its delivery.
 pub mod email;
+/// Enrolment workflows: places, holds, payments, the waiting list and cancellations.
+pub mod enrolment;
 /// `AppError` and the status page each failure becomes.
 pub mod error;
 /// Background jobs on timers, runnable on demand.

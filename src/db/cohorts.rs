@@ -343,3 +343,26 @@ pub async fn cancel(
         .map(|d| d.rows_affected()))?;
     Ok(updated == 1)
 }
+
+/// Reads a cohort for an enrolment change and, on PostgreSQL, locks its row until the
+/// transaction ends, so changes to one cohort's places happen one at a time in every
+/// process. (SQLite's `BEGIN IMMEDIATE` already serialises every write transaction.)
+pub async fn lock(tx: &mut Tx, cohort_id: i64) -> Result<Option<Cohort>, DbError> {
+    let sql = match tx {
+        Tx::Sqlite(_) => format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1"),
+        Tx::Postgres(_) => {
+            format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1 for update")
+        }
+    };
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
+}
+
+/// When the cohort's first live session starts, if it has any.
+pub async fn first_session_start(
+    tx: &mut Tx,
+    cohort_id: i64,
+) -> Result<Option<DateTime<Utc>>, DbError> {
+    let sql = "select starts_at from cohort_sessions where cohort_id = $1 \
+               order by starts_at limit 1";
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql).bind(cohort_id).fetch_optional(c).await)?)
+}

@@ -15,6 +15,9 @@ pub struct OutboxMail {
     pub body_text: Option<String>,
     pub body_html: Option<String>,
     pub attempts: i64,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment_body: Option<String>,
 }
 
 /// A mail as the admin page lists it.
@@ -43,16 +46,27 @@ pub struct NewMail<'a> {
     pub body_text: &'a str,
     pub body_html: &'a str,
     pub carries_token: bool,
+    pub attachment: Option<&'a Attachment>,
+}
+
+/// A file sent with a mail, e.g. a cohort's calendar.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub body: String,
 }
 
 const MAIL_COLUMNS: &str =
-    "email_outbox_id, message_id, kind, to_address, subject, body_text, body_html, attempts";
+    "email_outbox_id, message_id, kind, to_address, subject, body_text, body_html, attempts, \
+     attachment_name, attachment_type, attachment_body";
 
 /// Queues a mail unless one with the same idempotency key exists. True when queued now.
 pub async fn insert(tx: &mut Tx, mail: &NewMail<'_>, now: DateTime<Utc>) -> Result<bool, DbError> {
     let sql = "insert into email_outbox (idempotency_key, message_id, kind, user_id, to_address, \
-               subject, body_text, body_html, carries_token, status, next_attempt_at, created_at) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10) \
+               subject, body_text, body_html, carries_token, status, next_attempt_at, created_at, \
+               attachment_name, attachment_type, attachment_body) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10, $11, $12, $13) \
                on conflict (idempotency_key) do nothing returning email_outbox_id";
     let inserted: Option<i64> = run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(mail.idempotency_key)
@@ -65,6 +79,9 @@ pub async fn insert(tx: &mut Tx, mail: &NewMail<'_>, now: DateTime<Utc>) -> Resu
         .bind(mail.body_html)
         .bind(mail.carries_token)
         .bind(now)
+        .bind(mail.attachment.map(|a| a.filename.as_str()))
+        .bind(mail.attachment.map(|a| a.content_type.as_str()))
+        .bind(mail.attachment.map(|a| a.body.as_str()))
         .fetch_optional(c)
         .await)?;
     Ok(inserted.is_some())
@@ -156,7 +173,7 @@ pub async fn purge_bodies(
     before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbError> {
-    let sql = "update email_outbox set body_text = null, body_html = null, purged_at = $2 \
+    let sql = "update email_outbox set body_text = null, body_html = null, attachment_body = null, purged_at = $2 \
                where purged_at is null and status in ('sent', 'dead') \
                and coalesce(sent_at, created_at) < $1";
     Ok(run!(write db, |c| sqlx::query(sql)

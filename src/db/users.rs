@@ -396,6 +396,15 @@ pub async fn count_active_admins(tx: &mut Tx) -> Result<i64, DbError> {
     Ok(ids.len() as i64)
 }
 
+/// Admins who can sign in (they are told about payments that need a person).
+pub async fn active_admins(tx: &mut Tx) -> Result<Vec<User>, DbError> {
+    let sql = format!(
+        "select {USER_COLUMNS} from users where role = 'admin' and disabled_at is null \
+         order by user_id"
+    );
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+}
+
 pub async fn delete(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
     let sql = "delete from users where user_id = $1";
     let deleted = run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|d| d.rows_affected()))?;

@@ -3,29 +3,6 @@
 
 use chrono::{DateTime, Utc};
 
-macro_rules! labelled_enum {
-    ($name:ident { $($variant:ident = $value:literal, $label:literal;)+ }) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $value),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(raw: &str) -> Option<$name> {
-                match raw { $($value => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
 labelled_enum!(Level {
     Introductory = "introductory", "Introductory";
     Intermediate = "intermediate", "Intermediate";

@@ -78,6 +78,11 @@ pub fn to_utc(day: NaiveDate, at: NaiveTime) -> Result<DateTime<Utc>, LocalTimeP
     }
 }
 
+/// Midnight in London at the start of `day` (never skipped: the clocks change at 1 am).
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    to_utc(day, NaiveTime::MIN).unwrap_or_else(|_| day.and_time(NaiveTime::MIN).and_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,13 +2,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use lettre::Message;
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use rand::Rng;
 
 use super::templates::{OutgoingEmail, Site};
 use crate::app::AppState;
 use crate::db::Tx;
-use crate::db::outbox::{self, NewMail, OutboxMail};
+use crate::db::outbox::{self, Attachment, NewMail, OutboxMail};
 use crate::domain::email::Email;
 
 /// Who a mail goes to, and the key that makes queueing it twice a no-op.
@@ -28,6 +29,18 @@ pub async fn queue<E: OutgoingEmail>(
     mail: &E,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
+    queue_with_attachment(tx, site, envelope, mail, None, now).await
+}
+
+/// [`queue`], with a file attached.
+pub async fn queue_with_attachment<E: OutgoingEmail>(
+    tx: &mut Tx,
+    site: &Site,
+    envelope: &Envelope<'_>,
+    mail: &E,
+    attachment: Option<&Attachment>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let rendered = mail.render(site)?;
     // Stable from the start, so a resend after a crash carries the same Message-ID.
     let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), site.host());
@@ -41,6 +54,7 @@ pub async fn queue<E: OutgoingEmail>(
         body_text: &rendered.text,
         body_html: &rendered.html,
         carries_token: E::CARRIES_TOKEN,
+        attachment,
     };
     Ok(outbox::insert(tx, &new_mail, now).await?)
 }
@@ -117,15 +131,29 @@ fn build_message(from: &Mailbox, mail: &OutboxMail) -> Result<Message, super::ma
     let (Some(text), Some(html)) = (&mail.body_text, &mail.body_html) else {
         return Err(invalid("the body was purged before it was sent".into()));
     };
+    let alternative = MultiPart::alternative_plain_html(text.clone(), html.clone());
+    let body = match (
+        &mail.attachment_name,
+        &mail.attachment_type,
+        &mail.attachment_body,
+    ) {
+        (Some(name), Some(content_type), Some(content)) => {
+            let content_type = ContentType::parse(content_type)
+                .map_err(|e| invalid(format!("bad attachment type: {e}")))?;
+            let file = lettre::message::Attachment::new(name.clone())
+                .body(content.clone(), content_type);
+            MultiPart::mixed()
+                .multipart(alternative)
+                .singlepart(file)
+        }
+        _ => alternative,
+    };
     Message::builder()
         .from(from.clone())
         .to(to)
         .subject(&mail.subject)
         .message_id(Some(mail.message_id.clone()))
-        .multipart(MultiPart::alternative_plain_html(
-            text.clone(),
-            html.clone(),
-        ))
+        .multipart(body)
         .map_err(|e| invalid(format!("cannot build the message: {e}")))
 }
 

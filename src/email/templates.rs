@@ -80,6 +80,8 @@ macro_rules! outgoing_email {
     };
 }
 
+pub(crate) use outgoing_email;
+
 /// Confirms an address: after registration, or for a new address on an email change.
 pub struct VerifyEmail {
     pub name: String,

@@ -9,7 +9,6 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::Deserialize;
 
 use super::layout::{Layout, Section};
@@ -434,29 +433,7 @@ async fn calendar(
         // A calendar must hold at least one event; the page offers no link in this case.
         return Err(AppError::NotFound);
     }
-    let site = state.site();
-    let mut calendar = Calendar::new();
-    calendar.name(&format!("{title}: {}", cohort.name));
-    for session in &sessions {
-        let mut event = Event::new();
-        event
-            .uid(&format!(
-                "cohort-session-{}@{}",
-                session.cohort_session_id,
-                site.host()
-            ))
-            .summary(&format!("{title}: {}", session.title))
-            .description("Joining details are emailed to learners with a place.")
-            .starts(session.starts_at)
-            .ends(session.ends_at)
-            .timestamp(cohort.updated_at)
-            .sequence(u32::try_from(cohort.calendar_sequence).unwrap_or(u32::MAX))
-            .url(&site.url(&format!("/cohorts/{}/calendar.ics", cohort.cohort_id)));
-        if cohort.status() == CohortStatus::Cancelled {
-            event.status(EventStatus::Cancelled);
-        }
-        calendar.push(event.done());
-    }
+    let ics = crate::calendar::cohort_calendar(&state.site(), &title, &cohort, &sessions);
     let filename = format!(
         "attachment; filename=\"academy-cohort-{}.ics\"",
         cohort.cohort_id
@@ -469,7 +446,7 @@ async fn calendar(
             ),
             (header::CONTENT_DISPOSITION, filename),
         ],
-        calendar.done().to_string(),
+        ics,
     )
         .into_response())
 }

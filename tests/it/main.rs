@@ -14,4 +14,5 @@ mod email;
 mod interest;
 mod migrations;
 mod ops;
+mod payments_provider;
 mod shell;

@@ -242,6 +242,8 @@ pub async fn update(
         return rejected(&form_page(&viewer, &course, Some(&cohort), &form, &errors));
     }
     save_sessions(&mut tx, id, &checked).await?;
+    // A raised capacity goes to the waiting list first.
+    crate::enrolment::offer_free_seats(&state, &mut tx, id).await?;
     audit_admin(
         &mut tx,
         admin.user_id,
@@ -492,12 +494,19 @@ pub async fn cancel(
             cohort.status().label().to_lowercase()
         )));
     }
+    let address = client.to_string();
+    let actor = crate::enrolment::Actor {
+        user_id: Some(admin.user_id),
+        client: Some(&address),
+    };
+    let places =
+        crate::enrolment::admin::cancel_cohort_places(&state, &mut tx, id, &message, actor).await?;
     audit_admin(
         &mut tx,
         admin.user_id,
         "cohort_cancelled",
-        &format!("cohort {id}"),
-        &client.to_string(),
+        &format!("cohort {id}, {places} places cancelled"),
+        &address,
         now,
     )
     .await?;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod app;
 pub mod database;
+pub mod fake_stripe;
 pub mod smtp;
 
 pub use academy::db::Backend;

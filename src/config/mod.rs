@@ -1,5 +1,8 @@
 //! Runtime configuration: read from the environment (and `.env`), validated all at once.
 
+mod enrolment;
+pub use enrolment::{CHECKOUT_MARGIN_MINUTES, CardSettings, EnrolmentPolicy, Supplier};
+
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
@@ -125,6 +128,10 @@ pub struct Config {
     /// Sign-in, registration, reset and similar form posts allowed per client address per
     /// minute (generous: a whole NHS trust may share one address).
     pub address_attempts_per_minute: u32,
+    pub enrolment: EnrolmentPolicy,
+    pub supplier: Supplier,
+    /// The card checkout provider; without one, card payment is not offered.
+    pub card: Option<CardSettings>,
 }
 
 /// Every problem found in the configuration, reported together.
@@ -217,6 +224,37 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "ACADEMY_CONTACT_EMAIL",
         "education@academy.example",
         "address shown on the contact page",
+    ),
+    (
+        "ACADEMY_CARD_HOLD_MINUTES",
+        "40",
+        "seat held for a card payment (at least 35)",
+    ),
+    (
+        "ACADEMY_INVOICE_HOLD_DAYS",
+        "14",
+        "seat held while an invoice or purchase order is arranged",
+    ),
+    (
+        "ACADEMY_OFFER_HOURS",
+        "48",
+        "how long a waiting-list offer stands",
+    ),
+    (
+        "ACADEMY_REFUND_CUTOFF_DAYS",
+        "14",
+        "learners cancelling at least this many days before the start are refunded",
+    ),
+    ("ACADEMY_VAT_RATE", "0", "VAT percentage on invoices and receipts"),
+    (
+        "ACADEMY_STRIPE_SECRET_KEY",
+        "unset",
+        "card payments by Stripe Checkout (with the webhook secret)",
+    ),
+    (
+        "ACADEMY_STRIPE_WEBHOOK_SECRET",
+        "unset",
+        "signing secret of the /payments/webhook endpoint",
     ),
 ];
 
@@ -316,6 +354,9 @@ impl Config {
                 300,
                 1..=100_000,
             ),
+            enrolment: enrolment::policy(&mut vars),
+            supplier: enrolment::supplier(&mut vars),
+            card: enrolment::card(&mut vars),
         };
         if config.is_production() {
             config.check_production(&mut vars);

@@ -1,0 +1,276 @@
+//! Card payments for held places: starting the provider's checkout, confirming places only
+//! from its signed webhook (idempotent on the event id), and sending refunds.
+
+use chrono::Duration;
+
+use crate::app::AppState;
+use crate::config::CHECKOUT_MARGIN_MINUTES;
+use crate::db::cohorts;
+use crate::db::enrolments::{self, Changes};
+use crate::db::payments::{self, Payment, Series};
+use crate::db::users::User;
+use crate::db::Tx;
+use crate::domain::catalogue::CohortStatus;
+use crate::domain::enrolment::{self as rules, Status, Step};
+use crate::domain::london;
+use crate::payments::{CheckoutRequest, WebhookEvent, WebhookKind};
+
+use super::learner::send_confirmation;
+use super::mails::{LatePaymentRefunded, Receipt};
+use super::{Actor, EnrolmentError, Place, apply, facts, money, notify_admins, send};
+
+/// Stripe refuses checkout sessions shorter than this.
+const SHORTEST_CHECKOUT: Duration = Duration::minutes(30);
+
+/// Why checkout could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error(transparent)]
+    Enrolment(#[from] EnrolmentError),
+    #[error("the card payment service could not be reached: {0}")]
+    Provider(String),
+}
+
+/// The provider's checkout page for a held place: the existing one while it lasts,
+/// otherwise a new one that ends before the hold does.
+pub async fn checkout_url(
+    state: &AppState,
+    learner: &User,
+    enrolment_id: i64,
+) -> Result<String, CheckoutError> {
+    let provider = state.card.as_ref().ok_or(EnrolmentError::FundingNotOffered)?;
+    let view = enrolments::view(&state.db, enrolment_id)
+        .await
+        .map_err(EnrolmentError::from)?
+        .filter(|v| v.enrolment.user_id == learner.user_id)
+        .ok_or(EnrolmentError::NotFound)?;
+    let status = view.enrolment.status();
+    if status != Status::AwaitingPayment {
+        return Err(EnrolmentError::Changed(rules::Refused { from: status, step: Step::CardPaid }).into());
+    }
+    let payment = payments::for_enrolment(&state.db, enrolment_id)
+        .await
+        .map_err(EnrolmentError::from)?
+        .filter(|p| p.method == "card" && p.status == "pending")
+        .ok_or(EnrolmentError::NotFound)?;
+    let now = state.clock.now();
+    if let (Some(url), Some(until)) = (&payment.checkout_url, payment.checkout_expires_at) {
+        if until > now + Duration::minutes(1) {
+            return Ok(url.clone());
+        }
+        return Err(EnrolmentError::OfferEnded.into());
+    }
+    // No checkout yet (the provider was unreachable earlier): nothing can be paid against
+    // this hold, so it may restart with the full time a checkout needs.
+    let margin = Duration::minutes(CHECKOUT_MARGIN_MINUTES);
+    let mut hold = view.enrolment.hold_expires_at.unwrap_or(now);
+    if hold - margin < now + SHORTEST_CHECKOUT + Duration::minutes(1) {
+        hold = now + state.config.enrolment.card_hold;
+        enrolments::extend_hold(&state.db, enrolment_id, hold, now)
+            .await
+            .map_err(EnrolmentError::from)?;
+    }
+    let expires_at = hold - margin;
+    let reference = rules::reference(enrolment_id);
+    let description = format!("{}: {}", view.course_title, view.cohort_name);
+    let site = state.site();
+    let success_url = site.url(&format!("/enrolments/{enrolment_id}?notice=paid"));
+    let cancel_url = site.url(&format!("/enrolments/{enrolment_id}"));
+    let idempotency_key = format!("checkout-{}-{}", payment.payment_id, expires_at.timestamp());
+    let request = CheckoutRequest {
+        reference: &reference,
+        description: &description,
+        amount_pence: payment.amount_pence,
+        customer_email: &learner.email,
+        success_url: &success_url,
+        cancel_url: &cancel_url,
+        expires_at,
+        idempotency_key: &idempotency_key,
+    };
+    let session = provider
+        .create_checkout(&request)
+        .await
+        .map_err(|e| CheckoutError::Provider(e.to_string()))?;
+    let recorded =
+        payments::set_checkout(&state.db, payment.payment_id, &session.id, &session.url, expires_at, now)
+            .await
+            .map_err(EnrolmentError::from)?;
+    if !recorded {
+        // Another tab got there first; the same idempotency key gave it the same session.
+        tracing::info!(payment = payment.payment_id, "checkout already recorded");
+    }
+    Ok(session.url)
+}
+
+/// What a verified webhook event did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WebhookOutcome {
+    /// Seen before: nothing changed.
+    Replay,
+    /// Not about a payment we know, or a kind we do not act on.
+    Ignored,
+    Confirmed,
+    /// The hold had lapsed and a seat was still free.
+    ConfirmedLate,
+    /// Paid for a place that could not be given: refunded, admins told.
+    Refunded,
+}
+
+/// Acts on a verified provider event, once per event id.
+pub async fn handle_event(state: &AppState, event: &WebhookEvent) -> Result<WebhookOutcome, EnrolmentError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let kind = match &event.kind {
+        WebhookKind::CheckoutCompleted { .. } => "checkout.session.completed",
+        WebhookKind::CheckoutExpired { .. } => "checkout.session.expired",
+        WebhookKind::Other(name) => name.as_str(),
+    };
+    if !payments::first_sight_of_event(&mut tx, &event.id, kind, now).await? {
+        return Ok(WebhookOutcome::Replay);
+    }
+    let outcome = match &event.kind {
+        WebhookKind::CheckoutCompleted {
+            session_id,
+            payment_intent,
+            paid: true,
+            ..
+        } => card_paid(state, &mut tx, session_id, payment_intent.as_deref()).await?,
+        // Expired checkouts need nothing: the hold lapses on its own schedule.
+        _ => WebhookOutcome::Ignored,
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+async fn card_paid(
+    state: &AppState,
+    tx: &mut Tx,
+    session_id: &str,
+    payment_intent: Option<&str>,
+) -> Result<WebhookOutcome, EnrolmentError> {
+    let Some(payment) = payments::find_by_checkout(tx, session_id).await? else {
+        tracing::warn!(session_id, "payment for an unknown checkout session");
+        return Ok(WebhookOutcome::Ignored);
+    };
+    if !matches!(payment.status.as_str(), "pending" | "void") {
+        return Ok(WebhookOutcome::Ignored);
+    }
+    let enrolment = enrolments::find_in(tx, payment.enrolment_id)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    let cohort = cohorts::lock(tx, enrolment.cohort_id)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    let mut place = super::read_place(tx, enrolment.enrolment_id, cohort).await?;
+    let receipt = payments::next_number(tx, Series::Receipt).await?;
+    let now = state.clock.now();
+    payments::mark_paid(tx, payment.payment_id, payment_intent, &receipt, now).await?;
+    let outcome = match place.enrolment.status() {
+        Status::AwaitingPayment => {
+            apply(state, tx, &mut place, Step::CardPaid, Changes::default(), Actor::SYSTEM, "card payment received")
+                .await?;
+            WebhookOutcome::Confirmed
+        }
+        Status::Expired if seat_for_late_payment(tx, &place, now).await? => {
+            apply(state, tx, &mut place, Step::LateCardPaid, Changes::default(), Actor::SYSTEM, "card payment received after the hold lapsed")
+                .await?;
+            WebhookOutcome::ConfirmedLate
+        }
+        _ => {
+            refund_late_payment(state, tx, &place, &payment, payment_intent).await?;
+            return Ok(WebhookOutcome::Refunded);
+        }
+    };
+    send_confirmation(state, tx, &place, Some(payment.amount_pence)).await?;
+    let mail = Receipt {
+        p: facts(state, &place),
+        number: receipt,
+        amount: money(payment.amount_pence),
+        document_url: state
+            .site()
+            .url(&format!("/enrolments/{}/documents/receipt", place.enrolment.enrolment_id)),
+    };
+    send(state, tx, &place, "receipt", &mail).await?;
+    Ok(outcome)
+}
+
+/// A payment after the hold lapsed keeps the place only if a seat is free, nobody is
+/// queueing for it, the cohort still runs, and the learner has not enrolled again.
+async fn seat_for_late_payment(
+    tx: &mut Tx,
+    place: &Place,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, EnrolmentError> {
+    let cohort = &place.cohort;
+    let running = cohort.status() == CohortStatus::Open && now < london::start_of_day(cohort.starts_on);
+    Ok(running
+        && cohort.seats_taken < cohort.capacity
+        && !enrolments::queue_exists(tx, cohort.cohort_id).await?
+        && enrolments::find_active(tx, place.learner.user_id, cohort.cohort_id)
+            .await?
+            .is_none())
+}
+
+async fn refund_late_payment(
+    state: &AppState,
+    tx: &mut Tx,
+    place: &Place,
+    payment: &Payment,
+    payment_intent: Option<&str>,
+) -> Result<(), EnrolmentError> {
+    let now = state.clock.now();
+    let mut paid = payment.clone();
+    paid.status = "paid".into();
+    paid.payment_intent = payment_intent.map(str::to_owned).or(paid.payment_intent);
+    payments::settle_for_cancellation(tx, &paid, payment.amount_pence, now).await?;
+    let reference = rules::reference(place.enrolment.enrolment_id);
+    notify_admins(
+        state,
+        tx,
+        &format!("late-payment:{}", payment.payment_id),
+        format!("a late card payment is being refunded ({reference})"),
+        format!(
+            "{} ({}) paid {} for {}: {} after their held place had ended ({}), and no place was free. The payment is being refunded in full.",
+            place.learner.full_name,
+            place.learner.email,
+            money(payment.amount_pence),
+            place.course.title,
+            place.cohort.name,
+            place.enrolment.status().label(),
+        ),
+        place.cohort.cohort_id,
+    )
+    .await?;
+    let mail = LatePaymentRefunded {
+        p: facts(state, place),
+        amount: money(payment.amount_pence),
+        courses_url: state.site().url("/courses"),
+    };
+    send(state, tx, place, "late_payment_refunded", &mail).await
+}
+
+/// Sends the refunds that are due to the provider; failures are retried on the next run.
+pub async fn send_refunds(state: &AppState) -> anyhow::Result<usize> {
+    let Some(provider) = state.card.as_ref() else {
+        return Ok(0);
+    };
+    let mut sent = 0;
+    for payment in payments::refunds_due(&state.db, 50).await? {
+        let Some(intent) = payment.payment_intent.as_deref() else {
+            payments::refund_failed(&state.db, payment.payment_id, "no payment intent recorded").await?;
+            continue;
+        };
+        let key = format!("refund-{}", payment.payment_id);
+        match provider.refund(intent, payment.refund_pence, &key).await {
+            Ok(refund_id) => {
+                payments::mark_refunded(&state.db, payment.payment_id, &refund_id, state.clock.now()).await?;
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(payment = payment.payment_id, %error, "refund not sent");
+                payments::refund_failed(&state.db, payment.payment_id, &error.to_string()).await?;
+            }
+        }
+    }
+    Ok(sent)
+}

@@ -1,0 +1,105 @@
+//! Enrolment work on timers, safe to run in every process at once: ending lapsed holds and
+//! offers, warning invoice holds, and reminding learners before the first live session.
+
+use chrono::Duration;
+
+use crate::app::AppState;
+use crate::db::enrolments;
+use crate::domain::enrolment::Status;
+use crate::domain::london;
+
+use super::mails::{PaymentNeeded, SessionReminder};
+use super::{EnrolmentError, facts, money, open_place, send};
+
+const BATCH: i64 = 100;
+/// Invoice holds are warned this long before they end.
+const HOLD_WARNING: Duration = Duration::days(3);
+
+/// Ends every hold and offer whose time has run out; each seat goes to the waiting list.
+/// Another process (or a late payment) may get there first: that place is skipped.
+pub async fn expire_lapsed(state: &AppState) -> anyhow::Result<usize> {
+    let mut expired = 0;
+    for (enrolment_id, _) in enrolments::lapsed(&state.db, state.clock.now(), BATCH).await? {
+        let (mut tx, mut place) = open_place(state, enrolment_id).await?;
+        let now = state.clock.now();
+        let lapsed = match place.enrolment.status() {
+            Status::Offered => place.enrolment.offer_expires_at.is_some_and(|t| t <= now),
+            Status::AwaitingPayment | Status::AwaitingInvoice => {
+                place.enrolment.hold_expires_at.is_some_and(|t| t <= now)
+            }
+            _ => false,
+        };
+        if !lapsed {
+            continue;
+        }
+        super::learner::expire(state, &mut tx, &mut place).await?;
+        tx.commit().await?;
+        expired += 1;
+    }
+    Ok(expired)
+}
+
+/// Reminds invoice holders a few days before their hold ends, once.
+pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
+    let now = state.clock.now();
+    let mut warned = 0;
+    for (enrolment_id, _) in enrolments::holds_to_warn(&state.db, now + HOLD_WARNING, BATCH).await? {
+        let (mut tx, place) = open_place(state, enrolment_id).await?;
+        if place.enrolment.status() != Status::AwaitingInvoice
+            || !enrolments::mark_hold_warned(&mut tx, enrolment_id, now).await?
+        {
+            continue;
+        }
+        let mail = PaymentNeeded {
+            p: facts(state, &place),
+            by_card: false,
+            amount: money(place.enrolment.fee_pence),
+            hold_until: place.enrolment.hold_expires_at.map(london::date_time).unwrap_or_default(),
+            expiring: true,
+        };
+        send(state, &mut tx, &place, "hold_warning", &mail).await?;
+        tx.commit().await?;
+        warned += 1;
+    }
+    Ok(warned)
+}
+
+/// Reminds confirmed learners 7 days and 1 day before the first live session, once each.
+/// A place confirmed inside the last week gets only the reminders still ahead of it.
+pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
+    let now = state.clock.now();
+    let mut sent = 0;
+    for (week, within, when) in [
+        (false, Duration::days(1), "tomorrow"),
+        (true, Duration::days(7), "in a week"),
+    ] {
+        // The week reminder is only for sessions more than a day away.
+        let from = if week { now + Duration::days(1) } else { now };
+        for (enrolment_id, _) in enrolments::due_reminders(&state.db, week, from, now + within, BATCH).await? {
+            sent += usize::from(remind(state, enrolment_id, week, when).await?);
+        }
+    }
+    Ok(sent)
+}
+
+async fn remind(state: &AppState, enrolment_id: i64, week: bool, when: &str) -> Result<bool, EnrolmentError> {
+    let now = state.clock.now();
+    let (mut tx, place) = open_place(state, enrolment_id).await?;
+    if place.enrolment.status() != Status::Confirmed
+        || !enrolments::mark_reminded(&mut tx, enrolment_id, week, now).await?
+    {
+        return Ok(false);
+    }
+    let Some(first) = super::first_session(&mut tx, place.cohort.cohort_id).await? else {
+        return Ok(false);
+    };
+    let mail = SessionReminder {
+        p: facts(state, &place),
+        when: when.to_owned(),
+        first_session: london::date_time(first),
+    };
+    let event = if week { "reminder_week" } else { "reminder_day" };
+    send(state, &mut tx, &place, event, &mail).await?;
+    tx.commit().await?;
+    Ok(true)
+}
