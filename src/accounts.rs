@@ -161,10 +161,15 @@ pub enum Notice {
     InterestSaved,
     InterestCheckEmail,
     InterestTooMany,
+    Paid,
+    CheckoutFailed,
+    PlaceCancelled,
+    OfferDeclined,
+    EnrolmentUpdated,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 12] = [
+    const ALL: [(Notice, &'static str, &'static str); 17] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -221,6 +226,31 @@ impl Notice {
             "We have sent several emails recently. Check your inbox and spam folder, or try again in an hour.",
         ),
         (Notice::Saved, "saved", "Your changes have been saved."),
+        (
+            Notice::Paid,
+            "paid",
+            "Thank you. Your place is confirmed as soon as the card payment service tells us the payment went through, usually within a minute; we email you then.",
+        ),
+        (
+            Notice::CheckoutFailed,
+            "checkout-failed",
+            "We could not reach the card payment service. Your place is still held: try again in a few minutes.",
+        ),
+        (
+            Notice::PlaceCancelled,
+            "place-cancelled",
+            "Cancelled. We have emailed you to confirm.",
+        ),
+        (
+            Notice::OfferDeclined,
+            "offer-declined",
+            "You have declined the place. It will be offered to the next person waiting.",
+        ),
+        (
+            Notice::EnrolmentUpdated,
+            "enrolment-updated",
+            "The enrolment has been updated and the learner emailed.",
+        ),
     ];
 
     pub fn name(self) -> &'static str {

@@ -117,7 +117,9 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let site = protected(with_viewer(pages, &state), &state)
         .merge(protected(crate::web::assets::router(), &state))
         .layer(middleware::from_fn(error_pages::render_error_pages));
-    let routes = site.merge(protected(ops::router(state.metrics_access()), &state));
+    let routes = site
+        .merge(protected(ops::router(state.metrics_access()), &state))
+        .merge(protected(crate::web::payments::router(), &state));
     with_outer_layers(routes, &state).with_state(state)
 }
 
@@ -162,6 +164,9 @@ fn protected(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
 /// compression.
 fn with_outer_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let production = state.config.is_production();
+    let policy = security::content_security_policy(
+        state.config.card.as_ref().map(|card| card.checkout_origin.as_str()),
+    );
     routes.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -169,7 +174,7 @@ fn with_outer_layers(routes: Router<AppState>, state: &AppState) -> Router<AppSt
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .layer(middleware::from_fn(crate::metrics::track))
             .layer(middleware::from_fn(move |req, next| {
-                security::add_headers(production, req, next)
+                security::add_headers(production, policy.clone(), req, next)
             }))
             .layer(CompressionLayer::new()),
     )

@@ -70,6 +70,7 @@ create table payments (
     proforma_number text,
     invoice_number text,
     receipt_number text,
+    invoiced_at timestamptz,
     paid_at timestamptz,
     refunded_at timestamptz,
     created_at timestamptz not null,

@@ -70,6 +70,7 @@ create table payments (
     proforma_number text,
     invoice_number text,
     receipt_number text,
+    invoiced_at text,
     paid_at text,
     refunded_at text,
     created_at text not null,

@@ -25,6 +25,7 @@ pub struct Payment {
     pub proforma_number: Option<String>,
     pub invoice_number: Option<String>,
     pub receipt_number: Option<String>,
+    pub invoiced_at: Option<DateTime<Utc>>,
     pub paid_at: Option<DateTime<Utc>>,
     pub refunded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -32,8 +33,8 @@ pub struct Payment {
 
 const COLUMNS: &str = "payment_id, enrolment_id, method, amount_pence, status, checkout_session_id, \
      checkout_url, checkout_expires_at, payment_intent, refund_pence, organisation, billing_email, \
-     billing_address, purchase_order, proforma_number, invoice_number, receipt_number, paid_at, \
-     refunded_at, created_at";
+     billing_address, purchase_order, proforma_number, invoice_number, receipt_number, invoiced_at, \
+     paid_at, refunded_at, created_at";
 
 /// What an invoice is addressed to.
 #[derive(Clone, Debug, Default)]
@@ -165,7 +166,7 @@ pub async fn set_invoice_number(
     invoice_number: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let sql = "update payments set invoice_number = $2, updated_at = $3 where payment_id = $1 \
+    let sql = "update payments set invoice_number = $2, invoiced_at = $3, updated_at = $3 where payment_id = $1 \
                and invoice_number is null";
     run!(tx tx, |c| sqlx::query(sql)
         .bind(payment_id)

@@ -12,12 +12,14 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod courses;
+pub mod enrolment;
 pub mod error_pages;
 pub mod forms;
 pub mod interest;
 pub mod layout;
 pub mod markdown;
 pub mod ops;
+pub mod payments;
 pub mod pagination;
 pub mod public;
 pub mod security;
@@ -27,6 +29,7 @@ pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
         .merge(courses::router())
+        .merge(enrolment::router())
         .merge(interest::router())
         .merge(accounts::router())
         .merge(account::router())

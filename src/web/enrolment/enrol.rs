@@ -1,0 +1,230 @@
+//! `/cohorts/{id}/enrol`: how the learner takes a place, and the form that asks for it.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::client::ClientAddress;
+use crate::auth::{CurrentUser, Viewer};
+use crate::db::cohorts::{self, Cohort};
+use crate::db::courses::{self, Course};
+use crate::db::payments::Billing;
+use crate::db::users::User;
+use crate::domain::catalogue::CohortStatus;
+use crate::domain::eligibility::LearnerType;
+use crate::domain::email::Email;
+use crate::domain::enrolment::Status;
+use crate::domain::london;
+use crate::enrolment::learner::{Choice, enrol};
+use crate::enrolment::{Actor, EnrolmentError, card, cohort_dates, money};
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, rejected};
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+/// What the learner may do on this cohort right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offer {
+    VerifyFirst,
+    NotEnrolling,
+    FreePlace,
+    PaidPlace,
+    WaitingList,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EnrolForm {
+    pub funding: String,
+    pub organisation: String,
+    pub billing_email: String,
+    pub billing_address: String,
+    pub purchase_order: String,
+}
+
+#[derive(Template)]
+#[template(path = "enrolment/enrol.html")]
+struct EnrolPage<'a> {
+    layout: Layout,
+    course: &'a Course,
+    cohort: &'a Cohort,
+    dates: String,
+    offer: Offer,
+    fee: String,
+    card_offered: bool,
+    opens: String,
+    form: &'a EnrolForm,
+    errors: &'a FormErrors,
+}
+
+/// A visible cohort of a published course, or the 404 page.
+async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course), AppError> {
+    let (cohort, _) = cohorts::find_published(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((cohort, course))
+}
+
+fn offer_for(state: &AppState, user: &User, cohort: &Cohort, course: &Course) -> Offer {
+    let now = state.clock.now();
+    if !user.is_verified() {
+        return Offer::VerifyFirst;
+    }
+    if !cohort.facts().is_enrolling(now) {
+        return Offer::NotEnrolling;
+    }
+    if cohort.facts().seats_left() == 0 {
+        return Offer::WaitingList;
+    }
+    match (user.learner_type(), course.fee_pence) {
+        (LearnerType::Nhs, _) | (_, 0) => Offer::FreePlace,
+        _ => Offer::PaidPlace,
+    }
+}
+
+fn enrol_page<'a>(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &User,
+    (cohort, course): (&'a Cohort, &'a Course),
+    form: &'a EnrolForm,
+    errors: &'a FormErrors,
+) -> EnrolPage<'a> {
+    let opens = match cohort.status() {
+        CohortStatus::Open if state.clock.now() < cohort.enrol_opens_at => {
+            format!("Enrolment opens on {}.", london::date_time(cohort.enrol_opens_at))
+        }
+        _ => "This cohort is not taking enrolments.".into(),
+    };
+    EnrolPage {
+        layout: Layout::new(
+            format!("Enrol on {}", course.title),
+            format!("Enrol on the {} of {}.", cohort.name, course.title),
+            Section::Courses,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
+        course,
+        cohort,
+        dates: cohort_dates(cohort),
+        offer: offer_for(state, user, cohort, course),
+        fee: money(course.fee_pence),
+        card_offered: state.card.is_some(),
+        opens,
+        form,
+        errors,
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (cohort, course) = cohort_and_course(&state, id).await?;
+    if let Some(existing) = active_enrolment(&state, &user, id).await? {
+        return Ok(Redirect::to(&format!("/enrolments/{existing}")).into_response());
+    }
+    let form = EnrolForm {
+        billing_email: user.email.clone(),
+        organisation: user.organisation.clone(),
+        ..EnrolForm::default()
+    };
+    let no_errors = FormErrors::default();
+    let page = enrol_page(&state, &viewer, &user, (&cohort, &course), &form, &no_errors);
+    Ok(render(&page)?.into_response())
+}
+
+async fn active_enrolment(state: &AppState, user: &User, cohort_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(crate::db::enrolments::active_for_user(&state.db, user.user_id)
+        .await?
+        .into_iter()
+        .find(|(cohort, ..)| *cohort == cohort_id)
+        .map(|(_, enrolment_id, _)| enrolment_id))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CurrentUser(user): CurrentUser,
+    client: ClientAddress,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<EnrolForm>,
+) -> Result<Response, AppError> {
+    let (cohort, course) = cohort_and_course(&state, id).await?;
+    let mut errors = FormErrors::default();
+    let choice = choice_from(&form, &mut errors);
+    let Some(choice) = choice.filter(|_| errors.is_empty()) else {
+        let errors = errors.in_field_order(&FIELD_ORDER);
+        return rejected(&enrol_page(&state, &viewer, &user, (&cohort, &course), &form, &errors));
+    };
+    let address = client.to_string();
+    let actor = Actor { user_id: Some(user.user_id), client: Some(&address) };
+    let enrolled = match enrol(&state, &user, id, choice, actor).await {
+        Ok(enrolled) => enrolled,
+        Err(EnrolmentError::AlreadyEnrolled(_)) => {
+            let existing = active_enrolment(&state, &user, id).await?.ok_or(AppError::NotFound)?;
+            return Ok(Redirect::to(&format!("/enrolments/{existing}")).into_response());
+        }
+        Err(problem @ (EnrolmentError::NotEnrolling | EnrolmentError::NotVerified | EnrolmentError::FundingNotOffered)) => {
+            errors.add("funding", problem.to_string());
+            return rejected(&enrol_page(&state, &viewer, &user, (&cohort, &course), &form, &errors));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let place = format!("/enrolments/{}", enrolled.enrolment_id);
+    if enrolled.status != Status::AwaitingPayment || enrolled.existing {
+        return Ok(Redirect::to(&place).into_response());
+    }
+    Ok(to_checkout(&state, &user, enrolled.enrolment_id).await)
+}
+
+/// Sends the learner to the provider's checkout page, or back to their place with a notice
+/// when the provider cannot be reached (the seat stays held).
+pub async fn to_checkout(state: &AppState, user: &User, enrolment_id: i64) -> Response {
+    match card::checkout_url(state, user, enrolment_id).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(error) => {
+            tracing::warn!(enrolment = enrolment_id, %error, "checkout not started");
+            Redirect::to(&format!("/enrolments/{enrolment_id}?notice=checkout-failed")).into_response()
+        }
+    }
+}
+
+const FIELD_ORDER: [&str; 5] = ["funding", "organisation", "billing_email", "billing_address", "purchase_order"];
+
+/// The learner's choice, with the invoice details checked when they chose an invoice.
+pub fn choice_from(form: &EnrolForm, errors: &mut FormErrors) -> Option<Choice> {
+    match form.funding.as_str() {
+        "free" => Some(Choice::Free),
+        "card" => Some(Choice::Card),
+        "waitlist" => Some(Choice::WaitingList),
+        "invoice" => billing_from(form, errors).map(Choice::Invoice),
+        _ => {
+            errors.add("funding", "Choose how you will pay");
+            None
+        }
+    }
+}
+
+fn billing_from(form: &EnrolForm, errors: &mut FormErrors) -> Option<Billing> {
+    let organisation = errors.text("organisation", &form.organisation, Some("Enter the name of the organisation paying"), 200);
+    let billing_email = errors.text("billing_email", &form.billing_email, Some("Enter the email address we should send the invoice to"), 254);
+    if !billing_email.is_empty() && Email::parse(&billing_email).is_err() {
+        errors.add("billing_email", "Enter an email address in the correct format, like finance@trust.example");
+    }
+    let billing_address = errors.multiline("billing_address", &form.billing_address, Some("Enter the address for the invoice"), 500);
+    let purchase_order = errors.text("purchase_order", &form.purchase_order, None, 60);
+    errors.is_empty().then_some(Billing {
+        organisation,
+        billing_email,
+        billing_address,
+        purchase_order,
+    })
+}
