@@ -22,7 +22,7 @@ create table enrolments (
     hold_warned_at timestamptz,
     reminded_week_at timestamptz,
     reminded_day_at timestamptz,
-    moved_to_enrolment_id bigint references enrolments (enrolment_id),
+    moved_to_enrolment_id bigint references enrolments (enrolment_id) on delete set null,
     created_at timestamptz not null,
     updated_at timestamptz not null
 );
@@ -50,7 +50,10 @@ create index enrolment_events_enrolment_idx on enrolment_events (enrolment_id, e
 -- invoices through the education team. Moving a learner carries the row to the new place.
 create table payments (
     payment_id bigint generated always as identity primary key,
-    enrolment_id bigint not null references enrolments (enrolment_id),
+    -- Null once the learner deleted their account: the financial record stays.
+    enrolment_id bigint references enrolments (enrolment_id) on delete set null,
+    -- What was bought, kept with the record: course, cohort and reference.
+    description text not null default '',
     method text not null check (method in ('card', 'invoice')),
     amount_pence bigint not null check (amount_pence >= 0),
     status text not null default 'pending'

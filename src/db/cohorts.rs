@@ -290,6 +290,7 @@ pub struct CohortOverview {
     #[sqlx(flatten)]
     pub cohort: Cohort,
     pub course_title: String,
+    pub waitlist: i64,
 }
 
 /// Every cohort, optionally in one status and of one course, soonest first.
@@ -304,7 +305,9 @@ pub async fn overview(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "select {columns}, c.title as course_title from cohorts h join courses c on c.course_id = h.course_id \
+        "select {columns}, c.title as course_title, (select count(*) from enrolments e \
+         where e.cohort_id = h.cohort_id and e.status = 'waitlisted') as waitlist \
+         from cohorts h join courses c on c.course_id = h.course_id \
          where ($1 is null or h.status = $1) and ($2 is null or h.course_id = $2) \
          order by h.starts_on, h.cohort_id"
     );

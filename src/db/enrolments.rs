@@ -325,13 +325,6 @@ pub async fn active_in_cohort(tx: &mut Tx, cohort_id: i64) -> Result<Vec<Enrolme
     Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_all(c).await)?)
 }
 
-/// Waiting-list lengths by cohort.
-pub async fn waitlist_lengths(db: &Db) -> Result<Vec<(i64, i64)>, DbError> {
-    let sql = "select cohort_id, count(*) from enrolments where status = 'waitlisted' \
-               group by cohort_id";
-    Ok(run!(read db, |c| sqlx::query_as(sql).fetch_all(c).await)?)
-}
-
 /// Holds (card or invoice) and offers whose time ran out: (enrolment id, cohort id).
 pub async fn lapsed(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<(i64, i64)>, DbError> {
     let sql = "select enrolment_id, cohort_id from enrolments where \
@@ -434,4 +427,21 @@ pub async fn mark_hold_warned(
         .await
         .map(|d| d.rows_affected()))?;
     Ok(updated == 1)
+}
+
+/// Removes a deleted account's enrolments and their history; payments keep their record
+/// (their link to the enrolment becomes null).
+pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
+    let sql = "delete from enrolments where user_id = $1";
+    run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A learner's active enrolments, by cohort (the order cohorts are locked in).
+pub async fn active_of_user(tx: &mut Tx, user_id: i64) -> Result<Vec<Enrolment>, DbError> {
+    let sql = format!(
+        "select {COLUMNS} from enrolments where user_id = $1 and status in {ACTIVE_SQL} \
+         order by cohort_id"
+    );
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(user_id).fetch_all(c).await)?)
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, Tx, run};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct Interest {
     pub interest_id: i64,
     pub course_id: i64,
@@ -101,4 +101,18 @@ pub async fn is_listed(db: &Db, course_id: i64, email: &str) -> Result<bool, DbE
     let n: i64 =
         run!(read db, |c| sqlx::query_scalar(sql).bind(course_id).bind(email).fetch_one(c).await)?;
     Ok(n > 0)
+}
+
+/// Every interest of an account or its address (for the data export).
+pub async fn for_person(db: &Db, user_id: i64, email: &str) -> Result<Vec<Interest>, DbError> {
+    let sql = "select interest_id, course_id, email, confirmed_at from interests \
+               where user_id = $1 or email = $2 order by interest_id";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(user_id).bind(email).fetch_all(c).await)?)
+}
+
+/// Removes the interests listed under an address (its account's go with the account).
+pub async fn delete_for_email(tx: &mut Tx, email: &str) -> Result<(), DbError> {
+    let sql = "delete from interests where email = $1";
+    run!(tx tx, |c| sqlx::query(sql).bind(email).execute(c).await.map(|_| ()))?;
+    Ok(())
 }

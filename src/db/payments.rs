@@ -8,7 +8,9 @@ use super::{Db, DbError, Tx, run};
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct Payment {
     pub payment_id: i64,
-    pub enrolment_id: i64,
+    /// None once the learner deleted their account.
+    pub enrolment_id: Option<i64>,
+    pub description: String,
     pub method: String,
     pub amount_pence: i64,
     pub status: String,
@@ -31,7 +33,7 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "payment_id, enrolment_id, method, amount_pence, status, checkout_session_id, \
+const COLUMNS: &str = "payment_id, enrolment_id, description, method, amount_pence, status, checkout_session_id, \
      checkout_url, checkout_expires_at, payment_intent, refund_pence, organisation, billing_email, \
      billing_address, purchase_order, proforma_number, invoice_number, receipt_number, invoiced_at, \
      paid_at, refunded_at, created_at";
@@ -48,13 +50,15 @@ pub struct Billing {
 pub async fn insert_card(
     tx: &mut Tx,
     enrolment_id: i64,
+    description: &str,
     amount_pence: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let sql = "insert into payments (enrolment_id, method, amount_pence, created_at, updated_at) \
-               values ($1, 'card', $2, $3, $3) returning payment_id";
+    let sql = "insert into payments (enrolment_id, description, method, amount_pence, created_at, \
+               updated_at) values ($1, $2, 'card', $3, $4, $4) returning payment_id";
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(enrolment_id)
+        .bind(description)
         .bind(amount_pence)
         .bind(now)
         .fetch_one(c)
@@ -64,16 +68,18 @@ pub async fn insert_card(
 pub async fn insert_invoice(
     tx: &mut Tx,
     enrolment_id: i64,
+    description: &str,
     amount_pence: i64,
     billing: &Billing,
     proforma_number: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let sql = "insert into payments (enrolment_id, method, amount_pence, organisation, billing_email, \
-               billing_address, purchase_order, proforma_number, created_at, updated_at) \
-               values ($1, 'invoice', $2, $3, $4, $5, $6, $7, $8, $8) returning payment_id";
+    let sql = "insert into payments (enrolment_id, description, method, amount_pence, organisation, \
+               billing_email, billing_address, purchase_order, proforma_number, created_at, updated_at) \
+               values ($1, $2, 'invoice', $3, $4, $5, $6, $7, $8, $9, $9) returning payment_id";
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(enrolment_id)
+        .bind(description)
         .bind(amount_pence)
         .bind(&billing.organisation)
         .bind(&billing.billing_email)

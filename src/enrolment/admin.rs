@@ -48,7 +48,7 @@ pub async fn settle_payment(
                 money(payment.amount_pence),
                 payment.organisation.as_deref().unwrap_or(""),
             ),
-            place.cohort.cohort_id,
+            Some(place.cohort.cohort_id),
         )
         .await?;
         return Ok("The education team will contact you or your organisation about the invoice.".into());
@@ -281,10 +281,11 @@ pub async fn record_invoice_paid(
     actor: Actor<'_>,
 ) -> Result<(), EnrolmentError> {
     let (mut tx, mut place) = open_place(state, enrolment_id).await?;
+    let refused = rules::Refused { from: place.enrolment.status(), step: Step::InvoiceConfirmed };
     let payment = payments::for_enrolment_in(&mut tx, enrolment_id)
         .await?
         .filter(|p| p.method == "invoice" && p.status == "pending")
-        .ok_or(EnrolmentError::NotFound)?;
+        .ok_or(EnrolmentError::Changed(refused))?;
     let now = state.clock.now();
     if place.enrolment.status() == Status::AwaitingInvoice {
         apply(state, &mut tx, &mut place, Step::InvoiceConfirmed, Changes::default(), actor, "invoice paid")

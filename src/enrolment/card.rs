@@ -155,9 +155,15 @@ async fn card_paid(
     if !matches!(payment.status.as_str(), "pending" | "void") {
         return Ok(WebhookOutcome::Ignored);
     }
-    let enrolment = enrolments::find_in(tx, payment.enrolment_id)
-        .await?
-        .ok_or(EnrolmentError::NotFound)?;
+    let enrolment = match payment.enrolment_id {
+        Some(id) => enrolments::find_in(tx, id).await?,
+        None => None,
+    };
+    let Some(enrolment) = enrolment else {
+        // The learner deleted their account while the checkout was open.
+        refund_orphan_payment(state, tx, &payment, payment_intent).await?;
+        return Ok(WebhookOutcome::Refunded);
+    };
     let cohort = cohorts::lock(tx, enrolment.cohort_id)
         .await?
         .ok_or(EnrolmentError::NotFound)?;
@@ -177,7 +183,7 @@ async fn card_paid(
             WebhookOutcome::ConfirmedLate
         }
         _ => {
-            refund_late_payment(state, tx, &place, &payment, payment_intent).await?;
+            refund_late_payment(state, tx, &place, &payment).await?;
             return Ok(WebhookOutcome::Refunded);
         }
     };
@@ -216,12 +222,10 @@ async fn refund_late_payment(
     tx: &mut Tx,
     place: &Place,
     payment: &Payment,
-    payment_intent: Option<&str>,
 ) -> Result<(), EnrolmentError> {
     let now = state.clock.now();
     let mut paid = payment.clone();
     paid.status = "paid".into();
-    paid.payment_intent = payment_intent.map(str::to_owned).or(paid.payment_intent);
     payments::settle_for_cancellation(tx, &paid, payment.amount_pence, now).await?;
     let reference = rules::reference(place.enrolment.enrolment_id);
     notify_admins(
@@ -238,7 +242,7 @@ async fn refund_late_payment(
             place.cohort.name,
             place.enrolment.status().label(),
         ),
-        place.cohort.cohort_id,
+        Some(place.cohort.cohort_id),
     )
     .await?;
     let mail = LatePaymentRefunded {
@@ -247,6 +251,33 @@ async fn refund_late_payment(
         courses_url: state.site().url("/courses"),
     };
     send(state, tx, place, "late_payment_refunded", &mail).await
+}
+
+async fn refund_orphan_payment(
+    state: &AppState,
+    tx: &mut Tx,
+    payment: &Payment,
+    payment_intent: Option<&str>,
+) -> Result<(), EnrolmentError> {
+    let now = state.clock.now();
+    let receipt = payments::next_number(tx, Series::Receipt).await?;
+    payments::mark_paid(tx, payment.payment_id, payment_intent, &receipt, now).await?;
+    let mut paid = payment.clone();
+    paid.status = "paid".into();
+    payments::settle_for_cancellation(tx, &paid, payment.amount_pence, now).await?;
+    notify_admins(
+        state,
+        tx,
+        &format!("orphan-payment:{}", payment.payment_id),
+        "a card payment arrived for a deleted account".into(),
+        format!(
+            "{} was paid for {} after the learner deleted their account. It is being refunded in full.",
+            money(payment.amount_pence),
+            payment.description
+        ),
+        None,
+    )
+    .await
 }
 
 /// Sends the refunds that are due to the provider; failures are retried on the next run.

@@ -203,10 +203,16 @@ async fn seat_taken(
     let now = state.clock.now();
     let enrolment = &place.enrolment;
     let hold_until = enrolment.hold_expires_at.map(london::date_time).unwrap_or_default();
+    let description = format!(
+        "{}: {} ({})",
+        place.course.title,
+        place.cohort.name,
+        rules::reference(enrolment.enrolment_id)
+    );
     match enrolment.status() {
         Status::Confirmed => send_confirmation(state, tx, place, None).await,
         Status::AwaitingPayment => {
-            payments::insert_card(tx, enrolment.enrolment_id, enrolment.fee_pence, now).await?;
+            payments::insert_card(tx, enrolment.enrolment_id, &description, enrolment.fee_pence, now).await?;
             let mail = PaymentNeeded {
                 p: facts(state, place),
                 by_card: true,
@@ -221,7 +227,7 @@ async fn seat_taken(
                 return Err(EnrolmentError::FundingNotOffered);
             };
             let number = payments::next_number(tx, Series::ProForma).await?;
-            payments::insert_invoice(tx, enrolment.enrolment_id, enrolment.fee_pence, billing, &number, now)
+            payments::insert_invoice(tx, enrolment.enrolment_id, &description, enrolment.fee_pence, billing, &number, now)
                 .await?;
             let mail = ProForma {
                 p: facts(state, place),
@@ -394,5 +400,33 @@ pub async fn cancel(
     };
     send(state, &mut tx, &place, "cancelled", &mail).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every active place of a learner who is deleting their account, in the deletion's
+/// transaction: seats go to the waiting list and paid card places are refunded under the
+/// usual policy. (No email: the account and its mail are erased with it.)
+pub async fn end_places_of_deleted_account(
+    state: &AppState,
+    tx: &mut Tx,
+    user_id: i64,
+) -> Result<(), EnrolmentError> {
+    let now = state.clock.now();
+    for enrolment in enrolments::active_of_user(tx, user_id).await? {
+        let cohort = cohorts::lock(tx, enrolment.cohort_id)
+            .await?
+            .ok_or(EnrolmentError::NotFound)?;
+        let mut place = super::read_place(tx, enrolment.enrolment_id, cohort).await?;
+        let actor = Actor { user_id: Some(user_id), client: None };
+        apply(state, tx, &mut place, Step::LearnerCancelled, Changes::default(), actor, "account deleted")
+            .await?;
+        let refund = rules::learner_refund(
+            place.enrolment.fee_pence,
+            place.cohort.starts_on,
+            state.config.enrolment.refund_cutoff_days,
+            now,
+        );
+        super::admin::settle_payment(state, tx, &place, refund).await?;
+    }
     Ok(())
 }

@@ -304,12 +304,13 @@ pub async fn notify_admins(
     key: &str,
     headline: String,
     detail: String,
-    cohort_id: i64,
+    cohort_id: Option<i64>,
 ) -> Result<(), EnrolmentError> {
+    let roster = cohort_id.map_or("/admin/cohorts".to_owned(), |id| format!("/admin/cohorts/{id}"));
     let mail = mails::AdminNotice {
         headline,
         detail,
-        roster_url: state.site().url(&format!("/admin/cohorts/{cohort_id}")),
+        roster_url: state.site().url(&roster),
     };
     let now = state.clock.now();
     for admin in users::active_admins(tx).await? {

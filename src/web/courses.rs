@@ -278,9 +278,20 @@ pub async fn course_response(
         visible.into_iter().partition(|c| c.ends_on >= today);
     past.reverse();
     coming.append(&mut past);
+    let mine = match &viewer.user {
+        Some(user) => crate::db::enrolments::active_for_user(&state.db, user.user_id).await?,
+        None => Vec::new(),
+    };
     let rows = coming
         .into_iter()
-        .map(|cohort| cohort_row(cohort, &sessions, &course.slug, visitor, now))
+        .map(|cohort| {
+            let place = mine.iter().find(|(id, ..)| *id == cohort.cohort_id);
+            let mut row = cohort_row(cohort, &sessions, &course.slug, visitor, now);
+            if let Some((_, enrolment_id, status)) = place {
+                row.action = your_place(*enrolment_id, status);
+            }
+            row
+        })
         .collect();
     let mut errors = FormErrors::default();
     if let Some(problem) = &interest_error {
@@ -406,6 +417,16 @@ fn cohort_row(
         action,
         cohort,
     }
+}
+
+/// Instead of "Enrol": where the learner's own place on this cohort stands.
+fn your_place(enrolment_id: i64, status: &str) -> ActionView {
+    let label = crate::domain::enrolment::Status::parse(status)
+        .map_or("Your enrolment", |s| s.label());
+    link(
+        &format!("Your place: {}", label.to_lowercase()),
+        format!("/enrolments/{enrolment_id}"),
+    )
 }
 
 fn link(label: &str, href: String) -> ActionView {

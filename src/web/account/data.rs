@@ -12,6 +12,9 @@ use crate::accounts::audit_own;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::audit::{self as audit_log, AuditRecord};
+use crate::db::enrolments::{self, EnrolmentEvent};
+use crate::db::interests::{self, Interest};
+use crate::db::payments::{self, Payment};
 use crate::db::outbox::{self, OutboxEntry};
 use crate::db::users::{self, User};
 use crate::error::AppError;
@@ -26,6 +29,40 @@ struct DataExport {
     account: User,
     emails_sent: Vec<OutboxEntry>,
     account_history: Vec<AuditRecord>,
+    enrolments: Vec<EnrolmentExport>,
+    payments: Vec<Payment>,
+    interests: Vec<Interest>,
+}
+
+/// An enrolment with its course, cohort and history.
+#[derive(Serialize)]
+struct EnrolmentExport {
+    reference: String,
+    course: String,
+    cohort: String,
+    status: String,
+    funding: Option<String>,
+    fee_pence: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+    history: Vec<EnrolmentEvent>,
+}
+
+async fn enrolments_of(state: &AppState, user_id: i64) -> Result<Vec<EnrolmentExport>, AppError> {
+    let mut export = Vec::new();
+    for view in enrolments::views_for_user(&state.db, user_id).await? {
+        let id = view.enrolment.enrolment_id;
+        export.push(EnrolmentExport {
+            reference: crate::domain::enrolment::reference(id),
+            course: view.course_title,
+            cohort: view.cohort_name,
+            status: view.enrolment.status,
+            funding: view.enrolment.funding,
+            fee_pence: view.enrolment.fee_pence,
+            created_at: view.enrolment.created_at,
+            history: enrolments::events(&state.db, id).await?,
+        });
+    }
+    Ok(export)
 }
 
 pub async fn download(
@@ -36,6 +73,9 @@ pub async fn download(
         exported_at: state.clock.now(),
         emails_sent: outbox::for_user(&state.db, user.user_id).await?,
         account_history: own_history(&state, user.user_id).await?,
+        enrolments: enrolments_of(&state, user.user_id).await?,
+        payments: payments::for_user(&state.db, user.user_id).await?,
+        interests: interests::for_person(&state.db, user.user_id, &user.email).await?,
         account: user,
     };
     let json = serde_json::to_vec_pretty(&export).map_err(AppError::internal)?;
@@ -126,6 +166,9 @@ pub async fn delete(
         return rejected(&delete_page(&viewer, &errors));
     }
     let now = state.clock.now();
+    crate::enrolment::learner::end_places_of_deleted_account(&state, &mut tx, user.user_id).await?;
+    enrolments::delete_for_user(&mut tx, user.user_id).await?;
+    interests::delete_for_email(&mut tx, &user.email).await?;
     outbox::delete_for_user(&mut tx, user.user_id).await?;
     crate::db::throttles::delete_for_account(&mut tx, &user.email).await?;
     audit_log::forget_addresses(&mut tx, user.user_id).await?;

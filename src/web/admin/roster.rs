@@ -1,0 +1,249 @@
+//! `/admin/cohorts/{id}`: a cohort's roster (confirmed, holding, offered, waiting in order,
+//! and those who left), adding a learner by hand, and the roster as CSV for Excel.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::accounts::{Notice, NoticeQuery};
+use crate::app::AppState;
+use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::cohorts::{self, Cohort};
+use crate::db::courses::{self, Course};
+use crate::db::enrolments::{self, RosterEntry};
+use crate::db::users;
+use crate::domain::email::Email;
+use crate::domain::enrolment::{Funding, Status, reference};
+use crate::domain::london;
+use crate::enrolment::{Actor, EnrolmentError, admin};
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, rejected};
+use crate::web::layout::{Layout, Section};
+use crate::web::render;
+
+/// One group of the roster, e.g. "Waiting list".
+pub struct Group {
+    pub title: &'static str,
+    pub rows: Vec<Row>,
+}
+
+pub struct Row {
+    pub entry: RosterEntry,
+    pub status: Status,
+    pub reference: String,
+    pub funding: &'static str,
+    /// Waiting-list position, hold or offer end: whatever this state needs said.
+    pub detail: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AddForm {
+    email: String,
+    over_capacity: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/roster.html")]
+struct RosterPage<'a> {
+    layout: Layout,
+    cohort: &'a Cohort,
+    course: &'a Course,
+    groups: Vec<Group>,
+    waiting: usize,
+    form: &'a AddForm,
+    errors: &'a FormErrors,
+}
+
+async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course), AppError> {
+    let cohort = cohorts::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id).await?.ok_or(AppError::NotFound)?;
+    Ok((cohort, course))
+}
+
+/// The roster in groups, the waiting list in queue order with positions 1, 2, 3…
+async fn groups(state: &AppState, cohort_id: i64) -> Result<Vec<Group>, AppError> {
+    let order: [(&'static str, &[Status]); 5] = [
+        ("Confirmed", &[Status::Confirmed]),
+        ("Holding a place while paying", &[Status::AwaitingPayment, Status::AwaitingInvoice]),
+        ("Offered a place", &[Status::Offered]),
+        ("Waiting list", &[Status::Waitlisted]),
+        ("Cancelled, expired, withdrawn or moved", &[Status::Cancelled, Status::Expired, Status::Withdrawn, Status::Moved]),
+    ];
+    let mut groups: Vec<Group> = order.iter().map(|(title, _)| Group { title, rows: Vec::new() }).collect();
+    let mut position = 0;
+    for entry in enrolments::roster(&state.db, cohort_id).await? {
+        let status = entry.enrolment.status();
+        let Some(index) = order.iter().position(|(_, states)| states.contains(&status)) else {
+            continue;
+        };
+        let detail = match status {
+            Status::Waitlisted => {
+                position += 1;
+                format!("Number {position}")
+            }
+            Status::AwaitingPayment | Status::AwaitingInvoice => entry
+                .enrolment
+                .hold_expires_at
+                .map(|t| format!("{}, held until {}", status.label(), london::date_time(t)))
+                .unwrap_or_default(),
+            Status::Offered => entry
+                .enrolment
+                .offer_expires_at
+                .map(|t| format!("Offer ends {}", london::date_time(t)))
+                .unwrap_or_default(),
+            Status::Confirmed if entry.enrolment.over_capacity => "Added beyond capacity".into(),
+            _ => status.label().to_owned(),
+        };
+        groups[index].rows.push(Row {
+            reference: reference(entry.enrolment.enrolment_id),
+            funding: entry.enrolment.funding().map_or("", Funding::label),
+            status,
+            detail,
+            entry,
+        });
+    }
+    Ok(groups)
+}
+
+async fn roster_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    form: &AddForm,
+    errors: &FormErrors,
+    banner: Option<String>,
+) -> Result<Response, AppError> {
+    let (cohort, course) = cohort_and_course(state, id).await?;
+    let groups = groups(state, id).await?;
+    let waiting = groups[3].rows.len();
+    let page = RosterPage {
+        layout: Layout::new(format!("Roster: {}", cohort.name), "A cohort's roster.", Section::Admin, viewer)
+            .with_errors(!errors.is_empty())
+            .with_banner(banner),
+        cohort: &cohort,
+        course: &course,
+        groups,
+        waiting,
+        form,
+        errors,
+    };
+    match errors.is_empty() {
+        true => Ok(render(&page)?.into_response()),
+        false => rejected(&page),
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Path(id): Path<i64>,
+    Query(notice): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    roster_page(&state, &viewer, id, &AddForm::default(), &FormErrors::default(), notice.banner()).await
+}
+
+/// Adds a learner by email with a confirmed place; beyond capacity only if ticked.
+pub async fn add(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    AdminUser(admin_user): AdminUser,
+    client: ClientAddress,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<AddForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    let email = errors.text("email", &form.email, Some("Enter the learner's email address"), 254);
+    let learner = match Email::parse(&email) {
+        Ok(email) => users::find_by_email(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let Some(learner) = learner.filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.add("email", "No account has that email address. Ask the learner to register first");
+        }
+        return roster_page(&state, &viewer, id, &form, &errors, None).await;
+    };
+    let address = client.to_string();
+    let actor = Actor { user_id: Some(admin_user.user_id), client: Some(&address) };
+    match admin::add_learner(&state, &learner, id, form.over_capacity == "yes", actor).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/cohorts/{id}?notice={}", Notice::EnrolmentUpdated.name())).into_response()),
+        Err(EnrolmentError::CohortFull) => {
+            errors.add("email", "The cohort is full. Tick the box to add the learner beyond capacity");
+            roster_page(&state, &viewer, id, &form, &errors, None).await
+        }
+        Err(problem @ (EnrolmentError::AlreadyEnrolled(_) | EnrolmentError::NotEnrolling)) => {
+            errors.add("email", problem.to_string());
+            roster_page(&state, &viewer, id, &form, &errors, None).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Excel reads a formula from a cell starting with one of these; prefixing a quote shows
+/// the text as typed instead (OWASP's advice for CSV injection).
+fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// The roster as CSV: UTF-8 with a byte-order mark, so Excel shows accents correctly.
+pub async fn csv(
+    State(state): State<AppState>,
+    _: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (cohort, _) = cohort_and_course(&state, id).await?;
+    let mut writer = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    let header = ["Reference", "Name", "Email", "Organisation", "Learner type", "Status", "Funding", "Detail", "Enrolled on"];
+    let write_failed = |e: csv::Error| AppError::internal(e);
+    writer.write_record(header).map_err(write_failed)?;
+    for group in groups(&state, id).await? {
+        for row in group.rows {
+            let enrolled = london::date_time(row.entry.enrolment.created_at);
+            let cells = [
+                row.reference.as_str(),
+                &row.entry.full_name,
+                &row.entry.email,
+                &row.entry.organisation,
+                &row.entry.learner_type,
+                row.status.label(),
+                row.funding,
+                &row.detail,
+                &enrolled,
+            ];
+            writer.write_record(cells.iter().map(|cell| neutralise(cell))).map_err(write_failed)?;
+        }
+    }
+    let body = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+    let filename = format!("attachment; filename=\"roster-cohort-{}.csv\"", cohort.cohort_id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, filename),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+44 20"), "'+44 20");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("Zoë O'Brien"), "Zoë O'Brien");
+        assert_eq!(neutralise(""), "");
+    }
+}
