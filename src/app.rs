@@ -165,7 +165,11 @@ fn protected(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
 fn with_outer_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let production = state.config.is_production();
     let policy = security::content_security_policy(
-        state.config.card.as_ref().map(|card| card.checkout_origin.as_str()),
+        state
+            .config
+            .card
+            .as_ref()
+            .map(|card| card.checkout_origin.as_str()),
     );
     routes.layer(
         ServiceBuilder::new()

@@ -67,7 +67,11 @@ const JOBS: &[Job] = &[
 ];
 
 fn expire_holds_and_offers(state: AppState) -> JobFuture {
-    Box::pin(async move { crate::enrolment::jobs::expire_lapsed(&state).await.map(|_| ()) })
+    Box::pin(async move {
+        crate::enrolment::jobs::expire_lapsed(&state)
+            .await
+            .map(|_| ())
+    })
 }
 
 fn remind_learners(state: AppState) -> JobFuture {
@@ -79,7 +83,11 @@ fn remind_learners(state: AppState) -> JobFuture {
 }
 
 fn send_refunds(state: AppState) -> JobFuture {
-    Box::pin(async move { crate::enrolment::card::send_refunds(&state).await.map(|_| ()) })
+    Box::pin(async move {
+        crate::enrolment::card::send_refunds(&state)
+            .await
+            .map(|_| ())
+    })
 }
 
 fn deliver_email(state: AppState) -> JobFuture {

@@ -102,8 +102,9 @@ fn parse_percent(raw: &str) -> Result<i64, String> {
     let number = raw.trim_end_matches('%').trim();
     let refuse = || format!("must be a percentage from 0 to 100, such as 20 or 17.5, not {raw:?}");
     let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
-    if whole.is_empty() || fraction.len() > 2 || !(whole.chars().chain(fraction.chars()))
-        .all(|c| c.is_ascii_digit())
+    if whole.is_empty()
+        || fraction.len() > 2
+        || !(whole.chars().chain(fraction.chars())).all(|c| c.is_ascii_digit())
     {
         return Err(refuse());
     }

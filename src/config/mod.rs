@@ -245,7 +245,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "14",
         "learners cancelling at least this many days before the start are refunded",
     ),
-    ("ACADEMY_VAT_RATE", "0", "VAT percentage on invoices and receipts"),
+    (
+        "ACADEMY_VAT_RATE",
+        "0",
+        "VAT percentage on invoices and receipts",
+    ),
     (
         "ACADEMY_STRIPE_SECRET_KEY",
         "unset",

@@ -49,7 +49,10 @@ fn columns_of(alias: &str) -> String {
 pub async fn take_seat(tx: &mut Tx, cohort_id: i64) -> Result<bool, DbError> {
     let sql = "update cohorts set seats_taken = seats_taken + 1 \
                where cohort_id = $1 and seats_taken < capacity";
-    Ok(run!(tx tx, |c| sqlx::query(sql).bind(cohort_id).execute(c).await.map(|d| d.rows_affected()))? == 1)
+    Ok(
+        run!(tx tx, |c| sqlx::query(sql).bind(cohort_id).execute(c).await.map(|d| d.rows_affected()))?
+            == 1,
+    )
 }
 
 /// Takes a seat beyond capacity (an admin's recorded override).
@@ -233,10 +236,7 @@ pub async fn find_active(
 }
 
 /// The learner's active enrolments among some cohorts: (cohort id, enrolment id, status).
-pub async fn active_for_user(
-    db: &Db,
-    user_id: i64,
-) -> Result<Vec<(i64, i64, String)>, DbError> {
+pub async fn active_for_user(db: &Db, user_id: i64) -> Result<Vec<(i64, i64, String)>, DbError> {
     let sql = format!(
         "select cohort_id, enrolment_id, status from enrolments \
          where user_id = $1 and status in {ACTIVE_SQL}"
@@ -336,9 +336,8 @@ pub async fn lapsed(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<(i64,
 
 /// Seat-holding enrolments counted per cohort: the invariant `seats_taken` must equal.
 pub async fn holding_count(db: &Db, cohort_id: i64) -> Result<i64, DbError> {
-    let sql = format!(
-        "select count(*) from enrolments where cohort_id = $1 and status in {HOLDING_SQL}"
-    );
+    let sql =
+        format!("select count(*) from enrolments where cohort_id = $1 and status in {HOLDING_SQL}");
     Ok(run!(read db, |c| sqlx::query_scalar(&sql).bind(cohort_id).fetch_one(c).await)?)
 }
 
@@ -370,7 +369,11 @@ pub async fn due_reminders(
     until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>, DbError> {
-    let column = if week { "reminded_week_at" } else { "reminded_day_at" };
+    let column = if week {
+        "reminded_week_at"
+    } else {
+        "reminded_day_at"
+    };
     let sql = format!(
         "select e.enrolment_id, e.cohort_id from enrolments e where e.status = 'confirmed' \
          and e.{column} is null and exists (select 1 from cohort_sessions s \
@@ -379,7 +382,9 @@ pub async fn due_reminders(
              and t.starts_at < s.starts_at)) \
          order by e.enrolment_id limit $3"
     );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(now).bind(until).bind(limit).fetch_all(c).await)?)
+    Ok(
+        run!(read db, |c| sqlx::query_as(&sql).bind(now).bind(until).bind(limit).fetch_all(c).await)?,
+    )
 }
 
 /// Marks a reminder sent; false if another process sent it first.
@@ -389,10 +394,13 @@ pub async fn mark_reminded(
     week: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let column = if week { "reminded_week_at" } else { "reminded_day_at" };
-    let sql = format!(
-        "update enrolments set {column} = $2 where enrolment_id = $1 and {column} is null"
-    );
+    let column = if week {
+        "reminded_week_at"
+    } else {
+        "reminded_day_at"
+    };
+    let sql =
+        format!("update enrolments set {column} = $2 where enrolment_id = $1 and {column} is null");
     let updated = run!(tx tx, |c| sqlx::query(&sql)
         .bind(enrolment_id)
         .bind(now)

@@ -57,8 +57,7 @@ pub struct Attachment {
     pub body: String,
 }
 
-const MAIL_COLUMNS: &str =
-    "email_outbox_id, message_id, kind, to_address, subject, body_text, body_html, attempts, \
+const MAIL_COLUMNS: &str = "email_outbox_id, message_id, kind, to_address, subject, body_text, body_html, attempts, \
      attachment_name, attachment_type, attachment_body";
 
 /// Queues a mail unless one with the same idempotency key exists. True when queued now.

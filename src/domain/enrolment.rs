@@ -210,7 +210,11 @@ mod tests {
             (Offered, Step::OfferAccepted(Funding::NhsFree), Confirmed),
             (Offered, Step::OfferAccepted(Funding::Waived), Confirmed),
             (Offered, Step::OfferAccepted(Funding::Card), AwaitingPayment),
-            (Offered, Step::OfferAccepted(Funding::Invoice), AwaitingInvoice),
+            (
+                Offered,
+                Step::OfferAccepted(Funding::Invoice),
+                AwaitingInvoice,
+            ),
             (AwaitingPayment, Step::LearnerCancelled, Cancelled),
             (AwaitingInvoice, Step::LearnerCancelled, Cancelled),
             (Confirmed, Step::LearnerCancelled, Cancelled),
@@ -257,7 +261,10 @@ mod tests {
                 refused += 1;
             }
         }
-        assert_eq!(refused, Status::ALL.len() * EVERY_STEP.len() - allowed.len());
+        assert_eq!(
+            refused,
+            Status::ALL.len() * EVERY_STEP.len() - allowed.len()
+        );
     }
 
     #[test]

@@ -25,9 +25,9 @@ macro_rules! labelled_enum {
 }
 
 pub mod catalogue;
-pub mod enrolment;
 pub mod eligibility;
 pub mod email;
+pub mod enrolment;
 pub mod london;
 pub mod money;
 pub mod password;

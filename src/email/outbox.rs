@@ -140,11 +140,9 @@ fn build_message(from: &Mailbox, mail: &OutboxMail) -> Result<Message, super::ma
         (Some(name), Some(content_type), Some(content)) => {
             let content_type = ContentType::parse(content_type)
                 .map_err(|e| invalid(format!("bad attachment type: {e}")))?;
-            let file = lettre::message::Attachment::new(name.clone())
-                .body(content.clone(), content_type);
-            MultiPart::mixed()
-                .multipart(alternative)
-                .singlepart(file)
+            let file =
+                lettre::message::Attachment::new(name.clone()).body(content.clone(), content_type);
+            MultiPart::mixed().multipart(alternative).singlepart(file)
         }
         _ => alternative,
     };

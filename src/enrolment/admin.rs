@@ -2,11 +2,11 @@
 //! hand, and confirm invoices; and what happens to the money when a place ends.
 
 use crate::app::AppState;
+use crate::db::Tx;
 use crate::db::cohorts::{self, Cohort};
 use crate::db::enrolments::{self, Changes, NewEnrolment};
 use crate::db::payments::{self, Series};
 use crate::db::users::User;
-use crate::db::Tx;
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
 use crate::domain::enrolment::{self as rules, Funding, Status, Step};
@@ -51,7 +51,9 @@ pub async fn settle_payment(
             Some(place.cohort.cohort_id),
         )
         .await?;
-        return Ok("The education team will contact you or your organisation about the invoice.".into());
+        return Ok(
+            "The education team will contact you or your organisation about the invoice.".into(),
+        );
     }
     Ok(match (settled, payment.status.as_str()) {
         (Some("refund_due"), _) => format!(
@@ -75,8 +77,16 @@ pub async fn cancel(
     actor: Actor<'_>,
 ) -> Result<(), EnrolmentError> {
     let (mut tx, mut place) = open_place(state, enrolment_id).await?;
-    apply(state, &mut tx, &mut place, Step::AdminCancelled, Changes::default(), actor, reason)
-        .await?;
+    apply(
+        state,
+        &mut tx,
+        &mut place,
+        Step::AdminCancelled,
+        Changes::default(),
+        actor,
+        reason,
+    )
+    .await?;
     let refund_text = settle_payment(state, &mut tx, &place, place.enrolment.fee_pence).await?;
     let mail = PlaceCancelled {
         p: facts(state, &place),
@@ -106,8 +116,16 @@ pub async fn cancel_cohort_places(
     let active = enrolments::active_in_cohort(tx, cohort_id).await?;
     for enrolment in &active {
         let mut place = super::read_place(tx, enrolment.enrolment_id, cohort.clone()).await?;
-        apply(state, tx, &mut place, Step::CohortCancelled, Changes::default(), actor, message)
-            .await?;
+        apply(
+            state,
+            tx,
+            &mut place,
+            Step::CohortCancelled,
+            Changes::default(),
+            actor,
+            message,
+        )
+        .await?;
         let refund_text = settle_payment(state, tx, &place, place.enrolment.fee_pence).await?;
         let mail = PlaceCancelled {
             p: facts(state, &place),
@@ -142,11 +160,16 @@ pub async fn move_place(
     // Lock both cohorts in id order, so two moves in opposite directions cannot deadlock.
     let (source, target) = lock_pair(&mut tx, source_cohort_id, target_cohort_id).await?;
     let mut place = super::read_place(&mut tx, enrolment_id, source).await?;
-    let target_open = matches!(target.status(), CohortStatus::Open | CohortStatus::Closed | CohortStatus::Draft);
+    let target_open = matches!(
+        target.status(),
+        CohortStatus::Open | CohortStatus::Closed | CohortStatus::Draft
+    );
     if target.course_id != place.cohort.course_id || !target_open {
         return Err(EnrolmentError::NotEnrolling);
     }
-    if let Some(existing) = enrolments::find_active(&mut tx, place.learner.user_id, target.cohort_id).await? {
+    if let Some(existing) =
+        enrolments::find_active(&mut tx, place.learner.user_id, target.cohort_id).await?
+    {
         return Err(EnrolmentError::AlreadyEnrolled(existing.enrolment_id));
     }
     let status = place.enrolment.status();
@@ -165,7 +188,11 @@ pub async fn move_place(
         hold_expires_at: place.enrolment.hold_expires_at,
     };
     let new_id = enrolments::insert(&mut tx, &new, now).await?;
-    let note = format!("moved from {} ({})", place.cohort.name, rules::reference(enrolment_id));
+    let note = format!(
+        "moved from {} ({})",
+        place.cohort.name,
+        rules::reference(enrolment_id)
+    );
     enrolments::record_event(&mut tx, new_id, None, status, actor.user_id, &note, now).await?;
     let changes = Changes {
         moved_to_enrolment_id: Some(new_id),
@@ -173,7 +200,16 @@ pub async fn move_place(
     };
     let to_note = format!("moved to {} ({})", target.name, rules::reference(new_id));
     let from_cohort = place.cohort.name.clone();
-    apply(state, &mut tx, &mut place, Step::MovedToAnotherCohort, changes, actor, &to_note).await?;
+    apply(
+        state,
+        &mut tx,
+        &mut place,
+        Step::MovedToAnotherCohort,
+        changes,
+        actor,
+        &to_note,
+    )
+    .await?;
     payments::move_to(&mut tx, enrolment_id, new_id).await?;
     let moved = super::read_place(&mut tx, new_id, target).await?;
     let mail = PlaceMoved {
@@ -187,9 +223,17 @@ pub async fn move_place(
 
 async fn lock_pair(tx: &mut Tx, a: i64, b: i64) -> Result<(Cohort, Cohort), EnrolmentError> {
     let (first, second) = if a < b { (a, b) } else { (b, a) };
-    let first = cohorts::lock(tx, first).await?.ok_or(EnrolmentError::NotFound)?;
-    let second = cohorts::lock(tx, second).await?.ok_or(EnrolmentError::NotFound)?;
-    Ok(if a < b { (first, second) } else { (second, first) })
+    let first = cohorts::lock(tx, first)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    let second = cohorts::lock(tx, second)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    Ok(if a < b {
+        (first, second)
+    } else {
+        (second, first)
+    })
 }
 
 /// Adds a learner by hand with a confirmed free (NHS) or fee-waived place. Beyond capacity
@@ -206,7 +250,10 @@ pub async fn add_learner(
     let cohort = cohorts::lock(&mut tx, cohort_id)
         .await?
         .ok_or(EnrolmentError::NotFound)?;
-    if matches!(cohort.status(), CohortStatus::Cancelled | CohortStatus::Completed) {
+    if matches!(
+        cohort.status(),
+        CohortStatus::Cancelled | CohortStatus::Completed
+    ) {
         return Err(EnrolmentError::NotEnrolling);
     }
     if let Some(existing) = enrolments::find_active(&mut tx, learner.user_id, cohort_id).await? {
@@ -238,13 +285,25 @@ pub async fn add_learner(
         true => "added by an admin",
         false => "added by an admin beyond capacity",
     };
-    enrolments::record_event(&mut tx, enrolment_id, None, Status::Confirmed, actor.user_id, note, now)
-        .await?;
+    enrolments::record_event(
+        &mut tx,
+        enrolment_id,
+        None,
+        Status::Confirmed,
+        actor.user_id,
+        note,
+        now,
+    )
+    .await?;
     crate::accounts::audit(
         &mut tx,
         actor.user_id,
         Some(learner.user_id),
-        if seated { "enrolment.added" } else { "enrolment.added_over_capacity" },
+        if seated {
+            "enrolment.added"
+        } else {
+            "enrolment.added_over_capacity"
+        },
         &rules::reference(enrolment_id),
         actor.client,
         now,
@@ -263,11 +322,20 @@ pub async fn confirm_invoice(
     actor: Actor<'_>,
 ) -> Result<(), EnrolmentError> {
     let (mut tx, mut place) = open_place(state, enrolment_id).await?;
-    apply(state, &mut tx, &mut place, Step::InvoiceConfirmed, Changes::default(), actor, "purchase order confirmed")
-        .await?;
+    apply(
+        state,
+        &mut tx,
+        &mut place,
+        Step::InvoiceConfirmed,
+        Changes::default(),
+        actor,
+        "purchase order confirmed",
+    )
+    .await?;
     if let Some(payment) = payments::for_enrolment_in(&mut tx, enrolment_id).await? {
         let number = payments::next_number(&mut tx, Series::Invoice).await?;
-        payments::set_invoice_number(&mut tx, payment.payment_id, &number, state.clock.now()).await?;
+        payments::set_invoice_number(&mut tx, payment.payment_id, &number, state.clock.now())
+            .await?;
     }
     send_confirmation(state, &mut tx, &place, None).await?;
     tx.commit().await?;
@@ -281,18 +349,33 @@ pub async fn record_invoice_paid(
     actor: Actor<'_>,
 ) -> Result<(), EnrolmentError> {
     let (mut tx, mut place) = open_place(state, enrolment_id).await?;
-    let refused = rules::Refused { from: place.enrolment.status(), step: Step::InvoiceConfirmed };
+    let refused = rules::Refused {
+        from: place.enrolment.status(),
+        step: Step::InvoiceConfirmed,
+    };
     let payment = payments::for_enrolment_in(&mut tx, enrolment_id)
         .await?
         .filter(|p| p.method == "invoice" && p.status == "pending")
         .ok_or(EnrolmentError::Changed(refused))?;
     let now = state.clock.now();
     if place.enrolment.status() == Status::AwaitingInvoice {
-        apply(state, &mut tx, &mut place, Step::InvoiceConfirmed, Changes::default(), actor, "invoice paid")
-            .await?;
+        apply(
+            state,
+            &mut tx,
+            &mut place,
+            Step::InvoiceConfirmed,
+            Changes::default(),
+            actor,
+            "invoice paid",
+        )
+        .await?;
         send_confirmation(state, &mut tx, &place, Some(payment.amount_pence)).await?;
     } else if place.enrolment.status() != Status::Confirmed {
-        return Err(rules::Refused { from: place.enrolment.status(), step: Step::InvoiceConfirmed }.into());
+        return Err(rules::Refused {
+            from: place.enrolment.status(),
+            step: Step::InvoiceConfirmed,
+        }
+        .into());
     }
     if payment.invoice_number.is_none() {
         let number = payments::next_number(&mut tx, Series::Invoice).await?;
@@ -304,7 +387,9 @@ pub async fn record_invoice_paid(
         p: facts(state, &place),
         number: receipt,
         amount: money(payment.amount_pence),
-        document_url: state.site().url(&format!("/enrolments/{enrolment_id}/documents/receipt")),
+        document_url: state
+            .site()
+            .url(&format!("/enrolments/{enrolment_id}/documents/receipt")),
     };
     send(state, &mut tx, &place, "receipt", &mail).await?;
     tx.commit().await?;

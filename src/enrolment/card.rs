@@ -5,11 +5,11 @@ use chrono::Duration;
 
 use crate::app::AppState;
 use crate::config::CHECKOUT_MARGIN_MINUTES;
+use crate::db::Tx;
 use crate::db::cohorts;
 use crate::db::enrolments::{self, Changes};
 use crate::db::payments::{self, Payment, Series};
 use crate::db::users::User;
-use crate::db::Tx;
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::enrolment::{self as rules, Status, Step};
 use crate::domain::london;
@@ -38,7 +38,10 @@ pub async fn checkout_url(
     learner: &User,
     enrolment_id: i64,
 ) -> Result<String, CheckoutError> {
-    let provider = state.card.as_ref().ok_or(EnrolmentError::FundingNotOffered)?;
+    let provider = state
+        .card
+        .as_ref()
+        .ok_or(EnrolmentError::FundingNotOffered)?;
     let view = enrolments::view(&state.db, enrolment_id)
         .await
         .map_err(EnrolmentError::from)?
@@ -46,7 +49,11 @@ pub async fn checkout_url(
         .ok_or(EnrolmentError::NotFound)?;
     let status = view.enrolment.status();
     if status != Status::AwaitingPayment {
-        return Err(EnrolmentError::Changed(rules::Refused { from: status, step: Step::CardPaid }).into());
+        return Err(EnrolmentError::Changed(rules::Refused {
+            from: status,
+            step: Step::CardPaid,
+        })
+        .into());
     }
     let payment = payments::for_enrolment(&state.db, enrolment_id)
         .await
@@ -91,10 +98,16 @@ pub async fn checkout_url(
         .create_checkout(&request)
         .await
         .map_err(|e| CheckoutError::Provider(e.to_string()))?;
-    let recorded =
-        payments::set_checkout(&state.db, payment.payment_id, &session.id, &session.url, expires_at, now)
-            .await
-            .map_err(EnrolmentError::from)?;
+    let recorded = payments::set_checkout(
+        &state.db,
+        payment.payment_id,
+        &session.id,
+        &session.url,
+        expires_at,
+        now,
+    )
+    .await
+    .map_err(EnrolmentError::from)?;
     if !recorded {
         // Another tab got there first; the same idempotency key gave it the same session.
         tracing::info!(payment = payment.payment_id, "checkout already recorded");
@@ -117,7 +130,10 @@ pub enum WebhookOutcome {
 }
 
 /// Acts on a verified provider event, once per event id.
-pub async fn handle_event(state: &AppState, event: &WebhookEvent) -> Result<WebhookOutcome, EnrolmentError> {
+pub async fn handle_event(
+    state: &AppState,
+    event: &WebhookEvent,
+) -> Result<WebhookOutcome, EnrolmentError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let kind = match &event.kind {
@@ -173,13 +189,29 @@ async fn card_paid(
     payments::mark_paid(tx, payment.payment_id, payment_intent, &receipt, now).await?;
     let outcome = match place.enrolment.status() {
         Status::AwaitingPayment => {
-            apply(state, tx, &mut place, Step::CardPaid, Changes::default(), Actor::SYSTEM, "card payment received")
-                .await?;
+            apply(
+                state,
+                tx,
+                &mut place,
+                Step::CardPaid,
+                Changes::default(),
+                Actor::SYSTEM,
+                "card payment received",
+            )
+            .await?;
             WebhookOutcome::Confirmed
         }
         Status::Expired if seat_for_late_payment(tx, &place, now).await? => {
-            apply(state, tx, &mut place, Step::LateCardPaid, Changes::default(), Actor::SYSTEM, "card payment received after the hold lapsed")
-                .await?;
+            apply(
+                state,
+                tx,
+                &mut place,
+                Step::LateCardPaid,
+                Changes::default(),
+                Actor::SYSTEM,
+                "card payment received after the hold lapsed",
+            )
+            .await?;
             WebhookOutcome::ConfirmedLate
         }
         _ => {
@@ -192,9 +224,10 @@ async fn card_paid(
         p: facts(state, &place),
         number: receipt,
         amount: money(payment.amount_pence),
-        document_url: state
-            .site()
-            .url(&format!("/enrolments/{}/documents/receipt", place.enrolment.enrolment_id)),
+        document_url: state.site().url(&format!(
+            "/enrolments/{}/documents/receipt",
+            place.enrolment.enrolment_id
+        )),
     };
     send(state, tx, &place, "receipt", &mail).await?;
     Ok(outcome)
@@ -208,7 +241,8 @@ async fn seat_for_late_payment(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, EnrolmentError> {
     let cohort = &place.cohort;
-    let running = cohort.status() == CohortStatus::Open && now < london::start_of_day(cohort.starts_on);
+    let running =
+        cohort.status() == CohortStatus::Open && now < london::start_of_day(cohort.starts_on);
     Ok(running
         && cohort.seats_taken < cohort.capacity
         && !enrolments::queue_exists(tx, cohort.cohort_id).await?
@@ -288,13 +322,20 @@ pub async fn send_refunds(state: &AppState) -> anyhow::Result<usize> {
     let mut sent = 0;
     for payment in payments::refunds_due(&state.db, 50).await? {
         let Some(intent) = payment.payment_intent.as_deref() else {
-            payments::refund_failed(&state.db, payment.payment_id, "no payment intent recorded").await?;
+            payments::refund_failed(&state.db, payment.payment_id, "no payment intent recorded")
+                .await?;
             continue;
         };
         let key = format!("refund-{}", payment.payment_id);
         match provider.refund(intent, payment.refund_pence, &key).await {
             Ok(refund_id) => {
-                payments::mark_refunded(&state.db, payment.payment_id, &refund_id, state.clock.now()).await?;
+                payments::mark_refunded(
+                    &state.db,
+                    payment.payment_id,
+                    &refund_id,
+                    state.clock.now(),
+                )
+                .await?;
                 sent += 1;
             }
             Err(error) => {

@@ -43,7 +43,8 @@ pub async fn expire_lapsed(state: &AppState) -> anyhow::Result<usize> {
 pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
     let mut warned = 0;
-    for (enrolment_id, _) in enrolments::holds_to_warn(&state.db, now + HOLD_WARNING, BATCH).await? {
+    for (enrolment_id, _) in enrolments::holds_to_warn(&state.db, now + HOLD_WARNING, BATCH).await?
+    {
         let (mut tx, place) = open_place(state, enrolment_id).await?;
         if place.enrolment.status() != Status::AwaitingInvoice
             || !enrolments::mark_hold_warned(&mut tx, enrolment_id, now).await?
@@ -54,7 +55,11 @@ pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
             p: facts(state, &place),
             by_card: false,
             amount: money(place.enrolment.fee_pence),
-            hold_until: place.enrolment.hold_expires_at.map(london::date_time).unwrap_or_default(),
+            hold_until: place
+                .enrolment
+                .hold_expires_at
+                .map(london::date_time)
+                .unwrap_or_default(),
             expiring: true,
         };
         send(state, &mut tx, &place, "hold_warning", &mail).await?;
@@ -75,14 +80,21 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
     ] {
         // The week reminder is only for sessions more than a day away.
         let from = if week { now + Duration::days(1) } else { now };
-        for (enrolment_id, _) in enrolments::due_reminders(&state.db, week, from, now + within, BATCH).await? {
+        for (enrolment_id, _) in
+            enrolments::due_reminders(&state.db, week, from, now + within, BATCH).await?
+        {
             sent += usize::from(remind(state, enrolment_id, week, when).await?);
         }
     }
     Ok(sent)
 }
 
-async fn remind(state: &AppState, enrolment_id: i64, week: bool, when: &str) -> Result<bool, EnrolmentError> {
+async fn remind(
+    state: &AppState,
+    enrolment_id: i64,
+    week: bool,
+    when: &str,
+) -> Result<bool, EnrolmentError> {
     let now = state.clock.now();
     let (mut tx, place) = open_place(state, enrolment_id).await?;
     if place.enrolment.status() != Status::Confirmed
@@ -98,7 +110,11 @@ async fn remind(state: &AppState, enrolment_id: i64, week: bool, when: &str) -> 
         when: when.to_owned(),
         first_session: london::date_time(first),
     };
-    let event = if week { "reminder_week" } else { "reminder_day" };
+    let event = if week {
+        "reminder_week"
+    } else {
+        "reminder_day"
+    };
     send(state, &mut tx, &place, event, &mail).await?;
     tx.commit().await?;
     Ok(true)

@@ -17,7 +17,9 @@ use super::mails::{
     HoldExpired, OfferExpired, PaymentNeeded, PlaceCancelled, PlaceConfirmed, ProForma,
     WaitlistJoined,
 };
-use super::{Actor, EnrolmentError, Place, apply, facts, money, offer_free_seats, open_place, send};
+use super::{
+    Actor, EnrolmentError, Place, apply, facts, money, offer_free_seats, open_place, send,
+};
 
 /// How the learner asked to take a place.
 #[derive(Clone, Debug)]
@@ -202,7 +204,10 @@ async fn seat_taken(
 ) -> Result<(), EnrolmentError> {
     let now = state.clock.now();
     let enrolment = &place.enrolment;
-    let hold_until = enrolment.hold_expires_at.map(london::date_time).unwrap_or_default();
+    let hold_until = enrolment
+        .hold_expires_at
+        .map(london::date_time)
+        .unwrap_or_default();
     let description = format!(
         "{}: {} ({})",
         place.course.title,
@@ -212,7 +217,14 @@ async fn seat_taken(
     match enrolment.status() {
         Status::Confirmed => send_confirmation(state, tx, place, None).await,
         Status::AwaitingPayment => {
-            payments::insert_card(tx, enrolment.enrolment_id, &description, enrolment.fee_pence, now).await?;
+            payments::insert_card(
+                tx,
+                enrolment.enrolment_id,
+                &description,
+                enrolment.fee_pence,
+                now,
+            )
+            .await?;
             let mail = PaymentNeeded {
                 p: facts(state, place),
                 by_card: true,
@@ -227,8 +239,16 @@ async fn seat_taken(
                 return Err(EnrolmentError::FundingNotOffered);
             };
             let number = payments::next_number(tx, Series::ProForma).await?;
-            payments::insert_invoice(tx, enrolment.enrolment_id, &description, enrolment.fee_pence, billing, &number, now)
-                .await?;
+            payments::insert_invoice(
+                tx,
+                enrolment.enrolment_id,
+                &description,
+                enrolment.fee_pence,
+                billing,
+                &number,
+                now,
+            )
+            .await?;
             let mail = ProForma {
                 p: facts(state, place),
                 number,
@@ -311,8 +331,16 @@ pub async fn accept_offer(
         },
         ..Changes::default()
     };
-    let status = apply(state, &mut tx, &mut place, Step::OfferAccepted(funding), changes, actor, "")
-        .await?;
+    let status = apply(
+        state,
+        &mut tx,
+        &mut place,
+        Step::OfferAccepted(funding),
+        changes,
+        actor,
+        "",
+    )
+    .await?;
     seat_taken(state, &mut tx, &place, &choice).await?;
     tx.commit().await?;
     Ok(status)
@@ -336,28 +364,69 @@ pub async fn decline_offer(
     if place.enrolment.user_id != learner.user_id {
         return Err(EnrolmentError::NotFound);
     }
-    apply(state, &mut tx, &mut place, Step::OfferDeclined, Changes::default(), actor, "").await?;
+    apply(
+        state,
+        &mut tx,
+        &mut place,
+        Step::OfferDeclined,
+        Changes::default(),
+        actor,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Ends a lapsed hold or offer (called by the expiry job, and when someone acts on an
 /// offer that has just ended). The seat goes to the waiting list.
-pub async fn expire(state: &AppState, tx: &mut Tx, place: &mut Place) -> Result<(), EnrolmentError> {
+pub async fn expire(
+    state: &AppState,
+    tx: &mut Tx,
+    place: &mut Place,
+) -> Result<(), EnrolmentError> {
     let courses_url = state.site().url("/courses");
     match place.enrolment.status() {
         Status::Offered => {
-            apply(state, tx, place, Step::OfferExpired, Changes::default(), Actor::SYSTEM, "").await?;
-            let mail = OfferExpired { p: facts(state, place), courses_url };
+            apply(
+                state,
+                tx,
+                place,
+                Step::OfferExpired,
+                Changes::default(),
+                Actor::SYSTEM,
+                "",
+            )
+            .await?;
+            let mail = OfferExpired {
+                p: facts(state, place),
+                courses_url,
+            };
             send(state, tx, place, "offer_expired", &mail).await
         }
         Status::AwaitingPayment | Status::AwaitingInvoice => {
-            apply(state, tx, place, Step::HoldExpired, Changes::default(), Actor::SYSTEM, "").await?;
+            apply(
+                state,
+                tx,
+                place,
+                Step::HoldExpired,
+                Changes::default(),
+                Actor::SYSTEM,
+                "",
+            )
+            .await?;
             super::admin::settle_payment(state, tx, place, 0).await?;
-            let mail = HoldExpired { p: facts(state, place), courses_url };
+            let mail = HoldExpired {
+                p: facts(state, place),
+                courses_url,
+            };
             send(state, tx, place, "hold_expired", &mail).await
         }
-        other => Err(rules::Refused { from: other, step: Step::HoldExpired }.into()),
+        other => Err(rules::Refused {
+            from: other,
+            step: Step::HoldExpired,
+        }
+        .into()),
     }
 }
 
@@ -378,10 +447,23 @@ pub async fn cancel(
     if !rules::learner_may_cancel(from, place.cohort.starts_on, now) {
         return match from.is_active() {
             true => Err(EnrolmentError::TooLateToCancel),
-            false => Err(rules::Refused { from, step: Step::LearnerCancelled }.into()),
+            false => Err(rules::Refused {
+                from,
+                step: Step::LearnerCancelled,
+            }
+            .into()),
         };
     }
-    apply(state, &mut tx, &mut place, Step::LearnerCancelled, Changes::default(), actor, "").await?;
+    apply(
+        state,
+        &mut tx,
+        &mut place,
+        Step::LearnerCancelled,
+        Changes::default(),
+        actor,
+        "",
+    )
+    .await?;
     let paid = place.enrolment.fee_pence;
     let refund = rules::learner_refund(
         paid,
@@ -417,9 +499,20 @@ pub async fn end_places_of_deleted_account(
             .await?
             .ok_or(EnrolmentError::NotFound)?;
         let mut place = super::read_place(tx, enrolment.enrolment_id, cohort).await?;
-        let actor = Actor { user_id: Some(user_id), client: None };
-        apply(state, tx, &mut place, Step::LearnerCancelled, Changes::default(), actor, "account deleted")
-            .await?;
+        let actor = Actor {
+            user_id: Some(user_id),
+            client: None,
+        };
+        apply(
+            state,
+            tx,
+            &mut place,
+            Step::LearnerCancelled,
+            Changes::default(),
+            actor,
+            "account deleted",
+        )
+        .await?;
         let refund = rules::learner_refund(
             place.enrolment.fee_pence,
             place.cohort.starts_on,

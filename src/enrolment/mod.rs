@@ -86,7 +86,10 @@ pub struct Place {
 }
 
 /// Starts a transaction, locks the enrolment's cohort and reads the place as it is now.
-pub async fn open_place(state: &AppState, enrolment_id: i64) -> Result<(Tx, Place), EnrolmentError> {
+pub async fn open_place(
+    state: &AppState,
+    enrolment_id: i64,
+) -> Result<(Tx, Place), EnrolmentError> {
     let cohort_id = enrolments::find(&state.db, enrolment_id)
         .await?
         .ok_or(EnrolmentError::NotFound)?
@@ -171,14 +174,22 @@ async fn record_step(
     let from = place.enrolment.status();
     let to = rules::next(from, step)?;
     let enrolment_id = place.enrolment.enrolment_id;
-    if !from.holds_seat() && to.holds_seat() && !enrolments::take_seat(tx, place.cohort.cohort_id).await? {
+    if !from.holds_seat()
+        && to.holds_seat()
+        && !enrolments::take_seat(tx, place.cohort.cohort_id).await?
+    {
         return Err(EnrolmentError::CohortFull);
     }
     if !enrolments::transition(tx, enrolment_id, from, to, &changes, now).await? {
         return Err(Refused { from, step }.into());
     }
     enrolments::record_event(tx, enrolment_id, Some(from), to, actor.user_id, note, now).await?;
-    let detail = format!("{} {} -> {}", rules::reference(enrolment_id), from.as_str(), to.as_str());
+    let detail = format!(
+        "{} {} -> {}",
+        rules::reference(enrolment_id),
+        from.as_str(),
+        to.as_str()
+    );
     audit(
         tx,
         actor.user_id,
@@ -207,8 +218,8 @@ pub async fn offer_free_seats(
         let cohort = cohorts::lock(tx, cohort_id)
             .await?
             .ok_or(EnrolmentError::NotFound)?;
-        let still_running = cohort.status() == CohortStatus::Open
-            && now < london::start_of_day(cohort.starts_on);
+        let still_running =
+            cohort.status() == CohortStatus::Open && now < london::start_of_day(cohort.starts_on);
         if !still_running || cohort.seats_taken >= cohort.capacity {
             return Ok(());
         }
@@ -221,13 +232,23 @@ pub async fn offer_free_seats(
             offer_expires_at: Some(offer_expires_at),
             ..Changes::default()
         };
-        record_step(state, tx, &mut place, Step::OfferMade, changes, Actor::SYSTEM, "").await?;
+        record_step(
+            state,
+            tx,
+            &mut place,
+            Step::OfferMade,
+            changes,
+            Actor::SYSTEM,
+            "",
+        )
+        .await?;
         let mail = OfferMade {
             p: facts(state, &place),
             offer_until: london::date_time(offer_expires_at),
-            offer_url: state
-                .site()
-                .url(&format!("/enrolments/{}/offer", place.enrolment.enrolment_id)),
+            offer_url: state.site().url(&format!(
+                "/enrolments/{}/offer",
+                place.enrolment.enrolment_id
+            )),
         };
         send(state, tx, &place, "offer", &mail).await?;
     }
@@ -306,7 +327,9 @@ pub async fn notify_admins(
     detail: String,
     cohort_id: Option<i64>,
 ) -> Result<(), EnrolmentError> {
-    let roster = cohort_id.map_or("/admin/cohorts".to_owned(), |id| format!("/admin/cohorts/{id}"));
+    let roster = cohort_id.map_or("/admin/cohorts".to_owned(), |id| {
+        format!("/admin/cohorts/{id}")
+    });
     let mail = mails::AdminNotice {
         headline,
         detail,

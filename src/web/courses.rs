@@ -421,8 +421,8 @@ fn cohort_row(
 
 /// Instead of "Enrol": where the learner's own place on this cohort stands.
 fn your_place(enrolment_id: i64, status: &str) -> ActionView {
-    let label = crate::domain::enrolment::Status::parse(status)
-        .map_or("Your enrolment", |s| s.label());
+    let label =
+        crate::domain::enrolment::Status::parse(status).map_or("Your enrolment", |s| s.label());
     link(
         &format!("Your place: {}", label.to_lowercase()),
         format!("/enrolments/{enrolment_id}"),

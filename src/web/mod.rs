@@ -19,8 +19,8 @@ pub mod interest;
 pub mod layout;
 pub mod markdown;
 pub mod ops;
-pub mod payments;
 pub mod pagination;
+pub mod payments;
 pub mod public;
 pub mod security;
 

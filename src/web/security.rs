@@ -16,7 +16,8 @@ pub fn content_security_policy(checkout_origin: Option<&str>) -> HeaderValue {
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'"
     );
-    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
 const COMMON: [(HeaderName, &str); 5] = [

@@ -266,7 +266,7 @@ backend_tests! {
             }
         }
         let (site, metrics) = (site.unwrap(), metrics.unwrap());
-        let client = reqwest::Client::new();
+        let client = crate::support::http_client();
         assert_eq!(client.get(format!("{site}/readyz")).send().await.unwrap().status(), 200);
         assert_eq!(client.get(format!("{site}/")).send().await.unwrap().status(), 200);
         assert_eq!(client.get(format!("{site}/metrics")).send().await.unwrap().status(), 404, "metrics only on their own address");

@@ -97,7 +97,7 @@ backend_tests! {
         let server = app.begin_shutdown();
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(!server.is_finished(), "the server waits for the request in flight");
-        let refused = reqwest::Client::new().get(app.url("/healthz")).send().await;
+        let refused = crate::support::http_client().get(app.url("/healthz")).send().await;
         assert!(refused.is_err(), "no new connections once shutting down");
 
         release.send(()).unwrap();

@@ -212,7 +212,7 @@ async fn a_wrong_secret_key_is_rejected_with_a_message() {
 async fn the_fake_refuses_calls_without_an_api_key() {
     let fake = FakeStripe::start().await;
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let response = reqwest::Client::new()
+    let response = crate::support::http_client()
         .post(fake.base_url.join("v1/checkout/sessions").unwrap())
         .form(&[("mode", "payment")])
         .send()

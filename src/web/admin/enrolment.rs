@@ -54,8 +54,12 @@ async fn page_for(
     errors: &FormErrors,
     banner: Option<String>,
 ) -> Result<Response, AppError> {
-    let view = enrolments::view(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let learner = users::find(&state.db, view.enrolment.user_id).await?.ok_or(AppError::NotFound)?;
+    let view = enrolments::view(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let learner = users::find(&state.db, view.enrolment.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let payment = payments::for_enrolment(&state.db, id).await?;
     let course_id = cohorts::find(&state.db, view.enrolment.cohort_id)
         .await?
@@ -65,23 +69,37 @@ async fn page_for(
         .await?
         .into_iter()
         .filter(|c| c.cohort_id != view.enrolment.cohort_id)
-        .filter(|c| !matches!(c.status(), CohortStatus::Cancelled | CohortStatus::Completed))
+        .filter(|c| {
+            !matches!(
+                c.status(),
+                CohortStatus::Cancelled | CohortStatus::Completed
+            )
+        })
         .collect();
     let history = enrolments::events(&state.db, id)
         .await?
         .into_iter()
         .map(|e| {
-            let what = Status::parse(&e.to_status).map_or(e.to_status.clone(), |s| s.label().to_owned());
+            let what =
+                Status::parse(&e.to_status).map_or(e.to_status.clone(), |s| s.label().to_owned());
             (london::date_time(e.occurred_at), what, e.note)
         })
         .collect();
     let page = EnrolmentPage {
-        layout: Layout::new(format!("Enrolment {}", reference(id)), "An enrolment.", Section::Admin, viewer)
-            .with_errors(!errors.is_empty())
-            .with_banner(banner),
+        layout: Layout::new(
+            format!("Enrolment {}", reference(id)),
+            "An enrolment.",
+            Section::Admin,
+            viewer,
+        )
+        .with_errors(!errors.is_empty())
+        .with_banner(banner),
         status: view.enrolment.status(),
         reference: reference(id),
-        amount: payment.as_ref().map(|p| money(p.amount_pence)).unwrap_or_default(),
+        amount: payment
+            .as_ref()
+            .map(|p| money(p.amount_pence))
+            .unwrap_or_default(),
         payment,
         history,
         targets,
@@ -103,11 +121,23 @@ pub async fn page(
     Path(id): Path<i64>,
     axum::extract::Query(notice): axum::extract::Query<crate::accounts::NoticeQuery>,
 ) -> Result<Response, AppError> {
-    page_for(&state, &viewer, id, &ActionForm::default(), &FormErrors::default(), notice.banner()).await
+    page_for(
+        &state,
+        &viewer,
+        id,
+        &ActionForm::default(),
+        &FormErrors::default(),
+        notice.banner(),
+    )
+    .await
 }
 
 fn done(id: i64) -> Response {
-    Redirect::to(&format!("/admin/enrolments/{id}?notice={}", Notice::EnrolmentUpdated.name())).into_response()
+    Redirect::to(&format!(
+        "/admin/enrolments/{id}?notice={}",
+        Notice::EnrolmentUpdated.name()
+    ))
+    .into_response()
 }
 
 /// Shows a refused action as a message next to the field it concerns.
@@ -121,9 +151,17 @@ async fn refused(
 ) -> Result<Response, AppError> {
     let message = match error {
         EnrolmentError::Internal(_) | EnrolmentError::NotFound => return Err(error.into()),
-        EnrolmentError::CohortFull => "That cohort is full. Raise its capacity first, or choose another".to_owned(),
-        EnrolmentError::NotEnrolling => "Choose another cohort of the same course that is not cancelled".to_owned(),
-        other => format!("{}{}", other.to_string()[..1].to_uppercase(), &other.to_string()[1..]),
+        EnrolmentError::CohortFull => {
+            "That cohort is full. Raise its capacity first, or choose another".to_owned()
+        }
+        EnrolmentError::NotEnrolling => {
+            "Choose another cohort of the same course that is not cancelled".to_owned()
+        }
+        other => format!(
+            "{}{}",
+            other.to_string()[..1].to_uppercase(),
+            &other.to_string()[1..]
+        ),
     };
     let mut errors = FormErrors::default();
     errors.add(field, message);
@@ -132,7 +170,10 @@ async fn refused(
 
 macro_rules! actor {
     ($admin:expr, $address:expr) => {
-        Actor { user_id: Some($admin.user_id), client: Some(&$address) }
+        Actor {
+            user_id: Some($admin.user_id),
+            client: Some(&$address),
+        }
     };
 }
 
@@ -145,7 +186,12 @@ pub async fn cancel(
     axum::Form(form): axum::Form<ActionForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
-    let reason = errors.multiline("reason", &form.reason, Some("Enter the reason, which the learner is sent"), 1_000);
+    let reason = errors.multiline(
+        "reason",
+        &form.reason,
+        Some("Enter the reason, which the learner is sent"),
+        1_000,
+    );
     if !errors.is_empty() {
         return page_for(&state, &viewer, id, &form, &errors, None).await;
     }
@@ -173,7 +219,15 @@ pub async fn move_place(
     match admin::move_place(&state, id, target, actor!(admin_user, address)).await {
         Ok(new_id) => Ok(done(new_id)),
         Err(EnrolmentError::NotFound) if enrolments::find(&state.db, id).await?.is_some() => {
-            refused(&state, &viewer, id, &form, "cohort", EnrolmentError::NotEnrolling).await
+            refused(
+                &state,
+                &viewer,
+                id,
+                &form,
+                "cohort",
+                EnrolmentError::NotEnrolling,
+            )
+            .await
         }
         Err(error) => refused(&state, &viewer, id, &form, "cohort", error).await,
     }
@@ -189,7 +243,17 @@ pub async fn confirm_invoice(
     let address = client.to_string();
     match admin::confirm_invoice(&state, id, actor!(admin_user, address)).await {
         Ok(()) => Ok(done(id)),
-        Err(error) => refused(&state, &viewer, id, &ActionForm::default(), "invoice", error).await,
+        Err(error) => {
+            refused(
+                &state,
+                &viewer,
+                id,
+                &ActionForm::default(),
+                "invoice",
+                error,
+            )
+            .await
+        }
     }
 }
 
@@ -203,7 +267,17 @@ pub async fn invoice_paid(
     let address = client.to_string();
     match admin::record_invoice_paid(&state, id, actor!(admin_user, address)).await {
         Ok(()) => Ok(done(id)),
-        Err(error) => refused(&state, &viewer, id, &ActionForm::default(), "invoice", error).await,
+        Err(error) => {
+            refused(
+                &state,
+                &viewer,
+                id,
+                &ActionForm::default(),
+                "invoice",
+                error,
+            )
+            .await
+        }
     }
 }
 
@@ -213,6 +287,8 @@ pub async fn document(
     _: AdminUser,
     Path((id, kind)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let view = enrolments::view(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let view = enrolments::view(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     crate::web::enrolment::document_response(&state, &viewer, &view, &kind).await
 }

@@ -40,15 +40,27 @@ pub fn router() -> Router<AppState> {
         .route("/admin/cohorts", get(cohorts::overview))
         .route("/admin/courses/{id}/cohorts/new", get(cohorts::new))
         .route("/admin/courses/{id}/cohorts", post(cohorts::create))
-        .route("/admin/cohorts/{id}", get(roster::page).post(cohorts::update))
+        .route(
+            "/admin/cohorts/{id}",
+            get(roster::page).post(cohorts::update),
+        )
         .route("/admin/cohorts/{id}/learners", post(roster::add))
         .route("/admin/cohorts/{id}/roster.csv", get(roster::csv))
         .route("/admin/enrolments/{id}", get(enrolment::page))
         .route("/admin/enrolments/{id}/cancel", post(enrolment::cancel))
         .route("/admin/enrolments/{id}/move", post(enrolment::move_place))
-        .route("/admin/enrolments/{id}/confirm-invoice", post(enrolment::confirm_invoice))
-        .route("/admin/enrolments/{id}/invoice-paid", post(enrolment::invoice_paid))
-        .route("/admin/enrolments/{id}/documents/{kind}", get(enrolment::document))
+        .route(
+            "/admin/enrolments/{id}/confirm-invoice",
+            post(enrolment::confirm_invoice),
+        )
+        .route(
+            "/admin/enrolments/{id}/invoice-paid",
+            post(enrolment::invoice_paid),
+        )
+        .route(
+            "/admin/enrolments/{id}/documents/{kind}",
+            get(enrolment::document),
+        )
         .route("/admin/cohorts/{id}/edit", get(cohorts::edit))
         .route("/admin/cohorts/{id}/open", post(cohorts::open))
         .route("/admin/cohorts/{id}/launch-next", get(cohorts::launch_next))

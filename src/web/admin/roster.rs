@@ -58,8 +58,12 @@ struct RosterPage<'a> {
 }
 
 async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course), AppError> {
-    let cohort = cohorts::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let course = courses::find(&state.db, cohort.course_id).await?.ok_or(AppError::NotFound)?;
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((cohort, course))
 }
 
@@ -67,16 +71,36 @@ async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course)
 async fn groups(state: &AppState, cohort_id: i64) -> Result<Vec<Group>, AppError> {
     let order: [(&'static str, &[Status]); 5] = [
         ("Confirmed", &[Status::Confirmed]),
-        ("Holding a place while paying", &[Status::AwaitingPayment, Status::AwaitingInvoice]),
+        (
+            "Holding a place while paying",
+            &[Status::AwaitingPayment, Status::AwaitingInvoice],
+        ),
         ("Offered a place", &[Status::Offered]),
         ("Waiting list", &[Status::Waitlisted]),
-        ("Cancelled, expired, withdrawn or moved", &[Status::Cancelled, Status::Expired, Status::Withdrawn, Status::Moved]),
+        (
+            "Cancelled, expired, withdrawn or moved",
+            &[
+                Status::Cancelled,
+                Status::Expired,
+                Status::Withdrawn,
+                Status::Moved,
+            ],
+        ),
     ];
-    let mut groups: Vec<Group> = order.iter().map(|(title, _)| Group { title, rows: Vec::new() }).collect();
+    let mut groups: Vec<Group> = order
+        .iter()
+        .map(|(title, _)| Group {
+            title,
+            rows: Vec::new(),
+        })
+        .collect();
     let mut position = 0;
     for entry in enrolments::roster(&state.db, cohort_id).await? {
         let status = entry.enrolment.status();
-        let Some(index) = order.iter().position(|(_, states)| states.contains(&status)) else {
+        let Some(index) = order
+            .iter()
+            .position(|(_, states)| states.contains(&status))
+        else {
             continue;
         };
         let detail = match status {
@@ -120,9 +144,14 @@ async fn roster_page(
     let groups = groups(state, id).await?;
     let waiting = groups[3].rows.len();
     let page = RosterPage {
-        layout: Layout::new(format!("Roster: {}", cohort.name), "A cohort's roster.", Section::Admin, viewer)
-            .with_errors(!errors.is_empty())
-            .with_banner(banner),
+        layout: Layout::new(
+            format!("Roster: {}", cohort.name),
+            "A cohort's roster.",
+            Section::Admin,
+            viewer,
+        )
+        .with_errors(!errors.is_empty())
+        .with_banner(banner),
         cohort: &cohort,
         course: &course,
         groups,
@@ -143,7 +172,15 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(notice): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    roster_page(&state, &viewer, id, &AddForm::default(), &FormErrors::default(), notice.banner()).await
+    roster_page(
+        &state,
+        &viewer,
+        id,
+        &AddForm::default(),
+        &FormErrors::default(),
+        notice.banner(),
+    )
+    .await
 }
 
 /// Adds a learner by email with a confirmed place; beyond capacity only if ticked.
@@ -156,23 +193,41 @@ pub async fn add(
     axum::Form(form): axum::Form<AddForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
-    let email = errors.text("email", &form.email, Some("Enter the learner's email address"), 254);
+    let email = errors.text(
+        "email",
+        &form.email,
+        Some("Enter the learner's email address"),
+        254,
+    );
     let learner = match Email::parse(&email) {
         Ok(email) => users::find_by_email(&state.db, &email).await?,
         Err(_) => None,
     };
     let Some(learner) = learner.filter(|_| errors.is_empty()) else {
         if errors.is_empty() {
-            errors.add("email", "No account has that email address. Ask the learner to register first");
+            errors.add(
+                "email",
+                "No account has that email address. Ask the learner to register first",
+            );
         }
         return roster_page(&state, &viewer, id, &form, &errors, None).await;
     };
     let address = client.to_string();
-    let actor = Actor { user_id: Some(admin_user.user_id), client: Some(&address) };
+    let actor = Actor {
+        user_id: Some(admin_user.user_id),
+        client: Some(&address),
+    };
     match admin::add_learner(&state, &learner, id, form.over_capacity == "yes", actor).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/cohorts/{id}?notice={}", Notice::EnrolmentUpdated.name())).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/cohorts/{id}?notice={}",
+            Notice::EnrolmentUpdated.name()
+        ))
+        .into_response()),
         Err(EnrolmentError::CohortFull) => {
-            errors.add("email", "The cohort is full. Tick the box to add the learner beyond capacity");
+            errors.add(
+                "email",
+                "The cohort is full. Tick the box to add the learner beyond capacity",
+            );
             roster_page(&state, &viewer, id, &form, &errors, None).await
         }
         Err(problem @ (EnrolmentError::AlreadyEnrolled(_) | EnrolmentError::NotEnrolling)) => {
@@ -200,7 +255,17 @@ pub async fn csv(
 ) -> Result<Response, AppError> {
     let (cohort, _) = cohort_and_course(&state, id).await?;
     let mut writer = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    let header = ["Reference", "Name", "Email", "Organisation", "Learner type", "Status", "Funding", "Detail", "Enrolled on"];
+    let header = [
+        "Reference",
+        "Name",
+        "Email",
+        "Organisation",
+        "Learner type",
+        "Status",
+        "Funding",
+        "Detail",
+        "Enrolled on",
+    ];
     let write_failed = |e: csv::Error| AppError::internal(e);
     writer.write_record(header).map_err(write_failed)?;
     for group in groups(&state, id).await? {
@@ -217,11 +282,18 @@ pub async fn csv(
                 &row.detail,
                 &enrolled,
             ];
-            writer.write_record(cells.iter().map(|cell| neutralise(cell))).map_err(write_failed)?;
+            writer
+                .write_record(cells.iter().map(|cell| neutralise(cell)))
+                .map_err(write_failed)?;
         }
     }
-    let body = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
-    let filename = format!("attachment; filename=\"roster-cohort-{}.csv\"", cohort.cohort_id);
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+    let filename = format!(
+        "attachment; filename=\"roster-cohort-{}.csv\"",
+        cohort.cohort_id
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -60,7 +60,12 @@ pub async fn page(
     past.reverse();
     let upcoming = upcoming_sessions(&state, &current).await?;
     let page = DashboardPage {
-        layout: Layout::new("Your courses", "Your enrolments and live sessions.", Section::Account, &viewer),
+        layout: Layout::new(
+            "Your courses",
+            "Your enrolments and live sessions.",
+            Section::Account,
+            &viewer,
+        ),
         current,
         past,
         upcoming,
@@ -75,15 +80,24 @@ async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
     let next_step = match status {
         Status::AwaitingPayment => link("Pay to keep your place".into()),
         Status::AwaitingInvoice => link("Waiting for your organisation's payment".into()),
-        Status::Offered => Some(("Accept or decline the place".into(), format!("/enrolments/{id}/offer"))),
-        Status::Waitlisted => match enrolments::waitlist_position(&state.db, &view.enrolment).await? {
-            Some(position) => link(format!("Number {position} on the waiting list")),
-            None => None,
-        },
+        Status::Offered => Some((
+            "Accept or decline the place".into(),
+            format!("/enrolments/{id}/offer"),
+        )),
+        Status::Waitlisted => {
+            match enrolments::waitlist_position(&state.db, &view.enrolment).await? {
+                Some(position) => link(format!("Number {position} on the waiting list")),
+                None => None,
+            }
+        }
         _ => None,
     };
     Ok(Row {
-        dates: format!("{} to {}", london::date(view.starts_on), london::date(view.ends_on)),
+        dates: format!(
+            "{} to {}",
+            london::date(view.starts_on),
+            london::date(view.ends_on)
+        ),
         status,
         next_step,
         view,
@@ -92,15 +106,23 @@ async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
 
 /// The next live sessions of confirmed places, soonest first.
 async fn upcoming_sessions(state: &AppState, rows: &[Row]) -> Result<Vec<Upcoming>, AppError> {
-    let confirmed: Vec<&Row> = rows.iter().filter(|r| r.status == Status::Confirmed).collect();
-    let cohort_ids: Vec<i64> = confirmed.iter().map(|r| r.view.enrolment.cohort_id).collect();
+    let confirmed: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.status == Status::Confirmed)
+        .collect();
+    let cohort_ids: Vec<i64> = confirmed
+        .iter()
+        .map(|r| r.view.enrolment.cohort_id)
+        .collect();
     let now = state.clock.now();
     let mut upcoming: Vec<Upcoming> = cohorts::sessions_for(&state.db, &cohort_ids)
         .await?
         .into_iter()
         .filter(|s| s.starts_at > now)
         .filter_map(|s| {
-            let row = confirmed.iter().find(|r| r.view.enrolment.cohort_id == s.cohort_id)?;
+            let row = confirmed
+                .iter()
+                .find(|r| r.view.enrolment.cohort_id == s.cohort_id)?;
             Some(Upcoming {
                 when: london::date_time(s.starts_at),
                 title: s.title,

@@ -128,18 +128,35 @@ pub async fn document_response(
         ),
         kind,
         number,
-        date: date.map(|d| london::date(london::day_of(d))).unwrap_or_default(),
+        date: date
+            .map(|d| london::date(london::day_of(d)))
+            .unwrap_or_default(),
         supplier: &state.config.supplier,
         payment: &payment,
         learner: &learner,
         view,
         reference: reference(id),
-        dates: format!("{} to {}", london::date(view.starts_on), london::date(view.ends_on)),
-        amounts: amounts(payment.amount_pence, state.config.enrolment.vat_basis_points),
-        due: view.enrolment.hold_expires_at.map(london::date_time).unwrap_or_default(),
+        dates: format!(
+            "{} to {}",
+            london::date(view.starts_on),
+            london::date(view.ends_on)
+        ),
+        amounts: amounts(
+            payment.amount_pence,
+            state.config.enrolment.vat_basis_points,
+        ),
+        due: view
+            .enrolment
+            .hold_expires_at
+            .map(london::date_time)
+            .unwrap_or_default(),
     };
     // Documents hold personal and financial details: never cached by shared caches.
-    Ok(([(header::CACHE_CONTROL, "private, no-store")], render(&page)?).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "private, no-store")],
+        render(&page)?,
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -149,9 +166,19 @@ mod tests {
     #[test]
     fn vat_is_taken_out_of_the_fee() {
         let none = amounts(25_000, 0);
-        assert_eq!((none.net.as_str(), none.vat.as_str(), none.rate.as_str()), ("£250", "£0", ""));
+        assert_eq!(
+            (none.net.as_str(), none.vat.as_str(), none.rate.as_str()),
+            ("£250", "£0", "")
+        );
         let standard = amounts(30_000, 2000);
-        assert_eq!((standard.net.as_str(), standard.vat.as_str(), standard.rate.as_str()), ("£250", "£50", "20%"));
+        assert_eq!(
+            (
+                standard.net.as_str(),
+                standard.vat.as_str(),
+                standard.rate.as_str()
+            ),
+            ("£250", "£50", "20%")
+        );
         let odd = amounts(10_001, 1750);
         assert_eq!(odd.gross, "£100.01");
         assert_eq!(odd.vat, "£14.90");

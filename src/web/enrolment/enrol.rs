@@ -97,7 +97,10 @@ fn enrol_page<'a>(
 ) -> EnrolPage<'a> {
     let opens = match cohort.status() {
         CohortStatus::Open if state.clock.now() < cohort.enrol_opens_at => {
-            format!("Enrolment opens on {}.", london::date_time(cohort.enrol_opens_at))
+            format!(
+                "Enrolment opens on {}.",
+                london::date_time(cohort.enrol_opens_at)
+            )
         }
         _ => "This cohort is not taking enrolments.".into(),
     };
@@ -137,16 +140,29 @@ pub async fn page(
         ..EnrolForm::default()
     };
     let no_errors = FormErrors::default();
-    let page = enrol_page(&state, &viewer, &user, (&cohort, &course), &form, &no_errors);
+    let page = enrol_page(
+        &state,
+        &viewer,
+        &user,
+        (&cohort, &course),
+        &form,
+        &no_errors,
+    );
     Ok(render(&page)?.into_response())
 }
 
-async fn active_enrolment(state: &AppState, user: &User, cohort_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(crate::db::enrolments::active_for_user(&state.db, user.user_id)
-        .await?
-        .into_iter()
-        .find(|(cohort, ..)| *cohort == cohort_id)
-        .map(|(_, enrolment_id, _)| enrolment_id))
+async fn active_enrolment(
+    state: &AppState,
+    user: &User,
+    cohort_id: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(
+        crate::db::enrolments::active_for_user(&state.db, user.user_id)
+            .await?
+            .into_iter()
+            .find(|(cohort, ..)| *cohort == cohort_id)
+            .map(|(_, enrolment_id, _)| enrolment_id),
+    )
 }
 
 pub async fn submit(
@@ -162,19 +178,42 @@ pub async fn submit(
     let choice = choice_from(&form, &mut errors);
     let Some(choice) = choice.filter(|_| errors.is_empty()) else {
         let errors = errors.in_field_order(&FIELD_ORDER);
-        return rejected(&enrol_page(&state, &viewer, &user, (&cohort, &course), &form, &errors));
+        return rejected(&enrol_page(
+            &state,
+            &viewer,
+            &user,
+            (&cohort, &course),
+            &form,
+            &errors,
+        ));
     };
     let address = client.to_string();
-    let actor = Actor { user_id: Some(user.user_id), client: Some(&address) };
+    let actor = Actor {
+        user_id: Some(user.user_id),
+        client: Some(&address),
+    };
     let enrolled = match enrol(&state, &user, id, choice, actor).await {
         Ok(enrolled) => enrolled,
         Err(EnrolmentError::AlreadyEnrolled(_)) => {
-            let existing = active_enrolment(&state, &user, id).await?.ok_or(AppError::NotFound)?;
+            let existing = active_enrolment(&state, &user, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             return Ok(Redirect::to(&format!("/enrolments/{existing}")).into_response());
         }
-        Err(problem @ (EnrolmentError::NotEnrolling | EnrolmentError::NotVerified | EnrolmentError::FundingNotOffered)) => {
+        Err(
+            problem @ (EnrolmentError::NotEnrolling
+            | EnrolmentError::NotVerified
+            | EnrolmentError::FundingNotOffered),
+        ) => {
             errors.add("funding", problem.to_string());
-            return rejected(&enrol_page(&state, &viewer, &user, (&cohort, &course), &form, &errors));
+            return rejected(&enrol_page(
+                &state,
+                &viewer,
+                &user,
+                (&cohort, &course),
+                &form,
+                &errors,
+            ));
         }
         Err(other) => return Err(other.into()),
     };
@@ -192,12 +231,21 @@ pub async fn to_checkout(state: &AppState, user: &User, enrolment_id: i64) -> Re
         Ok(url) => Redirect::to(&url).into_response(),
         Err(error) => {
             tracing::warn!(enrolment = enrolment_id, %error, "checkout not started");
-            Redirect::to(&format!("/enrolments/{enrolment_id}?notice=checkout-failed")).into_response()
+            Redirect::to(&format!(
+                "/enrolments/{enrolment_id}?notice=checkout-failed"
+            ))
+            .into_response()
         }
     }
 }
 
-const FIELD_ORDER: [&str; 5] = ["funding", "organisation", "billing_email", "billing_address", "purchase_order"];
+const FIELD_ORDER: [&str; 5] = [
+    "funding",
+    "organisation",
+    "billing_email",
+    "billing_address",
+    "purchase_order",
+];
 
 /// The learner's choice, with the invoice details checked when they chose an invoice.
 pub fn choice_from(form: &EnrolForm, errors: &mut FormErrors) -> Option<Choice> {
@@ -214,12 +262,30 @@ pub fn choice_from(form: &EnrolForm, errors: &mut FormErrors) -> Option<Choice> 
 }
 
 fn billing_from(form: &EnrolForm, errors: &mut FormErrors) -> Option<Billing> {
-    let organisation = errors.text("organisation", &form.organisation, Some("Enter the name of the organisation paying"), 200);
-    let billing_email = errors.text("billing_email", &form.billing_email, Some("Enter the email address we should send the invoice to"), 254);
+    let organisation = errors.text(
+        "organisation",
+        &form.organisation,
+        Some("Enter the name of the organisation paying"),
+        200,
+    );
+    let billing_email = errors.text(
+        "billing_email",
+        &form.billing_email,
+        Some("Enter the email address we should send the invoice to"),
+        254,
+    );
     if !billing_email.is_empty() && Email::parse(&billing_email).is_err() {
-        errors.add("billing_email", "Enter an email address in the correct format, like finance@trust.example");
+        errors.add(
+            "billing_email",
+            "Enter an email address in the correct format, like finance@trust.example",
+        );
     }
-    let billing_address = errors.multiline("billing_address", &form.billing_address, Some("Enter the address for the invoice"), 500);
+    let billing_address = errors.multiline(
+        "billing_address",
+        &form.billing_address,
+        Some("Enter the address for the invoice"),
+        500,
+    );
     let purchase_order = errors.text("purchase_order", &form.purchase_order, None, 60);
     errors.is_empty().then_some(Billing {
         organisation,

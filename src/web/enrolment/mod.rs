@@ -30,7 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/enrolments/{id}/offer", get(offer::page))
         .route("/enrolments/{id}/offer/accept", post(offer::accept))
         .route("/enrolments/{id}/offer/decline", post(offer::decline))
-        .route("/enrolments/{id}/documents/{kind}", get(documents::learner_document))
+        .route(
+            "/enrolments/{id}/documents/{kind}",
+            get(documents::learner_document),
+        )
 }
 
 /// The learner's own enrolment; anyone else's is "not found", never "forbidden".

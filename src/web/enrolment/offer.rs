@@ -48,10 +48,19 @@ async fn offer_page<'a>(
     let course = courses::find_published_by_slug(&state.db, &view.course_slug).await?;
     let fee_pence = course.map_or(0, |c| c.fee_pence);
     Ok(OfferPage {
-        layout: Layout::new("A place is free for you", "Accept or decline a place.", Section::Account, viewer)
-            .with_errors(!errors.is_empty()),
+        layout: Layout::new(
+            "A place is free for you",
+            "Accept or decline a place.",
+            Section::Account,
+            viewer,
+        )
+        .with_errors(!errors.is_empty()),
         view,
-        offer_until: view.enrolment.offer_expires_at.map(london::date_time).unwrap_or_default(),
+        offer_until: view
+            .enrolment
+            .offer_expires_at
+            .map(london::date_time)
+            .unwrap_or_default(),
         free: user.learner_type() == LearnerType::Nhs || fee_pence == 0,
         fee: money(fee_pence),
         card_offered: state.card.is_some(),
@@ -95,7 +104,10 @@ pub async fn accept(
         return rejected(&offer_page(&state, &viewer, &user, &view, &form, &errors).await?);
     };
     let address = client.to_string();
-    let actor = Actor { user_id: Some(user.user_id), client: Some(&address) };
+    let actor = Actor {
+        user_id: Some(user.user_id),
+        client: Some(&address),
+    };
     let back = Redirect::to(&format!("/enrolments/{id}")).into_response();
     match learner::accept_offer(&state, &user, id, choice, actor).await {
         Ok(Status::AwaitingPayment) => Ok(to_checkout(&state, &user, id).await),
@@ -118,10 +130,19 @@ pub async fn decline(
 ) -> Result<Response, AppError> {
     own_enrolment(&state, &user, id).await?;
     let address = client.to_string();
-    let actor = Actor { user_id: Some(user.user_id), client: Some(&address) };
+    let actor = Actor {
+        user_id: Some(user.user_id),
+        client: Some(&address),
+    };
     match learner::decline_offer(&state, &user, id, actor).await {
-        Ok(()) => Ok(Redirect::to(&format!("/enrolments/{id}?notice={}", Notice::OfferDeclined.name())).into_response()),
-        Err(EnrolmentError::Changed(_)) => Ok(Redirect::to(&format!("/enrolments/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/enrolments/{id}?notice={}",
+            Notice::OfferDeclined.name()
+        ))
+        .into_response()),
+        Err(EnrolmentError::Changed(_)) => {
+            Ok(Redirect::to(&format!("/enrolments/{id}")).into_response())
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -75,11 +75,26 @@ pub async fn page(
         .with_banner(notice.banner()),
         status,
         reference: rules::reference(id),
-        dates: format!("{} to {}", london::date(view.starts_on), london::date(view.ends_on)),
+        dates: format!(
+            "{} to {}",
+            london::date(view.starts_on),
+            london::date(view.ends_on)
+        ),
         position: enrolments::waitlist_position(&state.db, &view.enrolment).await?,
-        hold_until: view.enrolment.hold_expires_at.map(london::date_time).unwrap_or_default(),
-        offer_until: view.enrolment.offer_expires_at.map(london::date_time).unwrap_or_default(),
-        amount: payment.as_ref().map(|p| money(p.amount_pence)).unwrap_or_default(),
+        hold_until: view
+            .enrolment
+            .hold_expires_at
+            .map(london::date_time)
+            .unwrap_or_default(),
+        offer_until: view
+            .enrolment
+            .offer_expires_at
+            .map(london::date_time)
+            .unwrap_or_default(),
+        amount: payment
+            .as_ref()
+            .map(|p| money(p.amount_pence))
+            .unwrap_or_default(),
         can_pay_by_card: status == Status::AwaitingPayment && state.card.is_some(),
         can_cancel: rules::learner_may_cancel(status, view.starts_on, now),
         history: history(&state, id).await?,
@@ -96,7 +111,8 @@ async fn history(state: &AppState, id: i64) -> Result<Vec<HistoryRow>, AppError>
         .into_iter()
         .map(|event| HistoryRow {
             when: london::date_time(event.occurred_at),
-            what: Status::parse(&event.to_status).map_or(event.to_status.clone(), |s| s.label().to_owned()),
+            what: Status::parse(&event.to_status)
+                .map_or(event.to_status.clone(), |s| s.label().to_owned()),
             note: event.note,
         })
         .collect())
@@ -105,15 +121,25 @@ async fn history(state: &AppState, id: i64) -> Result<Vec<HistoryRow>, AppError>
 /// Joining details are for learners with a confirmed place only.
 async fn sessions(state: &AppState, view: &EnrolmentView) -> Result<Vec<SessionRow>, AppError> {
     let confirmed = view.enrolment.status() == Status::Confirmed;
-    Ok(cohorts::sessions_for(&state.db, &[view.enrolment.cohort_id])
-        .await?
-        .into_iter()
-        .map(|s| SessionRow {
-            title: s.title,
-            when: format!("{} to {}", london::date_time(s.starts_at), london::time(s.ends_at)),
-            joining_details: if confirmed { s.joining_details } else { String::new() },
-        })
-        .collect())
+    Ok(
+        cohorts::sessions_for(&state.db, &[view.enrolment.cohort_id])
+            .await?
+            .into_iter()
+            .map(|s| SessionRow {
+                title: s.title,
+                when: format!(
+                    "{} to {}",
+                    london::date_time(s.starts_at),
+                    london::time(s.ends_at)
+                ),
+                joining_details: if confirmed {
+                    s.joining_details
+                } else {
+                    String::new()
+                },
+            })
+            .collect(),
+    )
 }
 
 /// "Pay by card": back to the provider's checkout for a held place.
@@ -158,7 +184,12 @@ pub async fn confirm_cancel(
         .map_or(0, |p| p.amount_pence);
     let refund = rules::learner_refund(paid, view.starts_on, days, now);
     let page = CancelPage {
-        layout: Layout::new("Cancel your place", "Cancel your place.", Section::Account, &viewer),
+        layout: Layout::new(
+            "Cancel your place",
+            "Cancel your place.",
+            Section::Account,
+            &viewer,
+        ),
         status,
         paid: paid > 0,
         refund,
@@ -177,9 +208,16 @@ pub async fn cancel(
 ) -> Result<Response, AppError> {
     own_enrolment(&state, &user, id).await?;
     let address = client.to_string();
-    let actor = Actor { user_id: Some(user.user_id), client: Some(&address) };
+    let actor = Actor {
+        user_id: Some(user.user_id),
+        client: Some(&address),
+    };
     match learner::cancel(&state, &user, id, actor).await {
-        Ok(()) => Ok(Redirect::to(&format!("/enrolments/{id}?notice={}", Notice::PlaceCancelled.name())).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/enrolments/{id}?notice={}",
+            Notice::PlaceCancelled.name()
+        ))
+        .into_response()),
         // Cancelled already (a second click), or no longer cancellable: show where it stands.
         Err(EnrolmentError::Changed(_) | EnrolmentError::TooLateToCancel) => {
             Ok(Redirect::to(&format!("/enrolments/{id}")).into_response())

@@ -43,12 +43,18 @@ fn decode_quoted_printable(encoded: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The subject, with folded header lines joined again.
 pub fn subject_of(mail: &SentMail) -> String {
-    mail.raw
-        .lines()
-        .find_map(|l| l.strip_prefix("Subject: "))
-        .unwrap_or_default()
-        .to_owned()
+    let mut lines = mail.raw.lines().skip_while(|l| !l.starts_with("Subject: "));
+    let Some(first) = lines.next() else {
+        return String::new();
+    };
+    let mut subject = first["Subject: ".len()..].to_owned();
+    for continuation in lines.take_while(|l| l.starts_with([' ', '\t'])) {
+        subject.push(' ');
+        subject.push_str(continuation.trim_start());
+    }
+    subject
 }
 
 impl TestApp {

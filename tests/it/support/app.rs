@@ -166,6 +166,7 @@ impl std::ops::Deref for TestApp {
 
 impl Browser {
     pub fn new(address: SocketAddr) -> Browser {
+        super::install_crypto_provider();
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())

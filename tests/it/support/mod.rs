@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod app;
 pub mod database;
+pub mod enrolment;
 pub mod fake_stripe;
 pub mod smtp;
 
@@ -39,4 +40,16 @@ macro_rules! backend_tests {
             }
         )+
     };
+}
+
+/// reqwest is built without a default TLS crypto provider (the app installs ring); every
+/// test client installs it first.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A plain HTTP client for tests.
+pub fn http_client() -> reqwest::Client {
+    install_crypto_provider();
+    reqwest::Client::new()
 }
