@@ -369,3 +369,11 @@ pub async fn first_session_start(
                order by starts_at limit 1";
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql).bind(cohort_id).fetch_optional(c).await)?)
 }
+
+/// A cohort's sessions read in an open transaction (never a second connection while one
+/// is held: a full pool would wait on itself).
+pub async fn sessions_in(tx: &mut Tx, cohort_id: i64) -> Result<Vec<CohortSession>, DbError> {
+    let sql = "select cohort_session_id, cohort_id, title, starts_at, ends_at, joining_details \
+               from cohort_sessions where cohort_id = $1 order by starts_at, cohort_session_id";
+    Ok(run!(tx tx, |c| sqlx::query_as(sql).bind(cohort_id).fetch_all(c).await)?)
+}

@@ -272,7 +272,7 @@ pub async fn send_confirmation(
     place: &Place,
     paid_pence: Option<i64>,
 ) -> Result<(), EnrolmentError> {
-    let sessions = cohorts::sessions_for(&state.db, &[place.cohort.cohort_id]).await?;
+    let sessions = cohorts::sessions_in(tx, place.cohort.cohort_id).await?;
     let attachment = (!sessions.is_empty()).then(|| Attachment {
         filename: format!("academy-cohort-{}.ics", place.cohort.cohort_id),
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),

@@ -13,6 +13,7 @@ mod cli;
 mod db;
 mod email;
 mod enrolment;
+mod enrolment_concurrency;
 mod interest;
 mod migrations;
 mod ops;

@@ -1,0 +1,173 @@
+//! Seats are never oversold: hundreds of simultaneous requests, double clicks included, on
+//! both databases, and two server processes sharing one database.
+
+use std::process::Stdio;
+use std::time::Duration as StdDuration;
+
+use academy::db::users::Role;
+use chrono::{NaiveDate, Utc};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+use tokio::task::JoinSet;
+
+use crate::backend_tests;
+use crate::support::TestApp;
+use crate::support::accounts::PASSWORD;
+use crate::support::app::Browser;
+use crate::support::enrolment::{add_cohort, add_cohort_starting, add_course};
+
+const SEATS: i64 = 20;
+
+/// `count` verified NHS learners, each signed in on a browser of their own.
+async fn signed_in_learners(app: &TestApp, count: usize) -> Vec<Browser> {
+    let mut browsers = Vec::with_capacity(count);
+    for n in 0..count {
+        let email = format!("learner{n}@nhs.net");
+        app.create_user(&email, Role::Learner, true).await;
+        let browser = app.another_browser();
+        assert_eq!(browser.sign_in(&email, PASSWORD).await.status(), 303);
+        browsers.push(browser);
+    }
+    browsers
+}
+
+/// Sends every request at once (each with its learner's CSRF token, fetched beforehand);
+/// returns the status codes.
+async fn race(requests: Vec<(Browser, String)>, cohort: i64) -> Vec<u16> {
+    let mut prepared = Vec::new();
+    for (browser, base) in requests {
+        let token = browser.csrf_token().await;
+        prepared.push((browser, base, token));
+    }
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(prepared.len()));
+    let mut set = JoinSet::new();
+    for (browser, base, token) in prepared {
+        let start = start.clone();
+        set.spawn(async move {
+            start.wait().await;
+            browser
+                .client
+                .post(format!("{base}/cohorts/{cohort}/enrol"))
+                .form(&[("funding", "free"), ("csrf_token", &token)])
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        });
+    }
+    set.join_all().await
+}
+
+async fn assert_exactly_full(app: &TestApp, learners: i64) {
+    assert_eq!(
+        app.count("select count(*) from enrolments where status = 'confirmed'")
+            .await,
+        SEATS
+    );
+    assert_eq!(
+        app.count("select count(*) from enrolments where status = 'waitlisted'")
+            .await,
+        learners - SEATS
+    );
+    assert_eq!(app.count("select seats_taken from cohorts").await, SEATS);
+    assert_eq!(
+        app.count("select count(*) from enrolments").await,
+        learners,
+        "one enrolment per learner"
+    );
+    let numbers = app
+        .count("select count(distinct waitlist_number) from enrolments where waitlist_number is not null")
+        .await;
+    assert_eq!(
+        numbers,
+        learners - SEATS,
+        "no two learners share a queue number"
+    );
+    app.assert_seats_add_up().await;
+}
+
+backend_tests! {
+    async fn five_hundred_requests_for_twenty_seats_never_oversell(backend) {
+        let app = busy_app(backend).await;
+        let course = add_course(&app, "Human factors in patient safety").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", SEATS).await;
+        let learners = signed_in_learners(&app, 450).await;
+        let base = format!("http://{}", app.address);
+        // 450 learners, the first 50 of them clicking twice: 500 requests in all.
+        let requests: Vec<(Browser, String)> = learners
+            .iter()
+            .chain(learners.iter().take(50))
+            .map(|b| (b.clone(), base.clone()))
+            .collect();
+        let statuses = race(requests, cohort).await;
+        assert_eq!(statuses.len(), 500);
+        assert!(statuses.iter().all(|s| *s == 303), "every request is answered: {:?}", statuses.iter().filter(|s| **s != 303).collect::<Vec<_>>());
+        assert_exactly_full(&app, 450).await;
+    }
+
+    async fn two_server_processes_sharing_one_database_never_oversell(backend) {
+        let app = busy_app(backend).await;
+        // The second process runs on the real clock: bring the test clock to it.
+        app.clock().advance(Utc::now() - app.clock().now());
+        let course = add_course(&app, "Human factors in patient safety").await;
+        let starts = NaiveDate::from_ymd_opt(2030, 1, 7).unwrap();
+        let cohort = add_cohort_starting(&app, course, "January 2030 cohort", SEATS, starts).await;
+        let (mut other, other_base) = second_process(&app).await;
+
+        let learners = signed_in_learners(&app, 200).await;
+        let here = format!("http://{}", app.address);
+        let requests = learners
+            .iter()
+            .enumerate()
+            .map(|(n, b)| (b.clone(), if n % 2 == 0 { here.clone() } else { other_base.clone() }))
+            .collect();
+        let statuses = race(requests, cohort).await;
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+        assert_exactly_full(&app, 200).await;
+        other.kill().await.ok();
+    }
+}
+
+/// Hundreds of sign-ins come from one address here; the per-address limit would refuse them.
+async fn busy_app(backend: crate::support::Backend) -> TestApp {
+    let settings = [("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000")];
+    TestApp::spawn_with(backend, &settings, axum::Router::new()).await
+}
+
+/// `academy serve` as a separate process on the test app's database and secret.
+async fn second_process(app: &TestApp) -> (tokio::process::Child, String) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_academy"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", app.database.url())
+        .env("ACADEMY_BIND", "127.0.0.1:0")
+        .env("ACADEMY_SECRET", "test-secret-test-secret-test-secret-0000")
+        .env("ACADEMY_DATA_DIR", dir.join("var"))
+        .env("ACADEMY_ARGON2_MEMORY_KIB", "64")
+        .env("ACADEMY_ARGON2_ITERATIONS", "1")
+        .env("ACADEMY_DB_MAX_CONNECTIONS", "4")
+        .env("RUST_LOG", "academy=info")
+        .current_dir(&dir)
+        .arg("serve")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command.spawn().expect("spawn the second process");
+    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+    loop {
+        let line = tokio::time::timeout(StdDuration::from_secs(30), log.next_line())
+            .await
+            .expect("the second process starts within 30 s")
+            .unwrap()
+            .expect("the second process exited early");
+        if let Some(rest) = line.split("Academy is listening on ").nth(1) {
+            let base = rest.trim().to_owned();
+            // Keep reading its log so the pipe never fills up.
+            tokio::spawn(async move { while let Ok(Some(_)) = log.next_line().await {} });
+            return (child, base);
+        }
+    }
+}
