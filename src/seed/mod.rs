@@ -1,6 +1,7 @@
 //! `seed-demo`: demo accounts and content. Safe to run again.
 
 mod catalogue;
+mod enrolments;
 
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -62,6 +63,7 @@ const DEMO_ACCOUNTS: [DemoAccount; 3] = [
 pub struct Seeded {
     pub accounts: Vec<SeededAccount>,
     pub courses: Vec<String>,
+    pub enrolments: usize,
 }
 
 /// One demo account, and its password if this run created it (shown once, never stored).
@@ -79,7 +81,12 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
         accounts.push(seed_account(state, account).await?);
     }
     let courses = catalogue::seed(state).await?;
-    Ok(Seeded { accounts, courses })
+    let enrolments = enrolments::seed(state).await?;
+    Ok(Seeded {
+        accounts,
+        courses,
+        enrolments,
+    })
 }
 
 async fn seed_account(state: &AppState, account: &DemoAccount) -> anyhow::Result<SeededAccount> {
@@ -168,6 +175,12 @@ pub fn describe(seeded: &Seeded) -> String {
     }
     for title in &seeded.courses {
         out.push_str(&format!("created course {title}\n"));
+    }
+    if seeded.enrolments > 0 {
+        out.push_str(&format!(
+            "created {} demo enrolments in every state\n",
+            seeded.enrolments
+        ));
     }
     out
 }

@@ -62,6 +62,9 @@ async fn create_admin(
     (output, stdout, stderr)
 }
 
+/// Background learners `seed-demo` adds so rosters look real.
+const DEMO_CROWD: usize = 40;
+
 /// Every user row as text, to compare whole-table snapshots.
 async fn users_snapshot(db: &Db) -> Vec<String> {
     let sql = "select user_id, email, password_hash, full_name, role, learner_type, email_verified_at, created_at, updated_at from users order by user_id";
@@ -184,14 +187,26 @@ backend_tests! {
         }
         let db = database.connect().await;
         let before = users_snapshot(&db).await;
-        assert_eq!(before.len(), 3);
+        assert_eq!(before.len(), 3 + DEMO_CROWD, "three demo accounts and background learners");
         assert_eq!(role_of(&db, "admin@academy.example").await.as_deref(), Some("admin"));
+        assert!(first.contains("demo enrolments in every state"), "{first}");
+        let states: Vec<String> = academy::run_query!(read &db, |c| sqlx::query_scalar(
+            "select distinct status from enrolments order by status").fetch_all(c).await).unwrap();
+        assert_eq!(states, ["awaiting_invoice", "awaiting_payment", "cancelled", "confirmed", "expired", "moved", "offered", "waitlisted", "withdrawn"]);
+        let mismatched: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar(
+            "select count(*) from cohorts h where seats_taken > capacity or seats_taken <> (select count(*) from enrolments e \
+             where e.cohort_id = h.cohort_id and e.status in ('awaiting_payment', 'awaiting_invoice', 'confirmed', 'offered'))")
+            .fetch_one(c).await).unwrap();
+        assert_eq!(mismatched, 0, "seats add up in the demo");
+        let enrolments: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar("select count(*) from enrolments").fetch_one(c).await).unwrap();
 
         let (out, second, stderr) = output(academy(&database, dir.path()).tap_arg("seed-demo")).await;
         assert!(out.status.success(), "{stderr}");
         assert!(!second.contains("password: "), "no password is shown twice:\n{second}");
         assert_eq!(second.matches("already present").count(), 3, "{second}");
         assert_eq!(users_snapshot(&db).await, before, "a second run changes nothing");
+        let again: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar("select count(*) from enrolments").fetch_one(c).await).unwrap();
+        assert_eq!(again, enrolments);
     }
 
     async fn create_admin_creates_then_promotes(backend) {
@@ -212,7 +227,7 @@ backend_tests! {
         assert!(out.status.success(), "{stderr}");
         assert_eq!(stdout, "sam.taylor@example.com is now an admin (name and password updated).\n");
         assert_eq!(role_of(&db, "sam.taylor@example.com").await.as_deref(), Some("admin"));
-        assert_eq!(users_snapshot(&db).await.len(), 4, "promoting adds no account");
+        assert_eq!(users_snapshot(&db).await.len(), 4 + DEMO_CROWD, "promoting adds no account");
     }
 
     async fn create_admin_refuses_bad_input_changing_nothing(backend) {
@@ -287,7 +302,7 @@ backend_tests! {
         let mut stdout = String::new();
         tokio::io::AsyncReadExt::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).await.unwrap();
         assert!(stdout.starts_with("Demo content added."), "{stdout}");
-        assert_eq!(users_snapshot(&database.connect().await).await.len(), 3);
+        assert_eq!(users_snapshot(&database.connect().await).await.len(), 3 + DEMO_CROWD);
     }
 }
 
