@@ -251,6 +251,17 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "VAT percentage on invoices and receipts",
     ),
     (
+        "ACADEMY_SUPPLIER_NAME",
+        "Health Services Safety Investigations Body",
+        "supplier on invoices and receipts",
+    ),
+    (
+        "ACADEMY_SUPPLIER_ADDRESS",
+        "a placeholder",
+        "supplier's address (\\n between lines)",
+    ),
+    ("ACADEMY_VAT_NUMBER", "unset", "VAT registration number"),
+    (
         "ACADEMY_STRIPE_SECRET_KEY",
         "unset",
         "card payments by Stripe Checkout (with the webhook secret)",
@@ -259,6 +270,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "ACADEMY_STRIPE_WEBHOOK_SECRET",
         "unset",
         "signing secret of the /payments/webhook endpoint",
+    ),
+    (
+        "ACADEMY_STRIPE_API_BASE",
+        "https://api.stripe.com",
+        "the card provider's API",
+    ),
+    (
+        "ACADEMY_STRIPE_CHECKOUT_ORIGIN",
+        "https://checkout.stripe.com",
+        "checkout pages, allowed as a form target",
     ),
 ];
 

@@ -413,12 +413,19 @@ pub async fn mark_reminded(
 /// Invoice holds ending within `within` that have not been warned: (enrolment id, cohort id).
 pub async fn holds_to_warn(
     db: &Db,
+    now: DateTime<Utc>,
     until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>, DbError> {
     let sql = "select enrolment_id, cohort_id from enrolments where status = 'awaiting_invoice' \
-               and hold_warned_at is null and hold_expires_at <= $1 order by enrolment_id limit $2";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(until).bind(limit).fetch_all(c).await)?)
+               and hold_warned_at is null and hold_expires_at > $1 and hold_expires_at <= $2 \
+               order by enrolment_id limit $3";
+    Ok(run!(read db, |c| sqlx::query_as(sql)
+        .bind(now)
+        .bind(until)
+        .bind(limit)
+        .fetch_all(c)
+        .await)?)
 }
 
 pub async fn mark_hold_warned(

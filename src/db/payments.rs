@@ -20,6 +20,7 @@ pub struct Payment {
     pub checkout_expires_at: Option<DateTime<Utc>>,
     pub payment_intent: Option<String>,
     pub refund_pence: i64,
+    pub refund_attempts: i64,
     pub organisation: Option<String>,
     pub billing_email: Option<String>,
     pub billing_address: Option<String>,
@@ -34,7 +35,7 @@ pub struct Payment {
 }
 
 const COLUMNS: &str = "payment_id, enrolment_id, description, method, amount_pence, status, checkout_session_id, \
-     checkout_url, checkout_expires_at, payment_intent, refund_pence, organisation, billing_email, \
+     checkout_url, checkout_expires_at, payment_intent, refund_pence, refund_attempts, organisation, billing_email, \
      billing_address, purchase_order, proforma_number, invoice_number, receipt_number, invoiced_at, \
      paid_at, refunded_at, created_at";
 
@@ -209,11 +210,14 @@ pub async fn settle_for_cancellation(
     Ok((updated == 1).then_some(status))
 }
 
+/// Refund attempts before the admins are asked to refund by hand.
+pub const MAX_REFUND_ATTEMPTS: i64 = 20;
+
 /// Card payments waiting for their refund to be sent to the provider.
 pub async fn refunds_due(db: &Db, limit: i64) -> Result<Vec<Payment>, DbError> {
     let sql = format!(
-        "select {COLUMNS} from payments where status = 'refund_due' and refund_attempts < 20 \
-         order by payment_id limit $1"
+        "select {COLUMNS} from payments where status = 'refund_due' \
+         and refund_attempts < {MAX_REFUND_ATTEMPTS} order by payment_id limit $1"
     );
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(limit).fetch_all(c).await)?)
 }
@@ -240,6 +244,39 @@ pub async fn refund_failed(db: &Db, payment_id: i64, error: &str) -> Result<(), 
                where payment_id = $1";
     run!(write db, |c| sqlx::query(sql).bind(payment_id).bind(error).execute(c).await.map(|d| d.rows_affected()))?;
     Ok(())
+}
+
+/// No more automatic attempts: the admins refund it by hand.
+pub async fn refund_given_up(tx: &mut Tx, payment_id: i64, error: &str) -> Result<(), DbError> {
+    let sql = format!(
+        "update payments set refund_attempts = {MAX_REFUND_ATTEMPTS}, refund_error = $2 \
+         where payment_id = $1"
+    );
+    run!(tx tx, |c| sqlx::query(&sql).bind(payment_id).bind(error).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A paid checkout no enrolment holds, recorded so the refund job returns the money.
+pub async fn insert_unknown_card_refund(
+    tx: &mut Tx,
+    session_id: &str,
+    payment_intent: Option<&str>,
+    amount_pence: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let sql = "insert into payments (enrolment_id, description, method, amount_pence, status, \
+               checkout_session_id, payment_intent, refund_pence, paid_at, created_at, updated_at) \
+               values (null, $1, 'card', $2, 'refund_due', $3, $4, $2, $5, $5, $5) \
+               returning payment_id";
+    let description = format!("Payment for unknown checkout {session_id}");
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(&description)
+        .bind(amount_pence.max(0))
+        .bind(session_id)
+        .bind(payment_intent)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
 }
 
 /// Carries a payment to the learner's new place when an admin moves them.

@@ -405,6 +405,18 @@ pub async fn active_admins(tx: &mut Tx) -> Result<Vec<User>, DbError> {
     Ok(run!(tx tx, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
 }
 
+/// Locks an account's row until the transaction ends (PostgreSQL; SQLite's single writer
+/// already excludes others), so nothing can enrol it while it is being deleted.
+pub async fn lock(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
+    if let Tx::Postgres(tx) = tx {
+        sqlx::query("select user_id from users where user_id = $1 for update")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn delete(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
     let sql = "delete from users where user_id = $1";
     let deleted = run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|d| d.rows_affected()))?;

@@ -29,8 +29,8 @@ pub async fn settle_payment(
     };
     let now = state.clock.now();
     let settled = payments::settle_for_cancellation(tx, &payment, refund_pence, now).await?;
-    let invoiced = payment.method == "invoice"
-        && (payment.status == "paid" || payment.invoice_number.is_some());
+    // An organisation may be raising a purchase order or paying already: a person follows up.
+    let invoiced = payment.method == "invoice" && payment.status != "void";
     if invoiced {
         let reference = rules::reference(place.enrolment.enrolment_id);
         notify_admins(
@@ -160,10 +160,7 @@ pub async fn move_place(
     // Lock both cohorts in id order, so two moves in opposite directions cannot deadlock.
     let (source, target) = lock_pair(&mut tx, source_cohort_id, target_cohort_id).await?;
     let mut place = super::read_place(&mut tx, enrolment_id, source).await?;
-    let target_open = matches!(
-        target.status(),
-        CohortStatus::Open | CohortStatus::Closed | CohortStatus::Draft
-    );
+    let target_open = matches!(target.status(), CohortStatus::Open | CohortStatus::Closed);
     if target.course_id != place.cohort.course_id || !target_open {
         return Err(EnrolmentError::NotEnrolling);
     }
@@ -174,7 +171,10 @@ pub async fn move_place(
     }
     let status = place.enrolment.status();
     rules::next(status, Step::MovedToAnotherCohort)?;
-    if !enrolments::take_seat(&mut tx, target.cohort_id).await? {
+    // The target's seat rules: a free seat, and nobody queueing for it.
+    if enrolments::queue_exists(&mut tx, target.cohort_id).await?
+        || !enrolments::take_seat(&mut tx, target.cohort_id).await?
+    {
         return Err(EnrolmentError::CohortFull);
     }
     let new = NewEnrolment {
@@ -245,6 +245,9 @@ pub async fn add_learner(
     over_capacity: bool,
     actor: Actor<'_>,
 ) -> Result<i64, EnrolmentError> {
+    if !learner.is_verified() {
+        return Err(EnrolmentError::NotVerified);
+    }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let cohort = cohorts::lock(&mut tx, cohort_id)

@@ -108,11 +108,25 @@ pub async fn checkout_url(
     )
     .await
     .map_err(EnrolmentError::from)?;
-    if !recorded {
-        // Another tab got there first; the same idempotency key gave it the same session.
-        tracing::info!(payment = payment.payment_id, "checkout already recorded");
+    if recorded {
+        return Ok(session.url);
     }
-    Ok(session.url)
+    // Another tab (or a change to the hold) got there first: only the recorded session may
+    // be paid, since a webhook for any other would find no place.
+    let current = payments::for_enrolment(&state.db, enrolment_id)
+        .await
+        .map_err(EnrolmentError::from)?;
+    match current {
+        Some(p) if p.checkout_session_id.as_deref() == Some(session.id.as_str()) => Ok(session.url),
+        Some(p) if p.status == "pending" => p
+            .checkout_url
+            .ok_or_else(|| CheckoutError::Provider("the checkout changed; try again".into())),
+        _ => Err(EnrolmentError::Changed(rules::Refused {
+            from: status,
+            step: Step::CardPaid,
+        })
+        .into()),
+    }
 }
 
 /// What a verified webhook event did.
@@ -148,9 +162,19 @@ pub async fn handle_event(
         WebhookKind::CheckoutCompleted {
             session_id,
             payment_intent,
+            amount_pence,
             paid: true,
             ..
-        } => card_paid(state, &mut tx, session_id, payment_intent.as_deref()).await?,
+        } => {
+            card_paid(
+                state,
+                &mut tx,
+                session_id,
+                payment_intent.as_deref(),
+                *amount_pence,
+            )
+            .await?
+        }
         // Expired checkouts need nothing: the hold lapses on its own schedule.
         _ => WebhookOutcome::Ignored,
     };
@@ -163,27 +187,21 @@ async fn card_paid(
     tx: &mut Tx,
     session_id: &str,
     payment_intent: Option<&str>,
+    amount_pence: i64,
 ) -> Result<WebhookOutcome, EnrolmentError> {
-    let Some(payment) = payments::find_by_checkout(tx, session_id).await? else {
-        tracing::warn!(session_id, "payment for an unknown checkout session");
-        return Ok(WebhookOutcome::Ignored);
+    let Some((payment, cohort)) = lock_payment(tx, session_id).await? else {
+        refund_unknown_session(state, tx, session_id, payment_intent, amount_pence).await?;
+        return Ok(WebhookOutcome::Refunded);
     };
     if !matches!(payment.status.as_str(), "pending" | "void") {
         return Ok(WebhookOutcome::Ignored);
     }
-    let enrolment = match payment.enrolment_id {
-        Some(id) => enrolments::find_in(tx, id).await?,
-        None => None,
-    };
-    let Some(enrolment) = enrolment else {
+    let Some((enrolment_id, cohort)) = payment.enrolment_id.zip(cohort) else {
         // The learner deleted their account while the checkout was open.
         refund_orphan_payment(state, tx, &payment, payment_intent).await?;
         return Ok(WebhookOutcome::Refunded);
     };
-    let cohort = cohorts::lock(tx, enrolment.cohort_id)
-        .await?
-        .ok_or(EnrolmentError::NotFound)?;
-    let mut place = super::read_place(tx, enrolment.enrolment_id, cohort).await?;
+    let mut place = super::read_place(tx, enrolment_id, cohort).await?;
     let receipt = payments::next_number(tx, Series::Receipt).await?;
     let now = state.clock.now();
     payments::mark_paid(tx, payment.payment_id, payment_intent, &receipt, now).await?;
@@ -231,6 +249,68 @@ async fn card_paid(
     };
     send(state, tx, &place, "receipt", &mail).await?;
     Ok(outcome)
+}
+
+/// The payment of a checkout session with its enrolment's cohort locked, read again under
+/// the lock: an admin moving the place meanwhile carries the payment to another cohort.
+/// None if no payment has this session; a payment whose account was deleted has no cohort.
+async fn lock_payment(
+    tx: &mut Tx,
+    session_id: &str,
+) -> Result<Option<(Payment, Option<cohorts::Cohort>)>, EnrolmentError> {
+    for _ in 0..3 {
+        let Some(payment) = payments::find_by_checkout(tx, session_id).await? else {
+            return Ok(None);
+        };
+        let enrolment = match payment.enrolment_id {
+            Some(id) => enrolments::find_in(tx, id).await?,
+            None => None,
+        };
+        let Some(enrolment) = enrolment else {
+            return Ok(Some((payment, None)));
+        };
+        let cohort = cohorts::lock(tx, enrolment.cohort_id)
+            .await?
+            .ok_or(EnrolmentError::NotFound)?;
+        let settled = payments::find_by_checkout(tx, session_id)
+            .await?
+            .ok_or(EnrolmentError::NotFound)?;
+        if settled.enrolment_id == payment.enrolment_id {
+            return Ok(Some((settled, Some(cohort))));
+        }
+    }
+    Err(anyhow::anyhow!("the payment of checkout {session_id} kept moving").into())
+}
+
+/// A payment for a checkout we have no record of (its session was never saved): kept as a
+/// payment to refund, and the admins are told.
+async fn refund_unknown_session(
+    state: &AppState,
+    tx: &mut Tx,
+    session_id: &str,
+    payment_intent: Option<&str>,
+    amount_pence: i64,
+) -> Result<(), EnrolmentError> {
+    tracing::warn!(
+        session_id,
+        "payment for an unknown checkout session: refunding it"
+    );
+    let now = state.clock.now();
+    let payment_id =
+        payments::insert_unknown_card_refund(tx, session_id, payment_intent, amount_pence, now)
+            .await?;
+    notify_admins(
+        state,
+        tx,
+        &format!("unknown-checkout:{payment_id}"),
+        "a card payment arrived for an unknown checkout".into(),
+        format!(
+            "{} was paid through checkout {session_id}, which no enrolment holds. It is being refunded in full.",
+            money(amount_pence)
+        ),
+        None,
+    )
+    .await
 }
 
 /// A payment after the hold lapsed keeps the place only if a seat is free, nobody is
@@ -322,8 +402,7 @@ pub async fn send_refunds(state: &AppState) -> anyhow::Result<usize> {
     let mut sent = 0;
     for payment in payments::refunds_due(&state.db, 50).await? {
         let Some(intent) = payment.payment_intent.as_deref() else {
-            payments::refund_failed(&state.db, payment.payment_id, "no payment intent recorded")
-                .await?;
+            give_up_refund(state, &payment, "no payment intent was recorded").await?;
             continue;
         };
         let key = format!("refund-{}", payment.payment_id);
@@ -340,9 +419,35 @@ pub async fn send_refunds(state: &AppState) -> anyhow::Result<usize> {
             }
             Err(error) => {
                 tracing::warn!(payment = payment.payment_id, %error, "refund not sent");
-                payments::refund_failed(&state.db, payment.payment_id, &error.to_string()).await?;
+                if payment.refund_attempts + 1 >= payments::MAX_REFUND_ATTEMPTS {
+                    give_up_refund(state, &payment, &error.to_string()).await?;
+                } else {
+                    payments::refund_failed(&state.db, payment.payment_id, &error.to_string())
+                        .await?;
+                }
             }
         }
     }
     Ok(sent)
+}
+
+/// Stops trying a refund the provider keeps refusing, and tells the admins to do it by hand.
+async fn give_up_refund(state: &AppState, payment: &Payment, error: &str) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    payments::refund_given_up(&mut tx, payment.payment_id, error).await?;
+    notify_admins(
+        state,
+        &mut tx,
+        &format!("refund-given-up:{}", payment.payment_id),
+        "a card refund needs doing by hand".into(),
+        format!(
+            "The refund of {} for {} could not be sent to the card provider ({error}). Please refund it from the provider's dashboard.",
+            money(payment.refund_pence),
+            payment.description
+        ),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -43,7 +43,8 @@ pub async fn expire_lapsed(state: &AppState) -> anyhow::Result<usize> {
 pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
     let mut warned = 0;
-    for (enrolment_id, _) in enrolments::holds_to_warn(&state.db, now + HOLD_WARNING, BATCH).await?
+    for (enrolment_id, _) in
+        enrolments::holds_to_warn(&state.db, now, now + HOLD_WARNING, BATCH).await?
     {
         let (mut tx, place) = open_place(state, enrolment_id).await?;
         if place.enrolment.status() != Status::AwaitingInvoice
@@ -74,27 +75,28 @@ pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
 pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
     let mut sent = 0;
-    for (week, within, when) in [
-        (false, Duration::days(1), "tomorrow"),
-        (true, Duration::days(7), "in a week"),
-    ] {
+    for (week, within) in [(false, Duration::days(1)), (true, Duration::days(7))] {
         // The week reminder is only for sessions more than a day away.
         let from = if week { now + Duration::days(1) } else { now };
         for (enrolment_id, _) in
             enrolments::due_reminders(&state.db, week, from, now + within, BATCH).await?
         {
-            sent += usize::from(remind(state, enrolment_id, week, when).await?);
+            sent += usize::from(remind(state, enrolment_id, week).await?);
         }
     }
     Ok(sent)
 }
 
-async fn remind(
-    state: &AppState,
-    enrolment_id: i64,
-    week: bool,
-    when: &str,
-) -> Result<bool, EnrolmentError> {
+/// "today", "tomorrow" or "in 6 days", counted in London calendar days.
+fn days_until(now: chrono::DateTime<chrono::Utc>, at: chrono::DateTime<chrono::Utc>) -> String {
+    match (london::day_of(at) - london::day_of(now)).num_days() {
+        ..=0 => "today".into(),
+        1 => "tomorrow".into(),
+        days => format!("in {days} days"),
+    }
+}
+
+async fn remind(state: &AppState, enrolment_id: i64, week: bool) -> Result<bool, EnrolmentError> {
     let now = state.clock.now();
     let (mut tx, place) = open_place(state, enrolment_id).await?;
     if place.enrolment.status() != Status::Confirmed
@@ -107,7 +109,7 @@ async fn remind(
     };
     let mail = SessionReminder {
         p: facts(state, &place),
-        when: when.to_owned(),
+        when: days_until(now, first),
         first_session: london::date_time(first),
     };
     let event = if week {

@@ -10,6 +10,7 @@ use crate::db::payments::{self, Billing, Series};
 use crate::db::users::User;
 use crate::db::{DbError, Tx};
 use crate::domain::eligibility::LearnerType;
+use crate::domain::email::Email;
 use crate::domain::enrolment::{self as rules, Funding, Placement, Status, Step};
 use crate::domain::london;
 
@@ -259,7 +260,14 @@ async fn seat_taken(
                     enrolment.enrolment_id
                 )),
             };
-            send(state, tx, place, "proforma", &mail).await
+            send(state, tx, place, "proforma", &mail).await?;
+            // The pro-forma also goes to whoever pays it.
+            match Email::parse(&billing.billing_email) {
+                Ok(billing_contact) => {
+                    super::send_copy(state, tx, place, "proforma", &billing_contact, &mail).await
+                }
+                Err(_) => Ok(()),
+            }
         }
         _ => Ok(()),
     }

@@ -109,7 +109,7 @@ outgoing_email!(PlaceMoved, "place_moved", token: false,
 
 pub struct SessionReminder {
     pub p: PlaceFacts,
-    /// "in a week" or "tomorrow".
+    /// "tomorrow" or "in 6 days".
     pub when: String,
     pub first_session: String,
 }

@@ -303,8 +303,35 @@ pub async fn send_with_attachment<E: OutgoingEmail>(
     attachment: Option<&crate::db::outbox::Attachment>,
 ) -> Result<(), EnrolmentError> {
     let to = Email::parse(&place.learner.email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    deliver(state, tx, place, event, &to, mail, attachment).await
+}
+
+/// The same mail to someone else about this place (an invoice's billing contact).
+pub async fn send_copy<E: OutgoingEmail>(
+    state: &AppState,
+    tx: &mut Tx,
+    place: &Place,
+    event: &str,
+    to: &Email,
+    mail: &E,
+) -> Result<(), EnrolmentError> {
+    if to.as_str() == place.learner.email {
+        return Ok(());
+    }
+    deliver(state, tx, place, &format!("{event}:copy"), to, mail, None).await
+}
+
+async fn deliver<E: OutgoingEmail>(
+    state: &AppState,
+    tx: &mut Tx,
+    place: &Place,
+    event: &str,
+    to: &Email,
+    mail: &E,
+    attachment: Option<&crate::db::outbox::Attachment>,
+) -> Result<(), EnrolmentError> {
     let envelope = Envelope {
-        to: &to,
+        to,
         user_id: Some(place.learner.user_id),
         idempotency_key: format!(
             "enrolment:{}:{event}:{}",

@@ -125,6 +125,66 @@ backend_tests! {
         assert_error_summary("learner type", &response.text().await.unwrap());
     }
 
+    async fn enrolment_pages_are_accessible_and_explain_errors(backend) {
+        use crate::support::enrolment::{INVOICE, add_cohort, add_course, admin, enrol, enrolment_id, learner};
+        let app = TestApp::spawn(backend).await;
+        let course = add_course(&app, "Human factors in patient safety").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 1).await;
+        let _june = add_cohort(&app, course, "June 2026 cohort", 1).await;
+        let nurse = learner(&app, "a.nurse@nhs.net").await;
+        let buyer = learner(&app, "buyer@example.com").await;
+        let admin = admin(&app).await;
+
+        let enrol_page = format!("/cohorts/{cohort}/enrol");
+        let (_, html) = buyer.get_text(&enrol_page).await;
+        assert_accessible(&enrol_page, &html);
+        let failed = buyer.post_form(&enrol_page, &[("funding", "invoice")]).await;
+        assert_eq!(failed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = failed.text().await.unwrap();
+        assert_accessible(&enrol_page, &html);
+        assert_error_summary(&enrol_page, &html);
+        let failed = nurse.post_form(&enrol_page, &[]).await;
+        let html = failed.text().await.unwrap();
+        assert_accessible(&enrol_page, &html);
+        assert_error_summary(&enrol_page, &html);
+
+        let held = enrolment_id(&enrol(&buyer, cohort, INVOICE).await);
+        let waiting = enrolment_id(&enrol(&nurse, cohort, &[("funding", "free")]).await);
+        admin.post_form(&format!("/admin/enrolments/{held}/cancel"), &[("reason", "Duplicate booking")]).await;
+        let learner_pages = [
+            "/dashboard".to_owned(),
+            format!("/enrolments/{waiting}"),
+            format!("/enrolments/{waiting}/offer"),
+            format!("/enrolments/{waiting}/cancel"),
+        ];
+        for path in &learner_pages {
+            let (status, html) = nurse.get_text(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_accessible(path, &html);
+        }
+        let (_, html) = buyer.get_text(&format!("/enrolments/{held}/documents/proforma")).await;
+        assert_accessible("pro-forma", &html);
+
+        nurse.post_form(&format!("/enrolments/{waiting}/offer/accept"), &[("funding", "free")]).await;
+        let admin_pages = [format!("/admin/cohorts/{cohort}"), format!("/admin/enrolments/{waiting}")];
+        for path in &admin_pages {
+            let (status, html) = admin.get_text(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_accessible(path, &html);
+        }
+        for (path, fields) in [
+            (format!("/admin/cohorts/{cohort}/learners"), vec![("email", "")]),
+            (format!("/admin/enrolments/{waiting}/move"), vec![("cohort", "")]),
+            (format!("/admin/enrolments/{waiting}/cancel"), vec![("reason", "")]),
+        ] {
+            let response = admin.post_form(&path, &fields).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            let html = response.text().await.unwrap();
+            assert_accessible(&path, &html);
+            assert_error_summary(&path, &html);
+        }
+    }
+
     async fn production_cookies_are_secure(backend) {
         let app = TestApp::spawn_with(backend, crate::support::app::PRODUCTION, axum::Router::new()).await;
         let response = app.get("/login").await;

@@ -90,7 +90,7 @@ backend_tests! {
 
         let full = admin.post_form(&format!("/admin/enrolments/{id}/move"), &[("cohort", &june.to_string())]).await;
         assert_eq!(full.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(full.text().await.unwrap().contains("That cohort is full"));
+        assert!(full.text().await.unwrap().contains("That cohort has no free place"));
         let wrong = admin.post_form(&format!("/admin/enrolments/{id}/move"), &[("cohort", &elsewhere.to_string())]).await;
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let junk = admin.post_form(&format!("/admin/enrolments/{id}/move"), &[("cohort", "june")]).await;
@@ -131,6 +131,10 @@ backend_tests! {
         enrol(&first, cohort, &[("funding", "free")]).await;
         app.create_user("extra@example.com", academy::db::users::Role::Learner, true).await;
 
+        app.create_user("unconfirmed@example.com", academy::db::users::Role::Learner, false).await;
+        let unverified = admin.post_form(&format!("/admin/cohorts/{cohort}/learners"), &[("email", "unconfirmed@example.com"), ("over_capacity", "yes")]).await;
+        assert_eq!(unverified.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unverified.text().await.unwrap().contains("has not confirmed their email address"));
         let unknown = admin.post_form(&format!("/admin/cohorts/{cohort}/learners"), &[("email", "nobody@example.com")]).await;
         assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(unknown.text().await.unwrap().contains("No account has that email address"));

@@ -233,7 +233,7 @@ backend_tests! {
         app.clock().advance(Duration::days(57));
         app.run_background_jobs().await;
         app.run_background_jobs().await;
-        assert_eq!(reminders(&app), vec!["Reminder: A systems approach to investigating patient safety incidents starts in a week".to_owned()]);
+        assert_eq!(reminders(&app), vec!["Reminder: A systems approach to investigating patient safety incidents starts in 6 days".to_owned()]);
         app.clock().advance(Duration::days(5) + Duration::hours(12));
         app.run_background_jobs().await;
         app.run_background_jobs().await;

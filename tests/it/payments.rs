@@ -142,6 +142,24 @@ backend_tests! {
         app.assert_seats_add_up().await;
     }
 
+    async fn a_payment_for_a_checkout_no_place_holds_is_refunded_and_admins_told(backend) {
+        let (app, stripe) = app_with_cards(backend).await;
+        admin(&app).await;
+        let cohort = open_cohort(&app, 5).await;
+        // A checkout created at the provider but never recorded here (e.g. a lost response).
+        let (_, session) = card_hold(&app, &stripe, cohort, "buyer@example.com").await;
+        let db = app.database.connect().await;
+        academy::run_query!(write &db, |c| sqlx::query("update payments set checkout_session_id = null, checkout_url = null").execute(c).await.map(|_| ())).unwrap();
+        let (body, signature) = stripe.completed_event("evt_unknown", &session, now_ts(&app));
+        assert_eq!(app.post_webhook(&body, &signature).await, StatusCode::OK);
+        assert_eq!(app.post_webhook(&body, &signature).await, StatusCode::OK, "a replay changes nothing");
+        app.run_background_jobs().await;
+        assert_eq!(stripe.refunds().len(), 1);
+        assert_eq!(stripe.refunds()[0].amount_pence, 25_000);
+        assert!(subjects_to(&app, "admin@academy.example").iter().any(|s| s.contains("unknown checkout")));
+        app.assert_seats_add_up().await;
+    }
+
     async fn an_unreachable_provider_keeps_the_hold_and_paying_can_be_retried(backend) {
         let (app, stripe) = app_with_cards(backend).await;
         let cohort = open_cohort(&app, 3).await;
@@ -219,6 +237,7 @@ backend_tests! {
         assert!(receipt.contains("Receipt RCT-000001") && receipt.contains("Total paid"));
         app.run_background_jobs().await;
         assert!(subjects_to(&app, "buyer@example.com").iter().any(|s| s.starts_with("Pro-forma invoice PF-000001")));
+        assert!(subjects_to(&app, "finance@example.com").iter().any(|s| s.starts_with("Pro-forma invoice PF-000001")), "the billing contact gets the pro-forma too");
         assert!(subjects_to(&app, "buyer@example.com").iter().any(|s| s.starts_with("Receipt RCT-000001")));
         app.assert_seats_add_up().await;
     }

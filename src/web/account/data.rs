@@ -157,6 +157,7 @@ pub async fn delete(
         return rejected(&delete_page(&viewer, &errors));
     }
     let mut tx = state.db.begin().await?;
+    users::lock(&mut tx, user.user_id).await?;
     if user.is_admin() && users::count_active_admins(&mut tx).await? <= 1 {
         let mut errors = FormErrors::default();
         errors.add(

@@ -564,6 +564,8 @@ async fn change_status(
     let changed = cohorts::change_status(&mut tx, id, from, to, now).await?;
     if changed && to == CohortStatus::Open {
         notify_interested(&mut tx, &state, &cohort, now).await?;
+        // Seats freed while it was closed go to the waiting list.
+        crate::enrolment::offer_free_seats(&state, &mut tx, id).await?;
     }
     if !changed {
         return Err(AppError::BadRequest(format!(

@@ -152,7 +152,7 @@ async fn refused(
     let message = match error {
         EnrolmentError::Internal(_) | EnrolmentError::NotFound => return Err(error.into()),
         EnrolmentError::CohortFull => {
-            "That cohort is full. Raise its capacity first, or choose another".to_owned()
+            "That cohort has no free place, or people are waiting for one. Raise its capacity first, or choose another".to_owned()
         }
         EnrolmentError::NotEnrolling => {
             "Choose another cohort of the same course that is not cancelled".to_owned()

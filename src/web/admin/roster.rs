@@ -230,6 +230,13 @@ pub async fn add(
             );
             roster_page(&state, &viewer, id, &form, &errors, None).await
         }
+        Err(EnrolmentError::NotVerified) => {
+            errors.add(
+                "email",
+                "This learner has not confirmed their email address yet, so cannot be enrolled",
+            );
+            roster_page(&state, &viewer, id, &form, &errors, None).await
+        }
         Err(problem @ (EnrolmentError::AlreadyEnrolled(_) | EnrolmentError::NotEnrolling)) => {
             errors.add("email", problem.to_string());
             roster_page(&state, &viewer, id, &form, &errors, None).await
