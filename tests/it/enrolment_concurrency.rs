@@ -91,18 +91,37 @@ backend_tests! {
         let app = busy_app(backend).await;
         let course = add_course(&app, "Human factors in patient safety").await;
         let cohort = add_cohort(&app, course, "May 2026 cohort", SEATS).await;
-        let learners = signed_in_learners(&app, 450).await;
+        let learners = signed_in_learners(&app, 500).await;
         let base = format!("http://{}", app.address);
-        // 450 learners, the first 50 of them clicking twice: 500 requests in all.
-        let requests: Vec<(Browser, String)> = learners
-            .iter()
-            .chain(learners.iter().take(50))
-            .map(|b| (b.clone(), base.clone()))
-            .collect();
+        let requests = learners.iter().map(|b| (b.clone(), base.clone())).collect();
         let statuses = race(requests, cohort).await;
         assert_eq!(statuses.len(), 500);
-        assert!(statuses.iter().all(|s| *s == 303), "every request is answered: {:?}", statuses.iter().filter(|s| **s != 303).collect::<Vec<_>>());
-        assert_exactly_full(&app, 450).await;
+        assert!(statuses.iter().all(|s| *s == 303), "every request is answered: {statuses:?}");
+        assert_exactly_full(&app, 500).await;
+        // Positions 1..480: the queue numbers are exactly 1..480, so ranks have no gaps.
+        assert_eq!(app.count("select max(waitlist_number) from enrolments").await, 480);
+        let last = app.count("select enrolment_id from enrolments where waitlist_number = 480").await;
+        let owner = app.count(&format!("select user_id from enrolments where enrolment_id = {last}")).await;
+        let browser = &learners[usize::try_from(owner - 1).unwrap()];
+        let (_, page) = browser.get_text(&format!("/enrolments/{last}")).await;
+        assert!(page.contains("You are number 480 in the queue"), "{page}");
+    }
+
+    async fn simultaneous_double_clicks_make_one_enrolment_each(backend) {
+        let app = busy_app(backend).await;
+        let course = add_course(&app, "Human factors in patient safety").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 5).await;
+        let learners = signed_in_learners(&app, 30).await;
+        let base = format!("http://{}", app.address);
+        let requests = learners
+            .iter()
+            .flat_map(|b| std::iter::repeat_n((b.clone(), base.clone()), 3))
+            .collect();
+        let statuses = race(requests, cohort).await;
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+        assert_eq!(app.count("select count(*) from enrolments").await, 30);
+        assert_eq!(app.count("select count(*) from enrolments where status = 'confirmed'").await, 5);
+        app.assert_seats_add_up().await;
     }
 
     async fn two_server_processes_sharing_one_database_never_oversell(backend) {
@@ -114,7 +133,7 @@ backend_tests! {
         let cohort = add_cohort_starting(&app, course, "January 2030 cohort", SEATS, starts).await;
         let (mut other, other_base) = second_process(&app).await;
 
-        let learners = signed_in_learners(&app, 200).await;
+        let learners = signed_in_learners(&app, 500).await;
         let here = format!("http://{}", app.address);
         let requests = learners
             .iter()
@@ -123,7 +142,7 @@ backend_tests! {
             .collect();
         let statuses = race(requests, cohort).await;
         assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
-        assert_exactly_full(&app, 200).await;
+        assert_exactly_full(&app, 500).await;
         other.kill().await.ok();
     }
 }

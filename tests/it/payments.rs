@@ -160,6 +160,42 @@ backend_tests! {
         app.assert_seats_add_up().await;
     }
 
+    async fn admin_and_cohort_cancellations_refund_card_payments_in_full(backend) {
+        let (app, stripe) = app_with_cards(backend).await;
+        let cohort = open_cohort(&app, 5).await;
+        let admin = admin(&app).await;
+        let (one, one_session) = card_hold(&app, &stripe, cohort, "one@example.com").await;
+        let (_, two_session) = card_hold(&app, &stripe, cohort, "two@example.com").await;
+        for (event, session) in [("evt_1", &one_session), ("evt_2", &two_session)] {
+            let (body, signature) = stripe.completed_event(event, session, now_ts(&app));
+            assert_eq!(app.post_webhook(&body, &signature).await, StatusCode::OK);
+        }
+        // Well past the learners' own refund cut-off: admins' cancellations still refund.
+        app.clock().advance(Duration::days(55));
+        admin.sign_in("admin@academy.example", crate::support::accounts::PASSWORD).await;
+        admin.post_form(&format!("/admin/enrolments/{one}/cancel"), &[("reason", "Duplicate booking")]).await;
+        admin.post_form(&format!("/admin/cohorts/{cohort}/cancel"), &[("message", "The trainer is unwell.")]).await;
+        app.run_background_jobs().await;
+        let mut refunded: Vec<_> = stripe.refunds().into_iter().map(|r| (r.payment_intent, r.amount_pence)).collect();
+        refunded.sort();
+        assert_eq!(refunded, [(format!("pi_{one_session}"), 25_000), (format!("pi_{two_session}"), 25_000)]);
+        assert!(subjects_to(&app, "two@example.com").iter().any(|s| s.contains("is cancelled")));
+        app.assert_seats_add_up().await;
+    }
+
+    async fn documents_show_vat_when_a_rate_is_set(backend) {
+        let settings = [("ACADEMY_VAT_RATE", "20"), ("ACADEMY_VAT_NUMBER", "GB123456789"), ("ACADEMY_SUPPLIER_ADDRESS", "1 Example Street\\nLondon")];
+        let app = TestApp::spawn_with(backend, &settings, axum::Router::new()).await;
+        let cohort = open_cohort(&app, 5).await;
+        let buyer = learner(&app, "buyer@example.com").await;
+        let id = enrolment_id(&enrol(&buyer, cohort, INVOICE).await);
+        let (_, html) = buyer.get_text(&format!("/enrolments/{id}/documents/proforma")).await;
+        for expected in ["VAT at 20%", "£41.67", "£208.33", "£250", "GB123456789", "1 Example Street\nLondon"] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+        assert!(!html.contains("VAT not applicable"));
+    }
+
     async fn an_unreachable_provider_keeps_the_hold_and_paying_can_be_retried(backend) {
         let (app, stripe) = app_with_cards(backend).await;
         let cohort = open_cohort(&app, 3).await;
