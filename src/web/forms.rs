@@ -115,6 +115,14 @@ pub fn rejected(page: &impl Template) -> Result<Response, AppError> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
 
+/// A page with a form: 200, or 422 when it is shown again with problems.
+pub fn page_or_rejected(page: &impl Template, errors: &FormErrors) -> Result<Response, AppError> {
+    match errors.is_empty() {
+        true => Ok(Html(page.render()?).into_response()),
+        false => rejected(page),
+    }
+}
+
 /// A form refused for too many attempts: 429 with `Retry-After`.
 pub fn throttled(
     page: &impl Template,

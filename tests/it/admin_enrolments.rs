@@ -10,14 +10,6 @@ use crate::support::enrolment::{
     INVOICE, add_cohort, add_course, admin, enrol, enrolment_id, learner,
 };
 
-fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
-    app.sent_emails()
-        .iter()
-        .filter(|m| m.to.iter().any(|t| t == to))
-        .map(subject_of)
-        .collect()
-}
-
 async fn rename(app: &TestApp, email: &str, name: &str) {
     let db = app.database.connect().await;
     academy::run_query!(write & db, |c| sqlx::query(
@@ -114,7 +106,7 @@ backend_tests! {
         let again = admin.post_form(&format!("/admin/enrolments/{new_id}/cancel"), &[("reason", "Again")]).await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "cancelling twice is explained");
         app.run_background_jobs().await;
-        let subjects = subjects_to(&app, "mover@example.com");
+        let subjects = app.subjects_to("mover@example.com");
         assert!(subjects.iter().any(|s| s.starts_with("Your place has moved to June 2026 cohort")), "{subjects:?}");
         assert_eq!(subjects.iter().filter(|s| s.contains("is cancelled")).count(), 1);
         let mail = app.sent_emails().into_iter().find(|m| subject_of(m).contains("is cancelled")).unwrap();

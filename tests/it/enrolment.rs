@@ -18,14 +18,6 @@ async fn open_cohort(app: &TestApp, capacity: i64) -> i64 {
     add_cohort(app, course, "May 2026 cohort", capacity).await
 }
 
-fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
-    app.sent_emails()
-        .iter()
-        .filter(|m| m.to.iter().any(|t| t == to))
-        .map(subject_of)
-        .collect()
-}
-
 backend_tests! {
     async fn an_nhs_learner_gets_a_free_place_at_once_and_a_second_click_shows_it(backend) {
         let app = TestApp::spawn(backend).await;
@@ -113,10 +105,10 @@ backend_tests! {
         assert_eq!(app.status_of(late_id).await, "confirmed");
 
         app.run_background_jobs().await;
-        assert!(subjects_to(&app, "first@nhs.net").iter().any(|s| s.starts_with("You are on the waiting list")));
-        assert!(subjects_to(&app, "first@nhs.net").iter().any(|s| s.starts_with("A place is free for you")));
-        assert!(subjects_to(&app, "second@nhs.net").iter().any(|s| s.contains("offer of a place") && s.contains("has ended")));
-        assert!(subjects_to(&app, "late@nhs.net").iter().any(|s| s.contains("is confirmed")));
+        assert!(app.subjects_to("first@nhs.net").iter().any(|s| s.starts_with("You are on the waiting list")));
+        assert!(app.subjects_to("first@nhs.net").iter().any(|s| s.starts_with("A place is free for you")));
+        assert!(app.subjects_to("second@nhs.net").iter().any(|s| s.contains("offer of a place") && s.contains("has ended")));
+        assert!(app.subjects_to("late@nhs.net").iter().any(|s| s.contains("is confirmed")));
         let numbers = app.count("select count(distinct waitlist_number) from enrolments where waitlist_number is not null").await;
         assert_eq!(numbers, 3, "every queued learner has their own number");
         app.assert_seats_add_up().await;
@@ -152,7 +144,7 @@ backend_tests! {
         let twice = nurse.post_form(&format!("/enrolments/{id}/cancel"), &[]).await;
         assert_eq!(location(&twice), format!("/enrolments/{id}"), "cancelling twice shows where it stands");
         app.run_background_jobs().await;
-        let cancelled: Vec<_> = subjects_to(&app, "a.nurse@nhs.net").into_iter().filter(|s| s.contains("is cancelled")).collect();
+        let cancelled: Vec<_> = app.subjects_to("a.nurse@nhs.net").into_iter().filter(|s| s.contains("is cancelled")).collect();
         assert_eq!(cancelled.len(), 1, "one cancellation email");
 
         // Enrolling again after cancelling is allowed; once the cohort starts, cancelling is not.
@@ -225,7 +217,7 @@ backend_tests! {
         let waiting = learner(&app, "waiting@nhs.net").await;
         enrol(&nurse, cohort, &[("funding", "free")]).await;
         let _ = waiting; // a learner with no place gets no reminder
-        let reminders = |app: &TestApp| subjects_to(app, "a.nurse@nhs.net").into_iter().filter(|s| s.starts_with("Reminder")).collect::<Vec<_>>();
+        let reminders = |app: &TestApp| app.subjects_to("a.nurse@nhs.net").into_iter().filter(|s| s.starts_with("Reminder")).collect::<Vec<_>>();
 
         app.run_background_jobs().await;
         assert!(reminders(&app).is_empty(), "two months ahead: no reminder yet");
@@ -240,6 +232,6 @@ backend_tests! {
         let sent = reminders(&app);
         assert_eq!(sent.len(), 2, "{sent:?}");
         assert!(sent[1].ends_with("starts tomorrow"));
-        assert!(subjects_to(&app, "waiting@nhs.net").is_empty());
+        assert!(app.subjects_to("waiting@nhs.net").is_empty());
     }
 }

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use crate::backend_tests;
 use crate::support::TestApp;
-use crate::support::accounts::{location, subject_of};
+use crate::support::accounts::location;
 use crate::support::enrolment::{
     INVOICE, add_cohort, add_course, admin, app_with_cards, enrol, enrolment_id, learner,
 };
@@ -15,14 +15,6 @@ use crate::support::fake_stripe::FakeStripe;
 async fn open_cohort(app: &TestApp, capacity: i64) -> i64 {
     let course = add_course(app, "Learning from patient safety incidents").await;
     add_cohort(app, course, "May 2026 cohort", capacity).await
-}
-
-fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
-    app.sent_emails()
-        .iter()
-        .filter(|m| m.to.iter().any(|t| t == to))
-        .map(subject_of)
-        .collect()
 }
 
 fn now_ts(app: &TestApp) -> i64 {
@@ -85,7 +77,7 @@ backend_tests! {
         assert_eq!(app.count("select count(*) from payments where status = 'paid'").await, 1);
         assert_eq!(app.count("select count(*) from payment_events").await, 2);
         app.run_background_jobs().await;
-        let subjects = subjects_to(&app, "buyer@example.com");
+        let subjects = app.subjects_to("buyer@example.com");
         assert_eq!(subjects.iter().filter(|s| s.starts_with("Receipt RCT-000001")).count(), 1, "{subjects:?}");
         assert_eq!(subjects.iter().filter(|s| s.contains("is confirmed")).count(), 1);
         assert!(stripe.refunds().is_empty());
@@ -134,8 +126,8 @@ backend_tests! {
         assert_eq!(refunds[0].amount_pence, 25_000);
         assert_eq!(refunds[0].payment_intent, format!("pi_{session}"));
         assert_eq!(app.count("select count(*) from payments where status = 'refunded'").await, 1);
-        assert!(subjects_to(&app, "admin@academy.example").iter().any(|s| s.contains("late card payment")));
-        assert!(subjects_to(&app, "slow@example.com").iter().any(|s| s.contains("will be refunded")));
+        assert!(app.subjects_to("admin@academy.example").iter().any(|s| s.contains("late card payment")));
+        assert!(app.subjects_to("slow@example.com").iter().any(|s| s.contains("will be refunded")));
         // The refund job running again sends nothing more.
         app.run_background_jobs().await;
         assert_eq!(stripe.refunds().len(), 1);
@@ -156,7 +148,7 @@ backend_tests! {
         app.run_background_jobs().await;
         assert_eq!(stripe.refunds().len(), 1);
         assert_eq!(stripe.refunds()[0].amount_pence, 25_000);
-        assert!(subjects_to(&app, "admin@academy.example").iter().any(|s| s.contains("unknown checkout")));
+        assert!(app.subjects_to("admin@academy.example").iter().any(|s| s.contains("unknown checkout")));
         app.assert_seats_add_up().await;
     }
 
@@ -179,7 +171,7 @@ backend_tests! {
         let mut refunded: Vec<_> = stripe.refunds().into_iter().map(|r| (r.payment_intent, r.amount_pence)).collect();
         refunded.sort();
         assert_eq!(refunded, [(format!("pi_{one_session}"), 25_000), (format!("pi_{two_session}"), 25_000)]);
-        assert!(subjects_to(&app, "two@example.com").iter().any(|s| s.contains("is cancelled")));
+        assert!(app.subjects_to("two@example.com").iter().any(|s| s.contains("is cancelled")));
         app.assert_seats_add_up().await;
     }
 
@@ -259,7 +251,7 @@ backend_tests! {
         app.clock().advance(Duration::days(11) + Duration::hours(1));
         app.run_background_jobs().await;
         app.run_background_jobs().await;
-        assert_eq!(subjects_to(&app, "buyer@example.com").iter().filter(|s| s.starts_with("Your held place ends soon")).count(), 1);
+        assert_eq!(app.subjects_to("buyer@example.com").iter().filter(|s| s.starts_with("Your held place ends soon")).count(), 1);
         let admin = admin(&app).await;
         buyer.sign_in("buyer@example.com", crate::support::accounts::PASSWORD).await;
         admin.post_form(&format!("/admin/enrolments/{id}/confirm-invoice"), &[]).await;
@@ -272,9 +264,9 @@ backend_tests! {
         let (_, receipt) = buyer.get_text(&format!("/enrolments/{id}/documents/receipt")).await;
         assert!(receipt.contains("Receipt RCT-000001") && receipt.contains("Total paid"));
         app.run_background_jobs().await;
-        assert!(subjects_to(&app, "buyer@example.com").iter().any(|s| s.starts_with("Pro-forma invoice PF-000001")));
-        assert!(subjects_to(&app, "finance@example.com").iter().any(|s| s.starts_with("Pro-forma invoice PF-000001")), "the billing contact gets the pro-forma too");
-        assert!(subjects_to(&app, "buyer@example.com").iter().any(|s| s.starts_with("Receipt RCT-000001")));
+        assert!(app.subjects_to("buyer@example.com").iter().any(|s| s.starts_with("Pro-forma invoice PF-000001")));
+        assert!(app.subjects_to("finance@example.com").iter().any(|s| s.starts_with("Pro-forma invoice PF-000001")), "the billing contact gets the pro-forma too");
+        assert!(app.subjects_to("buyer@example.com").iter().any(|s| s.starts_with("Receipt RCT-000001")));
         app.assert_seats_add_up().await;
     }
 

@@ -19,9 +19,8 @@ use crate::domain::enrolment::{Status, reference};
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, admin, money};
 use crate::error::AppError;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -108,10 +107,7 @@ async fn page_for(
         form,
         errors,
     };
-    match errors.is_empty() {
-        true => Ok(render(&page)?.into_response()),
-        false => rejected(&page),
-    }
+    page_or_rejected(&page, errors)
 }
 
 pub async fn page(
@@ -234,38 +230,61 @@ pub async fn move_place(
 }
 
 pub async fn confirm_invoice(
-    State(state): State<AppState>,
+    state: State<AppState>,
     viewer: Viewer,
-    AdminUser(admin_user): AdminUser,
+    admin_user: AdminUser,
     client: ClientAddress,
-    Path(id): Path<i64>,
+    id: Path<i64>,
 ) -> Result<Response, AppError> {
-    let address = client.to_string();
-    match admin::confirm_invoice(&state, id, actor!(admin_user, address)).await {
-        Ok(()) => Ok(done(id)),
-        Err(error) => {
-            refused(
-                &state,
-                &viewer,
-                id,
-                &ActionForm::default(),
-                "invoice",
-                error,
-            )
-            .await
-        }
-    }
+    invoice_step(
+        state,
+        viewer,
+        admin_user,
+        client,
+        id,
+        InvoiceStep::ConfirmOrder,
+    )
+    .await
 }
 
 pub async fn invoice_paid(
+    state: State<AppState>,
+    viewer: Viewer,
+    admin_user: AdminUser,
+    client: ClientAddress,
+    id: Path<i64>,
+) -> Result<Response, AppError> {
+    invoice_step(
+        state,
+        viewer,
+        admin_user,
+        client,
+        id,
+        InvoiceStep::RecordPaid,
+    )
+    .await
+}
+
+enum InvoiceStep {
+    ConfirmOrder,
+    RecordPaid,
+}
+
+async fn invoice_step(
     State(state): State<AppState>,
     viewer: Viewer,
     AdminUser(admin_user): AdminUser,
     client: ClientAddress,
     Path(id): Path<i64>,
+    step: InvoiceStep,
 ) -> Result<Response, AppError> {
     let address = client.to_string();
-    match admin::record_invoice_paid(&state, id, actor!(admin_user, address)).await {
+    let actor = actor!(admin_user, address);
+    let result = match step {
+        InvoiceStep::ConfirmOrder => admin::confirm_invoice(&state, id, actor).await,
+        InvoiceStep::RecordPaid => admin::record_invoice_paid(&state, id, actor).await,
+    };
+    match result {
         Ok(()) => Ok(done(id)),
         Err(error) => {
             refused(

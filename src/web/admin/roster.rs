@@ -19,9 +19,8 @@ use crate::domain::enrolment::{Funding, Status, reference};
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, admin};
 use crate::error::AppError;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::render;
 
 /// One group of the roster, e.g. "Waiting list".
 pub struct Group {
@@ -159,10 +158,7 @@ async fn roster_page(
         form,
         errors,
     };
-    match errors.is_empty() {
-        true => Ok(render(&page)?.into_response()),
-        false => rejected(&page),
-    }
+    page_or_rejected(&page, errors)
 }
 
 pub async fn page(

@@ -4,9 +4,13 @@
 use axum::Router;
 use axum::routing::{get, post};
 
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::accounts::Notice;
 use crate::app::AppState;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::users::User;
+use crate::enrolment::EnrolmentError;
 use crate::error::AppError;
 
 mod dashboard;
@@ -34,6 +38,26 @@ pub fn router() -> Router<AppState> {
             "/enrolments/{id}/documents/{kind}",
             get(documents::learner_document),
         )
+}
+
+/// Where a learner's cancel or decline leads: back to the enrolment with a notice, or, when
+/// it had already changed (a second click, an offer that ended), to where it stands now.
+fn after_learner_step(
+    id: i64,
+    result: Result<(), EnrolmentError>,
+    notice: Notice,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/enrolments/{id}?notice={}", notice.name())).into_response())
+        }
+        Err(
+            EnrolmentError::Changed(_)
+            | EnrolmentError::TooLateToCancel
+            | EnrolmentError::OfferEnded,
+        ) => Ok(Redirect::to(&format!("/enrolments/{id}")).into_response()),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The learner's own enrolment; anyone else's is "not found", never "forbidden".

@@ -134,15 +134,6 @@ pub async fn decline(
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    match learner::decline_offer(&state, &user, id, actor).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/enrolments/{id}?notice={}",
-            Notice::OfferDeclined.name()
-        ))
-        .into_response()),
-        Err(EnrolmentError::Changed(_)) => {
-            Ok(Redirect::to(&format!("/enrolments/{id}")).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = learner::decline_offer(&state, &user, id, actor).await;
+    super::after_learner_step(id, result, Notice::OfferDeclined)
 }

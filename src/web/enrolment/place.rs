@@ -14,7 +14,7 @@ use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::payments::{self, Payment};
 use crate::domain::enrolment::{self as rules, Status};
 use crate::domain::london;
-use crate::enrolment::{Actor, EnrolmentError, learner, money};
+use crate::enrolment::{Actor, learner, money};
 use crate::error::AppError;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
@@ -212,16 +212,6 @@ pub async fn cancel(
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    match learner::cancel(&state, &user, id, actor).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/enrolments/{id}?notice={}",
-            Notice::PlaceCancelled.name()
-        ))
-        .into_response()),
-        // Cancelled already (a second click), or no longer cancellable: show where it stands.
-        Err(EnrolmentError::Changed(_) | EnrolmentError::TooLateToCancel) => {
-            Ok(Redirect::to(&format!("/enrolments/{id}")).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = learner::cancel(&state, &user, id, actor).await;
+    super::after_learner_step(id, result, Notice::PlaceCancelled)
 }

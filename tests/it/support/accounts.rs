@@ -58,6 +58,15 @@ pub fn subject_of(mail: &SentMail) -> String {
 }
 
 impl TestApp {
+    /// The subjects of every mail sent so far to `to`, oldest first.
+    pub fn subjects_to(&self, to: &str) -> Vec<String> {
+        self.sent_emails()
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .map(subject_of)
+            .collect()
+    }
+
     /// Delivers queued mail, then returns what was sent to `to`.
     pub async fn mails_to(&self, to: &str) -> Vec<SentMail> {
         academy::email::outbox::deliver_due(&self.state)
