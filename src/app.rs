@@ -116,6 +116,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     // Assets need no viewer: no session lookup, no cookie on a response cached for a year.
     let site = protected(with_viewer(pages, &state), &state)
         .merge(protected(crate::web::assets::router(), &state))
+        .merge(protected(crate::web::content::uploads::router(), &state))
         .layer(middleware::from_fn(error_pages::render_error_pages));
     let routes = site
         .merge(protected(ops::router(state.metrics_access()), &state))

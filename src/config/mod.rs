@@ -132,6 +132,8 @@ pub struct Config {
     pub supplier: Supplier,
     /// The card checkout provider; without one, card payment is not offered.
     pub card: Option<CardSettings>,
+    /// The course the home page's Education block features.
+    pub flagship_course: String,
 }
 
 /// Every problem found in the configuration, reported together.
@@ -224,6 +226,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "ACADEMY_CONTACT_EMAIL",
         "education@academy.example",
         "address shown on the contact page",
+    ),
+    (
+        "ACADEMY_FLAGSHIP_COURSE",
+        "a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents",
+        "slug of the course the home page features",
     ),
     (
         "ACADEMY_CARD_HOLD_MINUTES",
@@ -382,6 +389,10 @@ impl Config {
             enrolment: enrolment::policy(&mut vars),
             supplier: enrolment::supplier(&mut vars),
             card: enrolment::card(&mut vars),
+            flagship_course: vars.raw("ACADEMY_FLAGSHIP_COURSE").unwrap_or_else(|| {
+                "a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents"
+                    .into()
+            }),
         };
         if config.is_production() {
             config.check_production(&mut vars);

@@ -277,3 +277,9 @@ pub async fn slug_taken(
         run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except_course).fetch_one(c).await)?;
     Ok(count > 0)
 }
+
+/// Every published course's slug and last change (sitemap).
+pub async fn published_slugs(db: &Db) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
+    let sql = "select slug, updated_at from courses where published = true order by search_text";
+    Ok(run!(read db, |c| sqlx::query_as(sql).fetch_all(c).await)?)
+}

@@ -19,11 +19,15 @@ pub mod audit;
 pub mod cohorts;
 pub mod courses;
 pub mod enrolments;
+pub mod home;
 pub mod interests;
 pub mod outbox;
 pub mod payments;
+pub mod posts;
+pub mod reports;
 pub mod throttles;
 pub mod tokens;
+pub mod uploads;
 pub mod users;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

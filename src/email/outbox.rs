@@ -77,7 +77,10 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
     loop {
         let now = state.clock.now();
-        let batch = outbox::claim_due(&state.db, now, now + LEASE, BATCH).await?;
+        let mut batch = outbox::claim_due(&state.db, now, now + LEASE, BATCH).await?;
+        // `update … returning` has no order on PostgreSQL: send in the order mail was queued,
+        // so a person reads "you are on the waiting list" before "a place is free".
+        batch.sort_by_key(|mail| mail.email_outbox_id);
         if batch.is_empty() {
             return Ok(report);
         }

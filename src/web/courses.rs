@@ -146,7 +146,7 @@ fn filter_params(filter: &CatalogueFilter) -> String {
 
 /// For each course, a line about its next open cohort: the first still taking (or about
 /// to take) enrolments.
-fn next_cohorts(cohorts: &[Cohort], now: DateTime<Utc>) -> HashMap<i64, String> {
+pub fn next_cohorts(cohorts: &[Cohort], now: DateTime<Utc>) -> HashMap<i64, String> {
     let mut next = HashMap::new();
     for cohort in cohorts {
         let facts = cohort.facts();

@@ -70,6 +70,11 @@ pub struct Layout {
     pub banner: Option<String>,
     /// The page's absolute address, for the canonical link and Open Graph.
     pub canonical: Option<String>,
+    /// An Atom feed for the page's section: (title, absolute URL).
+    pub feed: Option<(String, String)>,
+    /// Open Graph: "article" for reports and posts, with their picture.
+    pub og_type: &'static str,
+    pub og_image: Option<String>,
 }
 
 impl Layout {
@@ -89,6 +94,9 @@ impl Layout {
             csrf: viewer.csrf.clone(),
             banner: None,
             canonical: None,
+            feed: None,
+            og_type: "website",
+            og_image: None,
         }
     }
 
@@ -104,6 +112,9 @@ impl Layout {
             csrf: CsrfToken::default(),
             banner: None,
             canonical: None,
+            feed: None,
+            og_type: "website",
+            og_image: None,
         }
     }
 
@@ -119,6 +130,18 @@ impl Layout {
 
     pub fn with_canonical(mut self, url: String) -> Self {
         self.canonical = Some(url);
+        self
+    }
+
+    pub fn with_feed(mut self, title: &str, url: String) -> Self {
+        self.feed = Some((title.to_owned(), url));
+        self
+    }
+
+    /// Marks the page as an article, with its picture for link previews.
+    pub fn as_article(mut self, image: Option<String>) -> Self {
+        self.og_type = "article";
+        self.og_image = image;
         self
     }
 

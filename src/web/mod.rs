@@ -11,10 +11,12 @@ pub mod account;
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod content;
 pub mod courses;
 pub mod enrolment;
 pub mod error_pages;
 pub mod forms;
+pub mod home;
 pub mod interest;
 pub mod layout;
 pub mod markdown;
@@ -29,6 +31,7 @@ pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
         .merge(courses::router())
+        .merge(content::router())
         .merge(enrolment::router())
         .merge(interest::router())
         .merge(accounts::router())

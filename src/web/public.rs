@@ -1,4 +1,4 @@
-//! The public pages every visitor can read: home, accessibility, privacy and contact.
+//! The public pages every visitor can read: accessibility, privacy and contact.
 
 use askama::Template;
 use axum::Router;
@@ -14,27 +14,10 @@ use crate::error::AppError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(super::home::page))
         .route("/accessibility", get(accessibility))
         .route("/privacy", get(privacy))
         .route("/contact", get(contact))
-}
-
-#[derive(Template)]
-#[template(path = "public/home.html")]
-struct HomePage {
-    layout: Layout,
-}
-
-async fn home(viewer: Viewer) -> Result<Html<String>, AppError> {
-    render(&HomePage {
-        layout: Layout::new(
-            "Learning from patient safety investigations",
-            "CPD-accredited online courses in patient safety investigation, free for NHS staff in England.",
-            Section::Home,
-            &viewer,
-        ),
-    })
 }
 
 #[derive(Template)]

@@ -1,0 +1,238 @@
+//! The `reports`, `report_slugs`, `report_findings` and `report_courses` tables: published
+//! investigation reports, their structured findings and the courses that teach from them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Db, DbError, Tx, run};
+use crate::domain::search;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Report {
+    pub report_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub topic: String,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub image_upload_id: Option<i64>,
+    pub image_alt: Option<String>,
+    pub pdf_upload_id: Option<i64>,
+    pub pdf_size: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const REPORT_SELECT: &str = "select r.report_id, r.slug, r.title, r.summary, r.body, r.topic, \
+     r.publish_at, r.image_upload_id, i.alt_text as image_alt, r.pdf_upload_id, \
+     p.size_bytes as pdf_size, r.updated_at from reports r \
+     left join uploads i on i.upload_id = r.image_upload_id \
+     left join uploads p on p.upload_id = r.pdf_upload_id";
+
+/// What the public list is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct ReportFilter {
+    pub query: String,
+    pub topic: Option<String>,
+    /// Published within [start, end).
+    pub published_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+const LIST_CONDITIONS: &str = "r.publish_at is not null and r.publish_at <= $1 \
+     and r.search_text like $2 escape '\\' and ($3 is null or r.topic = $3) \
+     and ($4 is null or (r.publish_at >= $4 and r.publish_at < $5))";
+
+pub async fn count_published(
+    db: &Db,
+    filter: &ReportFilter,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let sql = format!("select count(*) from reports r where {LIST_CONDITIONS}");
+    let pattern = search::contains_pattern(&filter.query);
+    let (from, until) = filter.published_between.unzip();
+    Ok(run!(read db, |c| sqlx::query_scalar(&sql)
+        .bind(now)
+        .bind(&pattern)
+        .bind(filter.topic.as_deref())
+        .bind(from)
+        .bind(until)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// A page of published reports, newest first.
+pub async fn list_published(
+    db: &Db,
+    filter: &ReportFilter,
+    now: DateTime<Utc>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Report>, DbError> {
+    let sql = format!(
+        "{REPORT_SELECT} where {LIST_CONDITIONS} order by r.publish_at desc, r.report_id desc \
+         limit $6 offset $7"
+    );
+    let pattern = search::contains_pattern(&filter.query);
+    let (from, until) = filter.published_between.unzip();
+    Ok(run!(read db, |c| sqlx::query_as(&sql)
+        .bind(now)
+        .bind(&pattern)
+        .bind(filter.topic.as_deref())
+        .bind(from)
+        .bind(until)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// Topics and publication instants of every published report (for the filters).
+pub async fn facets(db: &Db, now: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
+    let sql = "select topic, publish_at from reports \
+               where publish_at is not null and publish_at <= $1";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(now).fetch_all(c).await)?)
+}
+
+pub async fn find_published_by_slug(
+    db: &Db,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Report>, DbError> {
+    let sql = format!(
+        "{REPORT_SELECT} where r.slug = $1 and r.publish_at is not null and r.publish_at <= $2"
+    );
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).bind(now).fetch_optional(c).await)?)
+}
+
+/// The current slug of a report that had `old_slug` before.
+pub async fn current_slug_for(db: &Db, old_slug: &str) -> Result<Option<String>, DbError> {
+    let sql = "select r.slug from report_slugs s join reports r on r.report_id = s.report_id \
+               where s.slug = $1";
+    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).fetch_optional(c).await)?)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Finding {
+    pub finding_id: i64,
+    pub kind: String,
+    pub reference: String,
+    pub text: String,
+    pub addressee: String,
+    pub response_status: String,
+    pub response_due_on: Option<NaiveDate>,
+    pub response: String,
+}
+
+pub async fn findings(db: &Db, report_id: i64) -> Result<Vec<Finding>, DbError> {
+    let sql = "select finding_id, kind, reference, text, addressee, response_status, \
+               response_due_on, response from report_findings where report_id = $1 \
+               order by kind, position, finding_id";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(report_id).fetch_all(c).await)?)
+}
+
+/// Published courses linked to a report: (slug, title).
+pub async fn related_courses(db: &Db, report_id: i64) -> Result<Vec<(String, String)>, DbError> {
+    let sql = "select c.slug, c.title from report_courses rc join courses c \
+               on c.course_id = rc.course_id where rc.report_id = $1 and c.published = true \
+               order by c.title";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(report_id).fetch_all(c).await)?)
+}
+
+/// Published reports linked to a course, newest first: (slug, title).
+pub async fn for_course(
+    db: &Db,
+    course_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>, DbError> {
+    let sql = "select r.slug, r.title from report_courses rc join reports r \
+               on r.report_id = rc.report_id where rc.course_id = $1 \
+               and r.publish_at is not null and r.publish_at <= $2 order by r.publish_at desc";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(course_id).bind(now).fetch_all(c).await)?)
+}
+
+/// Every published report's slug and last change (sitemap and feed).
+pub async fn published_slugs(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
+    let sql = "select slug, updated_at from reports where publish_at is not null \
+               and publish_at <= $1 order by publish_at desc";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(now).fetch_all(c).await)?)
+}
+
+/// A report as an admin (or the demo seed) writes it.
+pub struct ReportFields<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body: &'a str,
+    pub topic: &'a str,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub image_upload_id: Option<i64>,
+    pub pdf_upload_id: Option<i64>,
+}
+
+pub async fn insert(tx: &mut Tx, report: &ReportFields<'_>, now: DateTime<Utc>) -> Result<i64, DbError> {
+    let sql = "insert into reports (slug, title, summary, body, topic, publish_at, image_upload_id, \
+               pdf_upload_id, search_text, created_at, updated_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning report_id";
+    let search_text = search::fold(&format!("{} {} {}", report.title, report.summary, report.topic));
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(report.slug)
+        .bind(report.title)
+        .bind(report.summary)
+        .bind(report.body)
+        .bind(report.topic)
+        .bind(report.publish_at)
+        .bind(report.image_upload_id)
+        .bind(report.pdf_upload_id)
+        .bind(&search_text)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// A finding as written: (kind, reference, text, addressee, response status, due, response).
+pub struct FindingFields<'a> {
+    pub kind: &'a str,
+    pub reference: &'a str,
+    pub text: &'a str,
+    pub addressee: &'a str,
+    pub response_status: &'a str,
+    pub response_due_on: Option<NaiveDate>,
+    pub response: &'a str,
+}
+
+pub async fn insert_finding(
+    tx: &mut Tx,
+    report_id: i64,
+    position: i64,
+    finding: &FindingFields<'_>,
+) -> Result<(), DbError> {
+    let sql = "insert into report_findings (report_id, kind, position, reference, text, addressee, \
+               response_status, response_due_on, response) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    run!(tx tx, |c| sqlx::query(sql)
+        .bind(report_id)
+        .bind(finding.kind)
+        .bind(position)
+        .bind(finding.reference)
+        .bind(finding.text)
+        .bind(finding.addressee)
+        .bind(finding.response_status)
+        .bind(finding.response_due_on)
+        .bind(finding.response)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn link_course(tx: &mut Tx, report_id: i64, course_id: i64) -> Result<(), DbError> {
+    let sql = "insert into report_courses (report_id, course_id) values ($1, $2) \
+               on conflict do nothing";
+    run!(tx tx, |c| sqlx::query(sql).bind(report_id).bind(course_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn count_all(db: &Db) -> Result<i64, DbError> {
+    Ok(run!(read db, |c| sqlx::query_scalar("select count(*) from reports").fetch_one(c).await)?)
+}

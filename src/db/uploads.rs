@@ -1,0 +1,49 @@
+//! The `uploads` table: images and PDFs kept in the database, so every process serves the
+//! same files.
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, Tx, run};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Upload {
+    pub upload_id: i64,
+    pub kind: String,
+    pub content_type: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub alt_text: String,
+}
+
+pub struct NewUpload<'a> {
+    pub kind: &'a str,
+    pub content_type: &'a str,
+    pub filename: &'a str,
+    pub bytes: &'a [u8],
+    pub alt_text: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, upload: &NewUpload<'_>, now: DateTime<Utc>) -> Result<i64, DbError> {
+    use sha2::Digest;
+    let sha256 = hex::encode(sha2::Sha256::digest(upload.bytes));
+    let sql = "insert into uploads (kind, content_type, filename, bytes, size_bytes, sha256, \
+               alt_text, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning upload_id";
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(upload.kind)
+        .bind(upload.content_type)
+        .bind(upload.filename)
+        .bind(upload.bytes)
+        .bind(upload.bytes.len() as i64)
+        .bind(&sha256)
+        .bind(upload.alt_text)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}
+
+pub async fn find(db: &Db, upload_id: i64) -> Result<Option<Upload>, DbError> {
+    let sql = "select upload_id, kind, content_type, filename, bytes, sha256, alt_text \
+               from uploads where upload_id = $1";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(upload_id).fetch_optional(c).await)?)
+}

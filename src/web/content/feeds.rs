@@ -1,0 +1,146 @@
+//! Atom feeds of reports and posts, `sitemap.xml` and `robots.txt`: all with absolute links
+//! built from `ACADEMY_BASE_URL`.
+
+use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::app::AppState;
+use crate::db::{courses, posts, reports};
+use crate::email::templates::Site;
+use crate::error::AppError;
+
+const FEED_ENTRIES: i64 = 20;
+
+fn fixed(at: DateTime<Utc>) -> FixedDateTime {
+    at.fixed_offset()
+}
+
+fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
+    Link {
+        href,
+        rel: rel.to_owned(),
+        mime_type: mime.map(str::to_owned),
+        ..Link::default()
+    }
+}
+
+/// A feed whose `updated` is its newest entry's (a fixed date when it has none, so the
+/// feed does not change by itself).
+fn feed(site: &Site, title: &str, page: &str, feed_path: &str, entries: Vec<Entry>) -> Feed {
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or_else(|| fixed(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()));
+    Feed {
+        id: site.url(page),
+        title: Text::plain(title),
+        updated,
+        authors: vec![Person {
+            name: "Academy".into(),
+            ..Person::default()
+        }],
+        links: vec![
+            link(site.url(feed_path), "self", Some("application/atom+xml")),
+            link(site.url(page), "alternate", Some("text/html")),
+        ],
+        entries,
+        ..Feed::default()
+    }
+}
+
+fn entry(site: &Site, path: String, title: &str, summary: &str, published: Option<DateTime<Utc>>, updated: DateTime<Utc>) -> Entry {
+    let url = site.url(&path);
+    Entry {
+        id: url.clone(),
+        title: Text::plain(title),
+        updated: fixed(updated.max(published.unwrap_or(updated))),
+        published: published.map(fixed),
+        summary: Some(Text::plain(summary)),
+        links: vec![link(url, "alternate", Some("text/html"))],
+        ..Entry::default()
+    }
+}
+
+fn atom(feed: Feed) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        feed.to_string(),
+    )
+        .into_response()
+}
+
+pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let site = state.site();
+    let latest = reports::list_published(&state.db, &Default::default(), now, FEED_ENTRIES, 0).await?;
+    let entries = latest
+        .iter()
+        .map(|r| entry(&site, format!("/reports/{}", r.slug), &r.title, &r.summary, r.publish_at, r.updated_at))
+        .collect();
+    Ok(atom(feed(&site, "Academy: investigation reports", "/reports", "/reports/feed.atom", entries)))
+}
+
+pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let site = state.site();
+    let latest = posts::list_published(&state.db, None, now, FEED_ENTRIES, 0).await?;
+    let entries = latest
+        .iter()
+        .map(|p| entry(&site, format!("/news/{}", p.slug), &p.title, &p.summary, p.publish_at, p.updated_at))
+        .collect();
+    Ok(atom(feed(&site, "Academy: news, events and blogs", "/news", "/news/feed.atom", entries)))
+}
+
+/// Text for an XML element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// Every public page: the fixed ones, each published course, report and post.
+pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let site = state.site();
+    let mut urls: Vec<(String, Option<DateTime<Utc>>)> = ["/", "/courses", "/reports", "/news", "/accessibility", "/privacy", "/contact"]
+        .into_iter()
+        .map(|path| (site.url(path), None))
+        .collect();
+    for (slug, updated) in courses::published_slugs(&state.db).await? {
+        urls.push((site.url(&format!("/courses/{slug}")), Some(updated)));
+    }
+    for (slug, updated) in reports::published_slugs(&state.db, now).await? {
+        urls.push((site.url(&format!("/reports/{slug}")), Some(updated)));
+    }
+    for (slug, updated) in posts::published_slugs(&state.db, now).await? {
+        urls.push((site.url(&format!("/news/{slug}")), Some(updated)));
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, updated) in urls {
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&url)));
+        if let Some(updated) = updated {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", updated.format("%Y-%m-%d")));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+}
+
+pub async fn robots(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nDisallow: /account\nDisallow: /admin\nDisallow: /dashboard\n\
+         Disallow: /enrolments\nDisallow: /login\nDisallow: /register\n\
+         Sitemap: {}\n",
+        state.site().url("/sitemap.xml")
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}

@@ -1,0 +1,174 @@
+//! `/news` and `/news/{slug}`: news, events and blog posts in one list with a type filter;
+//! events offer a calendar file, blog posts name their author.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use icalendar::{Calendar, Component, Event, EventLike};
+use serde::Deserialize;
+
+use super::{published_on, upload_path};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::db::posts::{self, Post};
+use crate::domain::london;
+use crate::error::AppError;
+use crate::web::layout::{Layout, Section};
+use crate::web::markdown::to_safe_html;
+use crate::web::pagination::{PageQuery, Pager};
+use crate::web::render;
+
+const PAGE_SIZE: i64 = 10;
+pub const KINDS: [(&str, &str); 3] = [("news", "News"), ("event", "Events"), ("blog", "Blogs")];
+
+/// "News", "Event", "Blog" for one post.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "event" => "Event",
+        "blog" => "Blog",
+        _ => "News",
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "content/news.html")]
+struct ListPage {
+    layout: Layout,
+    posts: Vec<Post>,
+    kind: String,
+    kinds: [(&'static str, &'static str); 3],
+    total: i64,
+    pager: Pager,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let kind = query
+        .kind
+        .filter(|k| KINDS.iter().any(|(value, _)| value == k))
+        .unwrap_or_default();
+    let filter = (!kind.is_empty()).then_some(kind.as_str());
+    let page = PageQuery { page: query.page }.number();
+    let total = posts::count_published(&state.db, filter, now).await?;
+    let pager = Pager::with_size(page, total, PAGE_SIZE);
+    let found = posts::list_published(&state.db, filter, now, pager.size(), pager.offset()).await?;
+    let site = state.site();
+    let page = ListPage {
+        layout: Layout::new(
+            "News, events and blogs",
+            "News, events and blog posts about patient safety investigation and education.",
+            Section::News,
+            &viewer,
+        )
+        .with_canonical(site.url("/news"))
+        .with_feed("News, events and blogs", site.url("/news/feed.atom")),
+        posts: found,
+        kind,
+        kinds: KINDS,
+        total,
+        pager,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "content/post.html")]
+struct PostPage {
+    layout: Layout,
+    post: Post,
+    published: String,
+    body_html: String,
+    when: String,
+}
+
+async fn published_post(state: &AppState, slug: &str) -> Result<Result<Post, Response>, AppError> {
+    if let Some(post) = posts::find_published_by_slug(&state.db, slug, state.clock.now()).await? {
+        return Ok(Ok(post));
+    }
+    match posts::current_slug_for(&state.db, slug).await? {
+        Some(current) => Ok(Err(Redirect::permanent(&format!("/news/{current}")).into_response())),
+        None => Err(AppError::NotFound),
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let post = match published_post(&state, &slug).await? {
+        Ok(post) => post,
+        Err(redirect) => return Ok(redirect),
+    };
+    let site = state.site();
+    let image = post.image_upload_id.map(|id| site.url(&upload_path(&id)));
+    let page = PostPage {
+        layout: Layout::new(post.title.clone(), post.summary.clone(), Section::News, &viewer)
+            .with_canonical(site.url(&format!("/news/{}", post.slug)))
+            .with_feed("News, events and blogs", site.url("/news/feed.atom"))
+            .as_article(image),
+        published: published_on(&post.publish_at),
+        body_html: to_safe_html(&post.body),
+        when: event_times(&post),
+        post,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// "3 March 2026 at 9:30am to 12:30pm" for an event, empty otherwise.
+fn event_times(post: &Post) -> String {
+    match (post.event_starts_at, post.event_ends_at) {
+        (Some(start), Some(end)) if london::day_of(start) == london::day_of(end) => {
+            format!("{} to {}", london::date_time(start), london::time(end))
+        }
+        (Some(start), Some(end)) => {
+            format!("{} to {}", london::date_time(start), london::date_time(end))
+        }
+        (Some(start), None) => london::date_time(start),
+        _ => String::new(),
+    }
+}
+
+/// An event as iCalendar, in UTC with a stable UID; 404 for anything but an event.
+pub async fn calendar(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let post = match published_post(&state, &slug).await? {
+        Ok(post) => post,
+        Err(_) => return Err(AppError::NotFound),
+    };
+    let Some(start) = post.event_starts_at.filter(|_| post.kind == "event") else {
+        return Err(AppError::NotFound);
+    };
+    let site = state.site();
+    let mut event = Event::new();
+    event
+        .uid(&format!("post-{}@{}", post.post_id, site.host()))
+        .summary(&post.title)
+        .description(&post.summary)
+        .location(&post.event_location)
+        .starts(start)
+        .ends(post.event_ends_at.unwrap_or(start + chrono::Duration::hours(1)))
+        .timestamp(post.updated_at)
+        .url(&site.url(&format!("/news/{}", post.slug)));
+    let ics = Calendar::new().push(event.done()).done().to_string();
+    let disposition = format!("attachment; filename=\"academy-event-{}.ics\"", post.post_id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        ics,
+    )
+        .into_response())
+}

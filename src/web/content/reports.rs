@@ -1,0 +1,177 @@
+//! `/reports` and `/reports/{slug}`: investigation reports with search, topic and year
+//! filters, and each report with its findings, PDF and related courses.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{TimeZone, Utc};
+use serde::Deserialize;
+
+use super::{published_on, upload_path};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::db::reports::{self, Finding, Report, ReportFilter};
+use crate::error::AppError;
+use crate::web::layout::{Layout, Section};
+use crate::web::markdown::to_safe_html;
+use crate::web::pagination::{PageQuery, Pager};
+use crate::web::render;
+
+const PAGE_SIZE: i64 = 10;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    topic: Option<String>,
+    year: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "content/reports.html")]
+struct ListPage {
+    layout: Layout,
+    reports: Vec<Report>,
+    query: String,
+    topic: String,
+    year: Option<i32>,
+    topics: Vec<String>,
+    years: Vec<i32>,
+    total: i64,
+    pager: Pager,
+    filter_params: String,
+    filtered: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let facets = reports::facets(&state.db, now).await?;
+    let mut topics: Vec<String> = facets.iter().map(|(t, _)| t.clone()).collect();
+    topics.sort();
+    topics.dedup();
+    let mut years: Vec<i32> = facets.iter().map(|(_, at)| chrono::Datelike::year(at)).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let text: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
+    let topic = query.topic.unwrap_or_default().trim().to_owned();
+    let year = query
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (1900..=3000).contains(y));
+    let filter = ReportFilter {
+        query: text.clone(),
+        topic: (!topic.is_empty()).then(|| topic.clone()),
+        published_between: year.and_then(|y| {
+            let start = Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single()?;
+            let end = Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 0).single()?;
+            Some((start, end))
+        }),
+    };
+    let page = PageQuery { page: query.page }.number();
+    let total = reports::count_published(&state.db, &filter, now).await?;
+    let pager = Pager::with_size(page, total, PAGE_SIZE);
+    let found = reports::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    params.append_pair("q", &text);
+    params.append_pair("topic", &topic);
+    if let Some(year) = year {
+        params.append_pair("year", &year.to_string());
+    }
+    let site = state.site();
+    let page = ListPage {
+        layout: Layout::new(
+            "Investigation reports",
+            "Our patient safety investigation reports, with their safety recommendations and responses.",
+            Section::Reports,
+            &viewer,
+        )
+        .with_canonical(site.url("/reports"))
+        .with_feed("Investigation reports", site.url("/reports/feed.atom")),
+        filtered: !text.is_empty() || !topic.is_empty() || year.is_some(),
+        reports: found,
+        query: text,
+        topic,
+        year,
+        topics,
+        years,
+        total,
+        pager,
+        filter_params: params.finish(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// A recommendation, observation or action as the page shows it.
+pub struct FindingView {
+    pub finding: Finding,
+    pub due: String,
+}
+
+#[derive(Template)]
+#[template(path = "content/report.html")]
+struct ReportPage {
+    layout: Layout,
+    report: Report,
+    published: String,
+    body_html: String,
+    recommendations: Vec<FindingView>,
+    observations: Vec<FindingView>,
+    actions: Vec<FindingView>,
+    courses: Vec<(String, String)>,
+    pdf_size: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let Some(report) = reports::find_published_by_slug(&state.db, &slug, now).await? else {
+        return match reports::current_slug_for(&state.db, &slug).await? {
+            Some(current) => Ok(Redirect::permanent(&format!("/reports/{current}")).into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
+    let mut groups = [Vec::new(), Vec::new(), Vec::new()];
+    for finding in reports::findings(&state.db, report.report_id).await? {
+        let index = match finding.kind.as_str() {
+            "recommendation" => 0,
+            "observation" => 1,
+            _ => 2,
+        };
+        let due = finding.response_due_on.map(crate::domain::london::date).unwrap_or_default();
+        groups[index].push(FindingView { finding, due });
+    }
+    let [recommendations, observations, actions] = groups;
+    let site = state.site();
+    let image = report.image_upload_id.map(|id| site.url(&upload_path(&id)));
+    let page = ReportPage {
+        layout: Layout::new(report.title.clone(), report.summary.clone(), Section::Reports, &viewer)
+            .with_canonical(site.url(&format!("/reports/{}", report.slug)))
+            .with_feed("Investigation reports", site.url("/reports/feed.atom"))
+            .as_article(image),
+        published: published_on(&report.publish_at),
+        body_html: to_safe_html(&report.body),
+        recommendations,
+        observations,
+        actions,
+        courses: reports::related_courses(&state.db, report.report_id).await?,
+        pdf_size: report.pdf_size.map(file_size).unwrap_or_default(),
+        report,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// "2.4 MB", "180 KB".
+fn file_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        b => format!("{} KB", (b + 999) / 1000),
+    }
+}

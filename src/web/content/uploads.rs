@@ -1,0 +1,49 @@
+//! `/uploads/{id}`: images and PDFs from the database, with their own content type, a
+//! year-long cache (an upload never changes; a new file gets a new id) and an ETag.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::db::uploads;
+use crate::error::AppError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/uploads/{id}", get(serve))
+}
+
+async fn serve(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let upload = uploads::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let etag = format!("\"{}\"", upload.sha256);
+    let cache = "public, max-age=31536000, immutable";
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache.to_owned())]).into_response());
+    }
+    // PDFs download with their name; images show inline. The stored type was checked on
+    // upload against the file's own bytes.
+    let disposition = match upload.kind.as_str() {
+        "pdf" => format!("attachment; filename=\"{}\"", upload.filename.replace(['"', '\\'], "")),
+        _ => "inline".to_owned(),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, upload.content_type),
+            (header::CACHE_CONTROL, cache.to_owned()),
+            (header::ETAG, etag),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        upload.bytes,
+    )
+        .into_response())
+}
