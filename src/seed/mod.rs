@@ -1,6 +1,7 @@
 //! `seed-demo`: demo accounts and content. Safe to run again.
 
 mod catalogue;
+mod content;
 mod enrolments;
 
 use rand::Rng;
@@ -64,6 +65,7 @@ pub struct Seeded {
     pub accounts: Vec<SeededAccount>,
     pub courses: Vec<String>,
     pub enrolments: usize,
+    pub content: usize,
 }
 
 /// One demo account, and its password if this run created it (shown once, never stored).
@@ -82,10 +84,12 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
     }
     let courses = catalogue::seed(state).await?;
     let enrolments = enrolments::seed(state).await?;
+    let content = content::seed(state).await?;
     Ok(Seeded {
         accounts,
         courses,
         enrolments,
+        content,
     })
 }
 
@@ -175,6 +179,12 @@ pub fn describe(seeded: &Seeded) -> String {
     }
     for title in &seeded.courses {
         out.push_str(&format!("created course {title}\n"));
+    }
+    if seeded.content > 0 {
+        out.push_str(&format!(
+            "created {} demo reports, news, events and blogs\n",
+            seeded.content
+        ));
     }
     if seeded.enrolments > 0 {
         out.push_str(&format!(

@@ -211,6 +211,8 @@ struct CoursePage {
     interest: Interest,
     interest_typed: String,
     errors: FormErrors,
+    /// Investigation reports this course teaches from: (slug, title).
+    reports: Vec<(String, String)>,
 }
 
 async fn course_page(
@@ -318,6 +320,7 @@ pub async fn course_response(
             .map(|p| p.typed.clone())
             .unwrap_or_default(),
         errors,
+        reports: crate::db::reports::for_course(&state.db, course.course_id, now).await?,
         course,
     };
     let status = if interest_error.is_some() {
