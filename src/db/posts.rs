@@ -102,7 +102,11 @@ pub struct PostFields<'a> {
     pub publish_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert(tx: &mut Tx, post: &PostFields<'_>, now: DateTime<Utc>) -> Result<i64, DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    post: &PostFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
     let sql = "insert into posts (kind, slug, title, summary, body, author, event_starts_at, \
                event_ends_at, event_location, image_upload_id, publish_at, created_at, updated_at) \
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning post_id";

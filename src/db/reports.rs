@@ -171,11 +171,18 @@ pub struct ReportFields<'a> {
     pub pdf_upload_id: Option<i64>,
 }
 
-pub async fn insert(tx: &mut Tx, report: &ReportFields<'_>, now: DateTime<Utc>) -> Result<i64, DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    report: &ReportFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
     let sql = "insert into reports (slug, title, summary, body, topic, publish_at, image_upload_id, \
                pdf_upload_id, search_text, created_at, updated_at) \
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning report_id";
-    let search_text = search::fold(&format!("{} {} {}", report.title, report.summary, report.topic));
+    let search_text = search::fold(&format!(
+        "{} {} {}",
+        report.title, report.summary, report.topic
+    ));
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(report.slug)
         .bind(report.title)

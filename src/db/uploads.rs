@@ -24,7 +24,11 @@ pub struct NewUpload<'a> {
     pub alt_text: &'a str,
 }
 
-pub async fn insert(tx: &mut Tx, upload: &NewUpload<'_>, now: DateTime<Utc>) -> Result<i64, DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    upload: &NewUpload<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
     use sha2::Digest;
     let sha256 = hex::encode(sha2::Sha256::digest(upload.bytes));
     let sql = "insert into uploads (kind, content_type, filename, bytes, size_bytes, sha256, \

@@ -43,7 +43,8 @@ const NEWBORN: Image = Image {
 };
 const REPORT_PDF: &[u8] = include_bytes!("files/report.pdf");
 
-const FLAGSHIP: &str = "a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents";
+const FLAGSHIP: &str =
+    "a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents";
 
 /// Adds the demo content once (when no report exists yet). Returns how many items.
 pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
@@ -53,7 +54,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let mut added = 0;
-    let flagship = courses::find_by_slug_in(&mut tx, FLAGSHIP).await?.map(|c| c.course_id);
+    let flagship = courses::find_by_slug_in(&mut tx, FLAGSHIP)
+        .await?
+        .map(|c| c.course_id);
 
     let id = report(&mut tx, now, Some(&WARD), true, ReportText {
         title: "Medication not given: anticoagulation before and after a procedure",
@@ -128,15 +131,36 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
 }
 
 const OLDER_REPORTS: [(&str, &str); 9] = [
-    ("Access to critical care beds for adults who are unwell", "Acute care"),
-    ("Safety of patients transferred between hospitals by ambulance", "Ambulance services"),
-    ("Assessing risk of suicide in emergency departments", "Mental health"),
-    ("Keeping children safe when they are cared for on adult wards", "Children's services"),
-    ("Delays in diagnosing cancer through primary care", "Primary care"),
+    (
+        "Access to critical care beds for adults who are unwell",
+        "Acute care",
+    ),
+    (
+        "Safety of patients transferred between hospitals by ambulance",
+        "Ambulance services",
+    ),
+    (
+        "Assessing risk of suicide in emergency departments",
+        "Mental health",
+    ),
+    (
+        "Keeping children safe when they are cared for on adult wards",
+        "Children's services",
+    ),
+    (
+        "Delays in diagnosing cancer through primary care",
+        "Primary care",
+    ),
     ("Missed results from diagnostic imaging", "Diagnostics"),
     ("Safe staffing on maternity units at night", "Maternity"),
-    ("Insulin errors when patients move between wards", "Medication safety"),
-    ("Falls in older people recovering from hip surgery", "Acute care"),
+    (
+        "Insulin errors when patients move between wards",
+        "Medication safety",
+    ),
+    (
+        "Falls in older people recovering from hip surgery",
+        "Acute care",
+    ),
 ];
 
 struct ReportText<'a> {
@@ -197,10 +221,20 @@ async fn report(
     Ok(reports::insert(tx, &fields, now).await?)
 }
 
-type FindingRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, Option<(i32, u32, u32)>, &'a str);
+type FindingRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<(i32, u32, u32)>,
+    &'a str,
+);
 
 async fn findings(tx: &mut Tx, report_id: i64, rows: &[FindingRow<'_>]) -> anyhow::Result<()> {
-    for (position, (kind, reference, text, addressee, status, due, response)) in rows.iter().enumerate() {
+    for (position, (kind, reference, text, addressee, status, due, response)) in
+        rows.iter().enumerate()
+    {
         let finding = FindingFields {
             kind,
             reference,

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -227,9 +227,9 @@ async fn course_page(
     }
     let Some(course) = courses::find_published_by_slug(&state.db, &slug).await? else {
         return match courses::current_slug_for(&state.db, &slug).await? {
-            Some(current) => {
-                Ok(Redirect::permanent(&format!("/courses/{current}")).into_response())
-            }
+            Some(current) => Ok(crate::web::moved_permanently(&format!(
+                "/courses/{current}"
+            ))),
             None => Err(AppError::NotFound),
         };
     };

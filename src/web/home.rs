@@ -52,8 +52,12 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
         let index = blocks.iter().position(|b| b.block == name)?;
         block(blocks.swap_remove(index))
     };
-    let (introduction, about, investigations, education) =
-        (take("introduction"), take("about"), take("investigations"), take("education"));
+    let (introduction, about, investigations, education) = (
+        take("introduction"),
+        take("about"),
+        take("investigations"),
+        take("education"),
+    );
     let site = state.site();
     render(&HomePage {
         layout: Layout::new(

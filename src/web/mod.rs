@@ -39,6 +39,17 @@ pub fn site_routes() -> Router<AppState> {
         .merge(admin::router())
 }
 
+/// A permanent redirect for an address that changed (a renamed course, report or post):
+/// 301, which every client and search engine treats as "update your link".
+pub fn moved_permanently(location: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::MOVED_PERMANENTLY,
+        [(axum::http::header::LOCATION, location.to_owned())],
+    )
+        .into_response()
+}
+
 /// Renders a page template, turning a template failure into the 500 page.
 pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {
     Ok(Html(page.render()?))

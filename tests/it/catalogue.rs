@@ -246,7 +246,7 @@ backend_tests! {
         academy::run_query!(write &db, |c| sqlx::query("insert into course_slugs (slug, course_id, created_at) values ('old-meta', $1, $2)")
             .bind(id).bind(now).execute(c).await.map(|_| ())).unwrap();
         let moved = app.get("/courses/old-meta").await;
-        assert_eq!(moved.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
         assert_eq!(location(&moved), format!("/courses/{slug}"));
 
         let (_, draft) = add_course(&app, NewCourse { published: false, ..course("Draft course") }).await;

@@ -10,6 +10,7 @@ mod admin_cohorts;
 mod admin_enrolments;
 mod catalogue;
 mod cli;
+mod content;
 mod db;
 mod email;
 mod enrolment;

@@ -52,7 +52,14 @@ fn feed(site: &Site, title: &str, page: &str, feed_path: &str, entries: Vec<Entr
     }
 }
 
-fn entry(site: &Site, path: String, title: &str, summary: &str, published: Option<DateTime<Utc>>, updated: DateTime<Utc>) -> Entry {
+fn entry(
+    site: &Site,
+    path: String,
+    title: &str,
+    summary: &str,
+    published: Option<DateTime<Utc>>,
+    updated: DateTime<Utc>,
+) -> Entry {
     let url = site.url(&path);
     Entry {
         id: url.clone(),
@@ -76,12 +83,28 @@ fn atom(feed: Feed) -> Response {
 pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = state.clock.now();
     let site = state.site();
-    let latest = reports::list_published(&state.db, &Default::default(), now, FEED_ENTRIES, 0).await?;
+    let latest =
+        reports::list_published(&state.db, &Default::default(), now, FEED_ENTRIES, 0).await?;
     let entries = latest
         .iter()
-        .map(|r| entry(&site, format!("/reports/{}", r.slug), &r.title, &r.summary, r.publish_at, r.updated_at))
+        .map(|r| {
+            entry(
+                &site,
+                format!("/reports/{}", r.slug),
+                &r.title,
+                &r.summary,
+                r.publish_at,
+                r.updated_at,
+            )
+        })
         .collect();
-    Ok(atom(feed(&site, "Academy: investigation reports", "/reports", "/reports/feed.atom", entries)))
+    Ok(atom(feed(
+        &site,
+        "Academy: investigation reports",
+        "/reports",
+        "/reports/feed.atom",
+        entries,
+    )))
 }
 
 pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -90,9 +113,24 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
     let latest = posts::list_published(&state.db, None, now, FEED_ENTRIES, 0).await?;
     let entries = latest
         .iter()
-        .map(|p| entry(&site, format!("/news/{}", p.slug), &p.title, &p.summary, p.publish_at, p.updated_at))
+        .map(|p| {
+            entry(
+                &site,
+                format!("/news/{}", p.slug),
+                &p.title,
+                &p.summary,
+                p.publish_at,
+                p.updated_at,
+            )
+        })
         .collect();
-    Ok(atom(feed(&site, "Academy: news, events and blogs", "/news", "/news/feed.atom", entries)))
+    Ok(atom(feed(
+        &site,
+        "Academy: news, events and blogs",
+        "/news",
+        "/news/feed.atom",
+        entries,
+    )))
 }
 
 /// Text for an XML element.
@@ -108,10 +146,18 @@ fn escape(text: &str) -> String {
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = state.clock.now();
     let site = state.site();
-    let mut urls: Vec<(String, Option<DateTime<Utc>>)> = ["/", "/courses", "/reports", "/news", "/accessibility", "/privacy", "/contact"]
-        .into_iter()
-        .map(|path| (site.url(path), None))
-        .collect();
+    let mut urls: Vec<(String, Option<DateTime<Utc>>)> = [
+        "/",
+        "/courses",
+        "/reports",
+        "/news",
+        "/accessibility",
+        "/privacy",
+        "/contact",
+    ]
+    .into_iter()
+    .map(|path| (site.url(path), None))
+    .collect();
     for (slug, updated) in courses::published_slugs(&state.db).await? {
         urls.push((site.url(&format!("/courses/{slug}")), Some(updated)));
     }
@@ -127,12 +173,19 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
     for (url, updated) in urls {
         xml.push_str(&format!("  <url><loc>{}</loc>", escape(&url)));
         if let Some(updated) = updated {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", updated.format("%Y-%m-%d")));
+            xml.push_str(&format!(
+                "<lastmod>{}</lastmod>",
+                updated.format("%Y-%m-%d")
+            ));
         }
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
 }
 
 pub async fn robots(State(state): State<AppState>) -> Response {

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Deserialize;
 
@@ -98,7 +98,9 @@ async fn published_post(state: &AppState, slug: &str) -> Result<Result<Post, Res
         return Ok(Ok(post));
     }
     match posts::current_slug_for(&state.db, slug).await? {
-        Some(current) => Ok(Err(Redirect::permanent(&format!("/news/{current}")).into_response())),
+        Some(current) => Ok(Err(crate::web::moved_permanently(&format!(
+            "/news/{current}"
+        )))),
         None => Err(AppError::NotFound),
     }
 }
@@ -115,10 +117,15 @@ pub async fn page(
     let site = state.site();
     let image = post.image_upload_id.map(|id| site.url(&upload_path(&id)));
     let page = PostPage {
-        layout: Layout::new(post.title.clone(), post.summary.clone(), Section::News, &viewer)
-            .with_canonical(site.url(&format!("/news/{}", post.slug)))
-            .with_feed("News, events and blogs", site.url("/news/feed.atom"))
-            .as_article(image),
+        layout: Layout::new(
+            post.title.clone(),
+            post.summary.clone(),
+            Section::News,
+            &viewer,
+        )
+        .with_canonical(site.url(&format!("/news/{}", post.slug)))
+        .with_feed("News, events and blogs", site.url("/news/feed.atom"))
+        .as_article(image),
         published: published_on(&post.publish_at),
         body_html: to_safe_html(&post.body),
         when: event_times(&post),
@@ -142,7 +149,10 @@ fn event_times(post: &Post) -> String {
 }
 
 /// An event as iCalendar, in UTC with a stable UID; 404 for anything but an event.
-pub async fn calendar(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn calendar(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let post = match published_post(&state, &slug).await? {
         Ok(post) => post,
         Err(_) => return Err(AppError::NotFound),
@@ -158,14 +168,23 @@ pub async fn calendar(State(state): State<AppState>, Path(slug): Path<String>) -
         .description(&post.summary)
         .location(&post.event_location)
         .starts(start)
-        .ends(post.event_ends_at.unwrap_or(start + chrono::Duration::hours(1)))
+        .ends(
+            post.event_ends_at
+                .unwrap_or(start + chrono::Duration::hours(1)),
+        )
         .timestamp(post.updated_at)
         .url(&site.url(&format!("/news/{}", post.slug)));
     let ics = Calendar::new().push(event.done()).done().to_string();
-    let disposition = format!("attachment; filename=\"academy-event-{}.ics\"", post.post_id);
+    let disposition = format!(
+        "attachment; filename=\"academy-event-{}.ics\"",
+        post.post_id
+    );
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         ics,

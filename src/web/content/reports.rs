@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 
@@ -53,10 +53,19 @@ pub async fn list(
     let mut topics: Vec<String> = facets.iter().map(|(t, _)| t.clone()).collect();
     topics.sort();
     topics.dedup();
-    let mut years: Vec<i32> = facets.iter().map(|(_, at)| chrono::Datelike::year(at)).collect();
+    let mut years: Vec<i32> = facets
+        .iter()
+        .map(|(_, at)| chrono::Datelike::year(at))
+        .collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
-    let text: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
+    let text: String = query
+        .q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
     let topic = query.topic.unwrap_or_default().trim().to_owned();
     let year = query
         .year
@@ -75,7 +84,8 @@ pub async fn list(
     let page = PageQuery { page: query.page }.number();
     let total = reports::count_published(&state.db, &filter, now).await?;
     let pager = Pager::with_size(page, total, PAGE_SIZE);
-    let found = reports::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
+    let found =
+        reports::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
     let mut params = url::form_urlencoded::Serializer::new(String::new());
     params.append_pair("q", &text);
     params.append_pair("topic", &topic);
@@ -134,7 +144,9 @@ pub async fn page(
     let now = state.clock.now();
     let Some(report) = reports::find_published_by_slug(&state.db, &slug, now).await? else {
         return match reports::current_slug_for(&state.db, &slug).await? {
-            Some(current) => Ok(Redirect::permanent(&format!("/reports/{current}")).into_response()),
+            Some(current) => Ok(crate::web::moved_permanently(&format!(
+                "/reports/{current}"
+            ))),
             None => Err(AppError::NotFound),
         };
     };
@@ -145,17 +157,25 @@ pub async fn page(
             "observation" => 1,
             _ => 2,
         };
-        let due = finding.response_due_on.map(crate::domain::london::date).unwrap_or_default();
+        let due = finding
+            .response_due_on
+            .map(crate::domain::london::date)
+            .unwrap_or_default();
         groups[index].push(FindingView { finding, due });
     }
     let [recommendations, observations, actions] = groups;
     let site = state.site();
     let image = report.image_upload_id.map(|id| site.url(&upload_path(&id)));
     let page = ReportPage {
-        layout: Layout::new(report.title.clone(), report.summary.clone(), Section::Reports, &viewer)
-            .with_canonical(site.url(&format!("/reports/{}", report.slug)))
-            .with_feed("Investigation reports", site.url("/reports/feed.atom"))
-            .as_article(image),
+        layout: Layout::new(
+            report.title.clone(),
+            report.summary.clone(),
+            Section::Reports,
+            &viewer,
+        )
+        .with_canonical(site.url(&format!("/reports/{}", report.slug)))
+        .with_feed("Investigation reports", site.url("/reports/feed.atom"))
+        .as_article(image),
         published: published_on(&report.publish_at),
         body_html: to_safe_html(&report.body),
         recommendations,

@@ -20,7 +20,9 @@ async fn serve(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let upload = uploads::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let upload = uploads::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let etag = format!("\"{}\"", upload.sha256);
     let cache = "public, max-age=31536000, immutable";
     if headers
@@ -28,12 +30,22 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
     {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache.to_owned())]).into_response());
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache.to_owned()),
+            ],
+        )
+            .into_response());
     }
     // PDFs download with their name; images show inline. The stored type was checked on
     // upload against the file's own bytes.
     let disposition = match upload.kind.as_str() {
-        "pdf" => format!("attachment; filename=\"{}\"", upload.filename.replace(['"', '\\'], "")),
+        "pdf" => format!(
+            "attachment; filename=\"{}\"",
+            upload.filename.replace(['"', '\\'], "")
+        ),
         _ => "inline".to_owned(),
     };
     Ok((
