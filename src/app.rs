@@ -117,6 +117,12 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let site = protected(with_viewer(pages, &state), &state)
         .merge(protected(crate::web::assets::router(), &state))
         .merge(protected(crate::web::content::uploads::router(), &state))
+        .merge(protected_with_limit(
+            with_viewer(crate::web::admin::uploads_router(), &state),
+            &state,
+            // Room for the file and the form's other fields.
+            state.config.max_upload_bytes + 64 * 1024,
+        ))
         .layer(middleware::from_fn(error_pages::render_error_pages));
     let routes = site
         .merge(protected(ops::router(state.metrics_access()), &state))
@@ -148,7 +154,14 @@ fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
 
 /// Inside the error pages, so what they answer is rendered: timeout, panic capture, body limit.
 fn protected(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
-    let limit = state.config.max_body_bytes;
+    protected_with_limit(routes, state, state.config.max_body_bytes)
+}
+
+fn protected_with_limit(
+    routes: Router<AppState>,
+    state: &AppState,
+    limit: usize,
+) -> Router<AppState> {
     routes.layer(
         ServiceBuilder::new()
             .layer(TimeoutLayer::with_status_code(

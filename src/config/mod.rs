@@ -134,6 +134,8 @@ pub struct Config {
     pub card: Option<CardSettings>,
     /// The course the home page's Education block features.
     pub flagship_course: String,
+    /// Largest image or PDF an admin may upload.
+    pub max_upload_bytes: usize,
 }
 
 /// Every problem found in the configuration, reported together.
@@ -226,6 +228,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "ACADEMY_CONTACT_EMAIL",
         "education@academy.example",
         "address shown on the contact page",
+    ),
+    (
+        "ACADEMY_MAX_UPLOAD_BYTES",
+        "10485760",
+        "largest image or PDF an admin may upload",
     ),
     (
         "ACADEMY_FLAGSHIP_COURSE",
@@ -389,6 +396,11 @@ impl Config {
             enrolment: enrolment::policy(&mut vars),
             supplier: enrolment::supplier(&mut vars),
             card: enrolment::card(&mut vars),
+            max_upload_bytes: vars.number(
+                "ACADEMY_MAX_UPLOAD_BYTES",
+                10 * 1024 * 1024,
+                1024..=100 * 1024 * 1024,
+            ),
             flagship_course: vars.raw("ACADEMY_FLAGSHIP_COURSE").unwrap_or_else(|| {
                 "a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents"
                     .into()

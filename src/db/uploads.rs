@@ -51,3 +51,21 @@ pub async fn find(db: &Db, upload_id: i64) -> Result<Option<Upload>, DbError> {
                from uploads where upload_id = $1";
     Ok(run!(read db, |c| sqlx::query_as(sql).bind(upload_id).fetch_optional(c).await)?)
 }
+
+/// An upload as the admin list shows it (without its bytes).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UploadSummary {
+    pub upload_id: i64,
+    pub kind: String,
+    pub filename: String,
+    pub size_bytes: i64,
+    pub alt_text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every upload, newest first (optionally one kind).
+pub async fn list(db: &Db, kind: Option<&str>) -> Result<Vec<UploadSummary>, DbError> {
+    let sql = "select upload_id, kind, filename, size_bytes, alt_text, created_at from uploads \
+               where ($1 is null or kind = $1) order by upload_id desc";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(kind).fetch_all(c).await)?)
+}

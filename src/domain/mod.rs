@@ -35,3 +35,4 @@ pub mod redirect;
 pub mod search;
 pub mod slug;
 pub mod throttle;
+pub mod upload;

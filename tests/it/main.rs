@@ -7,6 +7,7 @@ mod account_pages;
 mod accounts;
 mod admin;
 mod admin_cohorts;
+mod admin_content;
 mod admin_enrolments;
 mod catalogue;
 mod cli;

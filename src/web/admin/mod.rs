@@ -16,7 +16,9 @@ mod cohorts;
 mod courses;
 mod emails;
 mod enrolment;
+mod home;
 mod roster;
+mod uploads;
 mod users;
 
 pub fn router() -> Router<AppState> {
@@ -69,8 +71,14 @@ pub fn router() -> Router<AppState> {
             get(cohorts::confirm_cancel).post(cohorts::cancel),
         )
         .route("/admin/cohorts/{id}/close", post(cohorts::close))
+        .route("/admin/home", get(home::edit).post(home::save))
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
+}
+
+/// `/admin/uploads`, kept apart because its body limit is the upload size, not the site's.
+pub fn uploads_router() -> Router<AppState> {
+    Router::new().route("/admin/uploads", get(uploads::list).post(uploads::upload))
 }
 
 #[derive(Template)]

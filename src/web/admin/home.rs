@@ -1,0 +1,207 @@
+//! `/admin/home`: the home page's text blocks (introduction, About us, Investigations,
+//! Education), with a Markdown preview. An emptied block disappears from the home page.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::accounts::{Notice, NoticeQuery, audit_admin};
+use crate::app::AppState;
+use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::home::{self, HomeBlock};
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, page_or_rejected};
+use crate::web::layout::{Layout, Section};
+use crate::web::markdown::to_safe_html;
+
+/// The blocks in page order, with their names for people.
+pub const BLOCKS: [(&str, &str); 4] = [
+    ("introduction", "Introduction"),
+    ("about", "About us"),
+    ("investigations", "Investigations"),
+    ("education", "Education"),
+];
+
+/// Each block's field names (title, body, link text, link address): fixed, so errors can
+/// name them.
+const FIELDS: [[&str; 4]; 4] = [
+    [
+        "introduction_title",
+        "introduction_body",
+        "introduction_link_label",
+        "introduction_link_href",
+    ],
+    [
+        "about_title",
+        "about_body",
+        "about_link_label",
+        "about_link_href",
+    ],
+    [
+        "investigations_title",
+        "investigations_body",
+        "investigations_link_label",
+        "investigations_link_href",
+    ],
+    [
+        "education_title",
+        "education_body",
+        "education_link_label",
+        "education_link_href",
+    ],
+];
+
+/// One block as typed, with its field names and preview.
+pub struct BlockForm {
+    pub block: &'static str,
+    pub label: &'static str,
+    pub title: String,
+    pub body: String,
+    pub link_label: String,
+    pub link_href: String,
+    pub preview: Option<String>,
+}
+
+impl BlockForm {
+    pub fn field(&self, part: &str) -> String {
+        format!("{}_{part}", self.block)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomeBlocksPage<'a> {
+    layout: Layout,
+    blocks: Vec<BlockForm>,
+    errors: &'a FormErrors,
+}
+
+fn page(
+    viewer: &Viewer,
+    blocks: Vec<BlockForm>,
+    errors: &FormErrors,
+    banner: Option<String>,
+) -> Result<Response, AppError> {
+    let layout = Layout::new(
+        "Home page",
+        "Edit the home page's text.",
+        Section::Admin,
+        viewer,
+    )
+    .with_errors(!errors.is_empty())
+    .with_banner(banner);
+    page_or_rejected(
+        &HomeBlocksPage {
+            layout,
+            blocks,
+            errors,
+        },
+        errors,
+    )
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Query(notice): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let stored = home::all(&state.db).await?;
+    let blocks = BLOCKS
+        .iter()
+        .map(|(block, label)| {
+            let saved = stored.iter().find(|b| b.block == *block);
+            BlockForm {
+                block,
+                label,
+                title: saved.map(|b| b.title.clone()).unwrap_or_default(),
+                body: saved.map(|b| b.body.clone()).unwrap_or_default(),
+                link_label: saved.map(|b| b.link_label.clone()).unwrap_or_default(),
+                link_href: saved.map(|b| b.link_href.clone()).unwrap_or_default(),
+                preview: None,
+            }
+        })
+        .collect();
+    page(&viewer, blocks, &FormErrors::default(), notice.banner())
+}
+
+/// A link may go to a page of this site ("/courses") or to another https site.
+fn link_problem(href: &str) -> Option<&'static str> {
+    let local = href.starts_with('/') && !href.starts_with("//") && !href.contains('\\');
+    let external = url::Url::parse(href).is_ok_and(|u| u.scheme() == "https");
+    (!local && !external)
+        .then_some("Enter a page of this site, like /courses, or an address starting https://")
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    AdminUser(admin): AdminUser,
+    client: ClientAddress,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let value = |name: String| form.get(&name).cloned().unwrap_or_default();
+    let preview = form.get("action").is_some_and(|a| a == "preview");
+    let mut errors = FormErrors::default();
+    let mut blocks = Vec::new();
+    for ((block, label), [title_field, body_field, label_field, href_field]) in
+        BLOCKS.into_iter().zip(FIELDS)
+    {
+        let title = errors.text(title_field, &value(title_field.to_owned()), None, 120);
+        let body = errors.multiline(body_field, &value(body_field.to_owned()), None, 4_000);
+        let link_label = errors.text(label_field, &value(label_field.to_owned()), None, 60);
+        let link_href = errors.text(href_field, &value(href_field.to_owned()), None, 300);
+        match (link_label.is_empty(), link_href.is_empty()) {
+            (false, true) => {
+                errors.add(href_field, "Enter where the link goes, or remove its text")
+            }
+            (true, false) => errors.add(
+                label_field,
+                "Enter the link's text, or remove where it goes",
+            ),
+            (false, false) => {
+                if let Some(problem) = link_problem(&link_href) {
+                    errors.add(href_field, problem);
+                }
+            }
+            (true, true) => {}
+        }
+        blocks.push(BlockForm {
+            block,
+            label,
+            preview: preview.then(|| to_safe_html(&body)),
+            title,
+            body,
+            link_label,
+            link_href,
+        });
+    }
+    if preview || !errors.is_empty() {
+        return page(&viewer, blocks, &errors, None);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    for form in &blocks {
+        let block = HomeBlock {
+            block: form.block.to_owned(),
+            title: form.title.clone(),
+            body: form.body.clone(),
+            link_label: form.link_label.clone(),
+            link_href: form.link_href.clone(),
+        };
+        home::save(&mut tx, &block, now).await?;
+    }
+    audit_admin(
+        &mut tx,
+        admin.user_id,
+        "home_page_updated",
+        "",
+        &client.to_string(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/home?notice={}", Notice::Saved.name())).into_response())
+}

@@ -1,0 +1,121 @@
+//! The content admin pages on both databases: home page blocks, uploads (wrong type, too
+//! big, missing alt text), and learners refused.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+use crate::backend_tests;
+use crate::support::TestApp;
+use crate::support::accounts::location;
+use crate::support::app::Browser;
+use crate::support::enrolment::{admin, learner};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000 a tiny picture";
+
+async fn upload(browser: &Browser, bytes: &[u8], name: &str, alt: &str) -> reqwest::Response {
+    let token = browser.csrf_token().await;
+    let form = Form::new()
+        .part(
+            "file",
+            Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+        )
+        .text("alt_text", alt.to_owned());
+    browser
+        .client
+        .post(browser.url(&format!("/admin/uploads?csrf_token={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+backend_tests! {
+    async fn admins_edit_the_home_page_blocks_with_checks_and_a_preview(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = admin(&app).await;
+        let (status, page) = admin.get_text("/admin/home").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Learning from patient safety investigations"), "the stored text is shown");
+
+        let mut fields = vec![
+            ("introduction_title", "Welcome to Academy"),
+            ("introduction_body", "We **teach** investigation."),
+            ("introduction_link_label", "Find a course"),
+            ("introduction_link_href", "javascript:alert(1)"),
+            ("about_title", ""),
+            ("about_body", ""),
+            ("investigations_title", "Investigations"),
+            ("investigations_body", "What we look into."),
+            ("investigations_link_label", "Reports"),
+            ("investigations_link_href", ""),
+            ("education_title", "Education"),
+            ("education_body", "Courses <script>alert(1)</script>"),
+        ];
+        let refused = admin.post_form("/admin/home", &[fields.clone(), vec![("action", "save")]].concat()).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("Enter a page of this site, like /courses") && html.contains("Enter where the link goes"));
+        assert!(app.get_text("/").await.1.contains("Learning from patient safety investigations"), "nothing saved");
+
+        fields[3] = ("introduction_link_href", "/courses");
+        fields[8] = ("investigations_link_label", "");
+        let preview = admin.post_form("/admin/home", &[fields.clone(), vec![("action", "preview")]].concat()).await;
+        let html = preview.text().await.unwrap();
+        assert!(html.contains("<strong>teach</strong>") && !html.contains("<script>alert"), "a sanitised preview");
+        let saved = admin.post_form("/admin/home", &[fields, vec![("action", "save")]].concat()).await;
+        assert_eq!(location(&saved), "/admin/home?notice=saved");
+        let (_, home) = app.get_text("/").await;
+        assert!(home.contains("Welcome to Academy") && home.contains("<strong>teach</strong>"));
+        assert!(!home.contains("About us"), "the emptied block is hidden");
+        assert!(!home.contains("<script>alert"));
+        assert_eq!(app.count("select count(*) from audit_events where action = 'home_page_updated'").await, 1);
+    }
+
+    async fn uploads_are_checked_by_content_size_and_alt_text(backend) {
+        let app = TestApp::spawn_with(backend, &[("ACADEMY_MAX_UPLOAD_BYTES", "2048")], axum::Router::new()).await;
+        let admin = admin(&app).await;
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
+        let cases: [(&[u8], &str, &str, &str); 5] = [
+            (svg, "logo.png", "A logo", "must be a PNG, JPEG, GIF or WebP image, or a PDF"),
+            (b"", "empty.png", "Nothing", "Choose a file to upload"),
+            (&[0x89; 3000], "big.png", "Too big", "The file must be"),
+            (PNG, "ward.png", "", "Describe the image"),
+            (b"%PDF-1.4 hello", "report.pdf", "", ""),
+        ];
+        for (bytes, name, alt, message) in cases {
+            let response = upload(&admin, bytes, name, alt).await;
+            if message.is_empty() {
+                assert_eq!(response.status(), StatusCode::SEE_OTHER, "{name}");
+            } else {
+                assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+                assert!(response.text().await.unwrap().contains(message), "{name}: {message}");
+            }
+        }
+        let huge = upload(&admin, &vec![0u8; 200_000], "huge.pdf", "").await;
+        assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let saved = upload(&admin, PNG, "../../My Ward (1).png", "A ward at night").await;
+        assert_eq!(location(&saved), "/admin/uploads?notice=saved");
+        assert_eq!(app.count("select count(*) from uploads").await, 2);
+        assert_eq!(app.count("select count(*) from uploads where filename = 'My-Ward--1-.png' and alt_text = 'A ward at night'").await, 1);
+        let pdf = app.get("/uploads/1").await;
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+
+        // Without the token in the address, an upload is refused.
+        let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("x.png")).text("alt_text", "x");
+        let forged = admin.client.post(admin.url("/admin/uploads")).multipart(form).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    }
+
+    async fn learners_get_403_on_the_content_admin_pages(backend) {
+        let app = TestApp::spawn(backend).await;
+        let learner = learner(&app, "a.nurse@nhs.net").await;
+        for path in ["/admin/home", "/admin/uploads"] {
+            assert_eq!(learner.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(learner.post_form("/admin/home", &[("introduction_title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
+        let response = upload(&learner, PNG, "x.png", "x").await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.count("select count(*) from uploads").await, 0);
+    }
+}
