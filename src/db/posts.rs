@@ -126,3 +126,61 @@ pub async fn insert(
         .fetch_one(c)
         .await)?)
 }
+
+pub async fn find(db: &Db, post_id: i64) -> Result<Option<Post>, DbError> {
+    let sql = format!("{POST_SELECT} where p.post_id = $1");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(post_id).fetch_optional(c).await)?)
+}
+
+/// Every post, drafts and scheduled ones included, newest first (the admin list).
+pub async fn list_all(db: &Db) -> Result<Vec<Post>, DbError> {
+    let sql = format!(
+        "{POST_SELECT} order by p.publish_at is null desc, p.publish_at desc, p.post_id desc"
+    );
+    Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+}
+
+pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
+    let sql = "select count(*) from posts where slug = $1 and post_id <> coalesce($2, -1)";
+    let count: i64 =
+        run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except).fetch_one(c).await)?;
+    Ok(count > 0)
+}
+
+/// Saves an edit; a changed slug keeps the old one as a redirect.
+pub async fn update(
+    tx: &mut Tx,
+    post_id: i64,
+    old_slug: &str,
+    post: &PostFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = "update posts set kind = $2, slug = $3, title = $4, summary = $5, body = $6, \
+               author = $7, event_starts_at = $8, event_ends_at = $9, event_location = $10, \
+               image_upload_id = $11, publish_at = $12, updated_at = $13 where post_id = $1";
+    run!(tx tx, |c| sqlx::query(sql)
+        .bind(post_id)
+        .bind(post.kind)
+        .bind(post.slug)
+        .bind(post.title)
+        .bind(post.summary)
+        .bind(post.body)
+        .bind(post.author)
+        .bind(post.event_starts_at)
+        .bind(post.event_ends_at)
+        .bind(post.event_location)
+        .bind(post.image_upload_id)
+        .bind(post.publish_at)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    if old_slug != post.slug {
+        let forget = "delete from post_slugs where slug = $1";
+        run!(tx tx, |c| sqlx::query(forget).bind(post.slug).execute(c).await.map(|_| ()))?;
+        let remember = "insert into post_slugs (slug, post_id, created_at) values ($1, $2, $3) \
+                        on conflict (slug) do update set post_id = excluded.post_id";
+        run!(tx tx, |c| sqlx::query(remember).bind(old_slug).bind(post_id).bind(now).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}

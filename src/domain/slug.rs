@@ -25,7 +25,7 @@ pub fn slugify(title: &str) -> String {
 pub fn parse(raw: &str) -> Result<String, &'static str> {
     let slug = raw.trim().to_ascii_lowercase();
     if slug.is_empty() {
-        return Err("Enter a web address for the course");
+        return Err("Enter a web address, like safety-management");
     }
     let valid = slug.len() <= MAX_LEN
         && slug

@@ -107,13 +107,67 @@ backend_tests! {
         assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     }
 
+    async fn admins_write_schedule_publish_and_rename_posts(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = admin(&app).await;
+        let post = |fields: &[(&'static str, &'static str)]| {
+            let mut all = vec![("kind", "news"), ("title", "Shortlisted for an award"), ("summary", "We are on the shortlist."), ("body", "**Good** news"), ("status", "draft"), ("action", "save")];
+            for (name, value) in fields {
+                all.retain(|(n, _)| n != name);
+                all.push((*name, *value));
+            }
+            all
+        };
+        let bad = admin.post_form("/admin/posts", &post(&[("title", ""), ("kind", "gossip"), ("status", "scheduled"), ("publish_day", "31"), ("publish_month", "2"), ("publish_year", "2026"), ("image", "42")])).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        for message in ["Choose news, event or blog", "Enter a title", "must be a real date", "Choose one of the uploaded images"] {
+            assert!(html.contains(message), "{message}");
+        }
+        let blog = admin.post_form("/admin/posts", &post(&[("kind", "blog")])).await;
+        assert!(blog.text().await.unwrap().contains("Enter who wrote the blog post"));
+        let event = admin.post_form("/admin/posts", &post(&[("kind", "event"), ("event_day", "10"), ("event_month", "3"), ("event_year", "2026"), ("event_start", "14:00"), ("event_end", "13:00")])).await;
+        assert!(event.text().await.unwrap().contains("The event must end after it starts"));
+        let past = admin.post_form("/admin/posts", &post(&[("status", "scheduled"), ("publish_day", "1"), ("publish_month", "1"), ("publish_year", "2026"), ("publish_time", "09:00")])).await;
+        assert!(past.text().await.unwrap().contains("must be in the future"));
+        let preview = admin.post_form("/admin/posts", &post(&[("body", "<img src=x onerror=alert(1)> **bold**"), ("action", "preview")])).await;
+        let html = preview.text().await.unwrap();
+        let shown = &html[html.find("preview-heading").unwrap()..];
+        assert!(shown.contains("<strong>bold</strong>") && !shown.contains("onerror"), "{shown}");
+        assert!(!html.contains("<img src=x"), "the typed text is escaped in the form");
+        assert_eq!(app.count("select count(*) from posts").await, 0, "nothing saved yet");
+
+        assert_eq!(location(&admin.post_form("/admin/posts", &post(&[])).await), "/admin/posts?notice=saved");
+        assert_eq!(app.get("/news/shortlisted-for-an-award").await.status(), StatusCode::NOT_FOUND, "a draft is hidden");
+        let taken = admin.post_form("/admin/posts", &post(&[])).await;
+        assert!(taken.text().await.unwrap().contains("Another post already uses that web address"));
+
+        // Schedule it for tomorrow 9am: it appears then, with nothing else done.
+        admin.post_form("/admin/posts/1", &post(&[("status", "scheduled"), ("publish_day", "3"), ("publish_month", "3"), ("publish_year", "2026"), ("publish_time", "9am")])).await;
+        assert_eq!(app.get("/news/shortlisted-for-an-award").await.status(), StatusCode::NOT_FOUND);
+        let (_, list) = admin.get_text("/admin/posts").await;
+        assert!(list.contains("Scheduled for 3 March 2026 at 9am"), "{list}");
+        app.clock().advance(chrono::Duration::days(1));
+        assert_eq!(app.get("/news/shortlisted-for-an-award").await.status(), StatusCode::OK);
+
+        admin.sign_in("admin@academy.example", crate::support::accounts::PASSWORD).await;
+        let renamed = admin.post_form("/admin/posts/1", &post(&[("slug", "on-the-shortlist"), ("status", "now")])).await;
+        assert_eq!(location(&renamed), "/admin/posts?notice=saved");
+        let old = app.get("/news/shortlisted-for-an-award").await;
+        assert_eq!(old.status(), StatusCode::MOVED_PERMANENTLY);
+        assert_eq!(location(&old), "/news/on-the-shortlist");
+        assert_eq!(app.count("select count(*) from audit_events where action in ('post_created', 'post_updated')").await, 3);
+    }
+
     async fn learners_get_403_on_the_content_admin_pages(backend) {
         let app = TestApp::spawn(backend).await;
         let learner = learner(&app, "a.nurse@nhs.net").await;
-        for path in ["/admin/home", "/admin/uploads"] {
+        for path in ["/admin/home", "/admin/uploads", "/admin/posts", "/admin/posts/new", "/admin/posts/1/edit"] {
             assert_eq!(learner.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
         }
         assert_eq!(learner.post_form("/admin/home", &[("introduction_title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(learner.post_form("/admin/posts", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(learner.post_form("/admin/posts/1", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
         let response = upload(&learner, PNG, "x.png", "x").await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.count("select count(*) from uploads").await, 0);

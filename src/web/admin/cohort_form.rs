@@ -424,7 +424,7 @@ fn date(
     parsed
 }
 
-fn instant(
+pub(crate) fn instant(
     errors: &mut FormErrors,
     field: &'static str,
     label: &str,

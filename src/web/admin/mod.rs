@@ -17,6 +17,8 @@ mod courses;
 mod emails;
 mod enrolment;
 mod home;
+mod posts;
+mod publishing;
 mod roster;
 mod uploads;
 mod users;
@@ -72,6 +74,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/cohorts/{id}/close", post(cohorts::close))
         .route("/admin/home", get(home::edit).post(home::save))
+        .route("/admin/posts", get(posts::list).post(posts::create))
+        .route("/admin/posts/new", get(posts::new))
+        .route("/admin/posts/{id}", post(posts::update))
+        .route("/admin/posts/{id}/edit", get(posts::edit))
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
 }

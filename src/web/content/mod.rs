@@ -9,7 +9,7 @@ use crate::app::AppState;
 use crate::domain::london;
 
 mod feeds;
-mod news;
+pub mod news;
 mod reports;
 pub mod uploads;
 
