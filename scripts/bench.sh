@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load-tests a release build with wrk: an embedded static asset, /healthz, the home page,
-# the catalogue and a course page, printing requests/s, p50 and p99 for each and each
+# the catalogue, a course page, the report list, a report and the news list, printing requests/s, p50 and p99 for each and each
 # page's ratio to the asset.
 #
 #   scripts/bench.sh                          # fresh SQLite database
@@ -47,8 +47,9 @@ curl -fsS "$base/readyz" >/dev/null
 
 asset=$(curl -fsS "$base/" | grep -o '/static/app.css?v=[0-9a-f]*' | head -n 1)
 course=$(curl -fsS "$base/courses" | grep -o 'href="/courses/[a-z0-9-]*"' | head -n 1 | sed 's/href="//; s/"$//')
-declare -a names=("static asset" "/healthz" "/" "/courses" "course page")
-declare -a paths=("$asset" "/healthz" "/" "/courses" "$course")
+report=$(curl -fsS "$base/reports" | grep -o 'href="/reports/[a-z0-9-]*"' | grep -v feed | head -n 1 | sed 's/href="//; s/"$//')
+declare -a names=("static asset" "/healthz" "/" "/courses" "course page" "/reports" "report page" "/news")
+declare -a paths=("$asset" "/healthz" "/" "/courses" "$course" "/reports" "$report" "/news")
 
 echo "Academy benchmark: backend $backend, wrk -t$threads -c$connections -d$duration, $(nproc) cores"
 printf '%-14s %12s %10s %10s %10s\n' "path" "req/s" "p50" "p99" "vs asset"

@@ -243,3 +243,76 @@ pub async fn link_course(tx: &mut Tx, report_id: i64, course_id: i64) -> Result<
 pub async fn count_all(db: &Db) -> Result<i64, DbError> {
     Ok(run!(read db, |c| sqlx::query_scalar("select count(*) from reports").fetch_one(c).await)?)
 }
+
+pub async fn find(db: &Db, report_id: i64) -> Result<Option<Report>, DbError> {
+    let sql = format!("{REPORT_SELECT} where r.report_id = $1");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(report_id).fetch_optional(c).await)?)
+}
+
+/// Every report, drafts first, then newest (the admin list).
+pub async fn list_all(db: &Db) -> Result<Vec<Report>, DbError> {
+    let sql = format!(
+        "{REPORT_SELECT} order by r.publish_at is null desc, r.publish_at desc, r.report_id desc"
+    );
+    Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+}
+
+pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
+    let sql = "select count(*) from reports where slug = $1 and report_id <> coalesce($2, -1)";
+    let count: i64 =
+        run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except).fetch_one(c).await)?;
+    Ok(count > 0)
+}
+
+/// Saves an edit; a changed slug keeps the old one as a redirect.
+pub async fn update(
+    tx: &mut Tx,
+    report_id: i64,
+    old_slug: &str,
+    report: &ReportFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = "update reports set slug = $2, title = $3, summary = $4, body = $5, topic = $6, \
+               publish_at = $7, image_upload_id = $8, pdf_upload_id = $9, search_text = $10, \
+               updated_at = $11 where report_id = $1";
+    let search_text = search::fold(&format!(
+        "{} {} {}",
+        report.title, report.summary, report.topic
+    ));
+    run!(tx tx, |c| sqlx::query(sql)
+        .bind(report_id)
+        .bind(report.slug)
+        .bind(report.title)
+        .bind(report.summary)
+        .bind(report.body)
+        .bind(report.topic)
+        .bind(report.publish_at)
+        .bind(report.image_upload_id)
+        .bind(report.pdf_upload_id)
+        .bind(&search_text)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    if old_slug != report.slug {
+        let forget = "delete from report_slugs where slug = $1";
+        run!(tx tx, |c| sqlx::query(forget).bind(report.slug).execute(c).await.map(|_| ()))?;
+        let remember = "insert into report_slugs (slug, report_id, created_at) values ($1, $2, $3) \
+                        on conflict (slug) do update set report_id = excluded.report_id";
+        run!(tx tx, |c| sqlx::query(remember).bind(old_slug).bind(report_id).bind(now).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Replaces a report's findings and course links with the ones given.
+pub async fn clear_findings_and_courses(tx: &mut Tx, report_id: i64) -> Result<(), DbError> {
+    run!(tx tx, |c| sqlx::query("delete from report_findings where report_id = $1").bind(report_id).execute(c).await.map(|_| ()))?;
+    run!(tx tx, |c| sqlx::query("delete from report_courses where report_id = $1").bind(report_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The ids of the courses linked to a report (any state).
+pub async fn course_ids(db: &Db, report_id: i64) -> Result<Vec<i64>, DbError> {
+    let sql = "select course_id from report_courses where report_id = $1";
+    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(report_id).fetch_all(c).await)?)
+}

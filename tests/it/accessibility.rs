@@ -107,13 +107,13 @@ backend_tests! {
         let id = app.create_user("a11y@example.org", Role::Admin, true).await;
         app.sign_in("a11y@example.org", PASSWORD).await;
         let user_page = format!("/admin/users/{id}");
-        for path in ["/account", "/account/profile", "/account/password", "/account/email", "/account/delete", "/admin", "/admin/users", user_page.as_str(), "/admin/emails"] {
+        for path in ["/account", "/account/profile", "/account/password", "/account/email", "/account/delete", "/admin", "/admin/users", user_page.as_str(), "/admin/emails", "/admin/home", "/admin/uploads", "/admin/posts", "/admin/posts/new", "/admin/reports", "/admin/reports/new", "/reports", "/news", "/"] {
             let (status, html) = app.get_text(path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_accessible(path, &html);
         }
-        for path in ["/account/profile", "/account/password", "/account/email", "/account/delete"] {
-            let response = app.post_form(path, &[]).await;
+        for path in ["/account/profile", "/account/password", "/account/email", "/account/delete", "/admin/posts", "/admin/reports"] {
+            let response = app.post_form(path, &[("action", "save")]).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
             let html = response.text().await.unwrap();
             assert_accessible(path, &html);

@@ -159,15 +159,78 @@ backend_tests! {
         assert_eq!(app.count("select count(*) from audit_events where action in ('post_created', 'post_updated')").await, 3);
     }
 
+    async fn admins_write_reports_with_findings_rows_courses_and_files(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = admin(&app).await;
+        let course = crate::support::enrolment::add_course(&app, "Human factors in patient safety").await;
+        let course = course.to_string();
+        upload(&admin, b"%PDF-1.4 full report", "report.pdf", "").await;
+        let base = vec![
+            ("title", "Safety management across boundaries"),
+            ("topic", "Safety management"),
+            ("summary", "What we found."),
+            ("body", "## Findings"),
+            ("status", "now"),
+            ("pdf", "1"),
+            ("course", course.as_str()),
+            ("finding_kind", "recommendation"), ("finding_reference", "R/1"), ("finding_text", "Agree shared principles."), ("finding_addressee", "NHS England"), ("finding_status", "Accepted"), ("finding_due_day", "31"), ("finding_due_month", "10"), ("finding_due_year", "2026"), ("finding_response", "We will."),
+            ("finding_kind", "observation"), ("finding_reference", ""), ("finding_text", ""), ("finding_addressee", ""), ("finding_status", ""), ("finding_due_day", ""), ("finding_due_month", ""), ("finding_due_year", ""), ("finding_response", ""),
+            ("finding_kind", "observation"), ("finding_reference", "O/1"), ("finding_text", "Support varies."), ("finding_addressee", ""), ("finding_status", ""), ("finding_due_day", ""), ("finding_due_month", ""), ("finding_due_year", ""), ("finding_response", ""),
+        ];
+        let with = |changes: &[(&'static str, &'static str)]| {
+            let mut fields = base.clone();
+            for (name, value) in changes {
+                match fields.iter().position(|(n, _)| n == name) {
+                    Some(at) => fields[at].1 = value,
+                    None => fields.push((*name, *value)),
+                }
+            }
+            fields
+        };
+        let added = admin.post_form("/admin/reports", &with(&[("action", "add_finding")])).await;
+        assert_eq!(added.text().await.unwrap().matches("<legend class=\"fieldset__legend\">Finding ").count(), 4, "a row is added without JavaScript");
+        let removed = admin.post_form("/admin/reports", &with(&[("remove", "0")])).await;
+        let html = removed.text().await.unwrap();
+        assert!(!html.contains("Agree shared principles") && html.contains("Support varies."), "the chosen row is removed");
+
+        let bad = admin.post_form("/admin/reports", &with(&[("finding_due_day", "31"), ("finding_due_month", "2"), ("title", ""), ("pdf", "99"), ("course", "12345"), ("action", "save")])).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        for message in ["Enter a title", "Finding 1: the response due date must be a real date", "Choose one of the uploaded PDFs", "Choose courses from the list"] {
+            assert!(html.contains(message), "{message}");
+        }
+        assert_eq!(app.count("select count(*) from reports").await, 0);
+
+        let saved = admin.post_form("/admin/reports", &with(&[("action", "save")])).await;
+        assert_eq!(location(&saved), "/admin/reports?notice=saved");
+        assert_eq!(app.count("select count(*) from report_findings").await, 2, "the empty row is dropped");
+        let (status, page) = app.get_text("/reports/safety-management-across-boundaries").await;
+        assert_eq!(status, StatusCode::OK);
+        for expected in ["Agree shared principles.", "31 October 2026", "Support varies.", "Download the full report", "/courses/human-factors-in-patient-safety"] {
+            assert!(page.contains(expected), "{expected}");
+        }
+        // Edit: back to draft hides it; a new address redirects from the old one once published.
+        let (_, edit) = admin.get_text("/admin/reports/1/edit").await;
+        assert!(edit.contains("Agree shared principles.") && edit.contains(r#"value="31""#));
+        admin.post_form("/admin/reports/1", &with(&[("status", "draft"), ("action", "save")])).await;
+        assert_eq!(app.get("/reports/safety-management-across-boundaries").await.status(), StatusCode::NOT_FOUND);
+        admin.post_form("/admin/reports/1", &with(&[("slug", "boundaries"), ("action", "save")])).await;
+        assert_eq!(location(&app.get("/reports/safety-management-across-boundaries").await), "/reports/boundaries");
+        assert_eq!(app.count("select count(*) from report_findings").await, 2, "findings are replaced, not added again");
+        assert_eq!(app.count("select count(*) from audit_events where action in ('report_created', 'report_updated')").await, 3);
+    }
+
     async fn learners_get_403_on_the_content_admin_pages(backend) {
         let app = TestApp::spawn(backend).await;
         let learner = learner(&app, "a.nurse@nhs.net").await;
-        for path in ["/admin/home", "/admin/uploads", "/admin/posts", "/admin/posts/new", "/admin/posts/1/edit"] {
+        for path in ["/admin/home", "/admin/uploads", "/admin/posts", "/admin/posts/new", "/admin/posts/1/edit", "/admin/reports", "/admin/reports/new", "/admin/reports/1/edit"] {
             assert_eq!(learner.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
         }
         assert_eq!(learner.post_form("/admin/home", &[("introduction_title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
         assert_eq!(learner.post_form("/admin/posts", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
         assert_eq!(learner.post_form("/admin/posts/1", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(learner.post_form("/admin/reports", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(learner.post_form("/admin/reports/1", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
         let response = upload(&learner, PNG, "x.png", "x").await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.count("select count(*) from uploads").await, 0);

@@ -19,6 +19,7 @@ mod enrolment;
 mod home;
 mod posts;
 mod publishing;
+mod reports;
 mod roster;
 mod uploads;
 mod users;
@@ -74,6 +75,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/cohorts/{id}/close", post(cohorts::close))
         .route("/admin/home", get(home::edit).post(home::save))
+        .route("/admin/reports", get(reports::list).post(reports::create))
+        .route("/admin/reports/new", get(reports::new))
+        .route("/admin/reports/{id}", post(reports::update))
+        .route("/admin/reports/{id}/edit", get(reports::edit))
         .route("/admin/posts", get(posts::list).post(posts::create))
         .route("/admin/posts/new", get(posts::new))
         .route("/admin/posts/{id}", post(posts::update))
@@ -81,6 +86,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
 }
+
+pub use reports::finding_field;
 
 /// `/admin/uploads`, kept apart because its body limit is the upload size, not the site's.
 pub fn uploads_router() -> Router<AppState> {
