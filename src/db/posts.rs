@@ -184,3 +184,10 @@ pub async fn update(
     }
     Ok(())
 }
+
+/// Deletes a post with its old addresses.
+pub async fn delete(tx: &mut Tx, post_id: i64) -> Result<bool, DbError> {
+    let sql = "delete from posts where post_id = $1";
+    let deleted = run!(tx tx, |c| sqlx::query(sql).bind(post_id).execute(c).await.map(|d| d.rows_affected()))?;
+    Ok(deleted == 1)
+}

@@ -316,3 +316,10 @@ pub async fn course_ids(db: &Db, report_id: i64) -> Result<Vec<i64>, DbError> {
     let sql = "select course_id from report_courses where report_id = $1";
     Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(report_id).fetch_all(c).await)?)
 }
+
+/// Deletes a report with its findings, course links and old addresses.
+pub async fn delete(tx: &mut Tx, report_id: i64) -> Result<bool, DbError> {
+    let sql = "delete from reports where report_id = $1";
+    let deleted = run!(tx tx, |c| sqlx::query(sql).bind(report_id).execute(c).await.map(|d| d.rows_affected()))?;
+    Ok(deleted == 1)
+}

@@ -124,6 +124,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         weeks_ago: -1,
     })
     .await?;
+    added += 1;
 
     added += seed_posts(&mut tx, now).await?;
     tx.commit().await?;

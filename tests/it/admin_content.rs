@@ -157,6 +157,9 @@ backend_tests! {
         assert_eq!(old.status(), StatusCode::MOVED_PERMANENTLY);
         assert_eq!(location(&old), "/news/on-the-shortlist");
         assert_eq!(app.count("select count(*) from audit_events where action in ('post_created', 'post_updated')").await, 3);
+        admin.post_form("/admin/posts/1/delete", &[]).await;
+        assert_eq!(app.get("/news/on-the-shortlist").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.count("select count(*) from audit_events where action = 'post_deleted'").await, 1);
     }
 
     async fn admins_write_reports_with_findings_rows_courses_and_files(backend) {
@@ -218,6 +221,19 @@ backend_tests! {
         assert_eq!(location(&app.get("/reports/safety-management-across-boundaries").await), "/reports/boundaries");
         assert_eq!(app.count("select count(*) from report_findings").await, 2, "findings are replaced, not added again");
         assert_eq!(app.count("select count(*) from audit_events where action in ('report_created', 'report_updated')").await, 3);
+
+        let (status, confirm) = admin.get_text("/admin/reports/1/delete").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(confirm.contains("Safety management across boundaries") && confirm.contains("cannot be undone"));
+        assert_eq!(app.count("select count(*) from reports").await, 1, "opening the page deletes nothing");
+        let deleted = admin.post_form("/admin/reports/1/delete", &[]).await;
+        assert_eq!(location(&deleted), "/admin/reports?notice=saved");
+        assert_eq!(app.count("select count(*) from reports").await, 0);
+        assert_eq!(app.count("select count(*) from report_findings").await, 0);
+        assert_eq!(app.get("/reports/boundaries").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/reports/safety-management-across-boundaries").await.status(), StatusCode::NOT_FOUND, "old addresses go too");
+        assert_eq!(admin.post_form("/admin/reports/1/delete", &[]).await.status(), StatusCode::NOT_FOUND, "twice is a 404");
+        assert_eq!(app.count("select count(*) from uploads").await, 1, "uploads stay for reuse");
     }
 
     async fn learners_get_403_on_the_content_admin_pages(backend) {
@@ -231,6 +247,10 @@ backend_tests! {
         assert_eq!(learner.post_form("/admin/posts/1", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
         assert_eq!(learner.post_form("/admin/reports", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
         assert_eq!(learner.post_form("/admin/reports/1", &[("title", "Hacked")]).await.status(), StatusCode::FORBIDDEN);
+        for path in ["/admin/reports/1/delete", "/admin/posts/1/delete"] {
+            assert_eq!(learner.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(learner.post_form(path, &[]).await.status(), StatusCode::FORBIDDEN, "{path}");
+        }
         let response = upload(&learner, PNG, "x.png", "x").await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.count("select count(*) from uploads").await, 0);

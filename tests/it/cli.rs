@@ -190,6 +190,9 @@ backend_tests! {
         assert_eq!(before.len(), 3 + DEMO_CROWD, "three demo accounts and background learners");
         assert_eq!(role_of(&db, "admin@academy.example").await.as_deref(), Some("admin"));
         assert!(first.contains("demo enrolments in every state"), "{first}");
+        assert!(first.contains("created 26 demo reports, news, events and blogs"), "{first}");
+        let titles: Vec<String> = academy::run_query!(read &db, |c| sqlx::query_scalar("select title from reports order by publish_at desc limit 3").fetch_all(c).await).unwrap();
+        assert_eq!(titles[1], "Medication not given: anticoagulation before and after a procedure", "the scheduled report is newest");
         let states: Vec<String> = academy::run_query!(read &db, |c| sqlx::query_scalar(
             "select distinct status from enrolments order by status").fetch_all(c).await).unwrap();
         assert_eq!(states, ["awaiting_invoice", "awaiting_payment", "cancelled", "confirmed", "expired", "moved", "offered", "waitlisted", "withdrawn"]);

@@ -14,6 +14,7 @@ use crate::web::render;
 mod cohort_form;
 mod cohorts;
 mod courses;
+mod deleting;
 mod emails;
 mod enrolment;
 mod home;
@@ -79,10 +80,18 @@ pub fn router() -> Router<AppState> {
         .route("/admin/reports/new", get(reports::new))
         .route("/admin/reports/{id}", post(reports::update))
         .route("/admin/reports/{id}/edit", get(reports::edit))
+        .route(
+            "/admin/reports/{id}/delete",
+            get(deleting::confirm_report).post(deleting::delete_report),
+        )
         .route("/admin/posts", get(posts::list).post(posts::create))
         .route("/admin/posts/new", get(posts::new))
         .route("/admin/posts/{id}", post(posts::update))
         .route("/admin/posts/{id}/edit", get(posts::edit))
+        .route(
+            "/admin/posts/{id}/delete",
+            get(deleting::confirm_post).post(deleting::delete_post),
+        )
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
 }
