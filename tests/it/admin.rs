@@ -264,7 +264,7 @@ backend_tests! {
         renamed.push(("slug", "human-factors-the-basics"));
         assert_eq!(location(&app.post_form(&format!("/admin/courses/{id}"), &renamed).await), "/admin/courses?notice=saved");
         let old = app.get("/courses/human-factors-basics").await;
-        assert_eq!(old.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(old.status(), StatusCode::MOVED_PERMANENTLY);
         assert_eq!(location(&old), "/courses/human-factors-the-basics");
         let (_, page) = app.another_browser().get_text("/courses/human-factors-the-basics").await;
         assert!(page.contains("£120 for other learners"), "anonymous visitors see both prices");

@@ -49,6 +49,9 @@ backend_tests! {
         let cohort = open_cohort(&app, 5).await;
         let (id, session) = card_hold(&app, &stripe, cohort, "buyer@example.com").await;
         assert_eq!(app.status_of(id).await, "awaiting_payment");
+        let csp = app.get("/").await.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let origin = stripe.base_url.as_str().trim_end_matches('/');
+        assert!(csp.contains(&format!("form-action 'self' {origin}")), "the checkout is an allowed form target: {csp}");
         let checkout = stripe.checkouts().pop().unwrap();
         assert_eq!(checkout.amount_pence, 25_000);
         assert_eq!(checkout.customer_email, "buyer@example.com");
