@@ -29,16 +29,19 @@ pub async fn verify_csrf(request: Request, next: Next) -> Response {
             .into_response();
     };
     let (parts, body) = request.into_parts();
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
-    let from_query = parts.uri.query().and_then(|q| field(q.as_bytes()));
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // Only an upload carries the token in its address (its body is not read here), so a
+    // token that leaked into a log or history cannot be replayed on any other form.
+    let from_query = content_type
+        .starts_with("multipart/form-data")
+        .then(|| parts.uri.query().and_then(|q| field(q.as_bytes())))
+        .flatten();
     // Only a form body is read (the body-limit layer outside bounds it); anything else, an
     // upload say, carries the token in the query string and its body passes untouched.
     let (presented, body) = match (from_query, is_form) {

@@ -71,10 +71,14 @@ pub async fn find_published_by_slug(
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).bind(now).fetch_optional(c).await)?)
 }
 
-pub async fn current_slug_for(db: &Db, old_slug: &str) -> Result<Option<String>, DbError> {
+pub async fn current_slug_for(
+    db: &Db,
+    old_slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbError> {
     let sql = "select p.slug from post_slugs s join posts p on p.post_id = s.post_id \
-               where s.slug = $1";
-    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).fetch_optional(c).await)?)
+               where s.slug = $1 and p.publish_at is not null and p.publish_at <= $2";
+    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).bind(now).fetch_optional(c).await)?)
 }
 
 /// Every published post's slug and last change (sitemap).

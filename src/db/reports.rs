@@ -104,10 +104,14 @@ pub async fn find_published_by_slug(
 }
 
 /// The current slug of a report that had `old_slug` before.
-pub async fn current_slug_for(db: &Db, old_slug: &str) -> Result<Option<String>, DbError> {
+pub async fn current_slug_for(
+    db: &Db,
+    old_slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbError> {
     let sql = "select r.slug from report_slugs s join reports r on r.report_id = s.report_id \
-               where s.slug = $1";
-    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).fetch_optional(c).await)?)
+               where s.slug = $1 and r.publish_at is not null and r.publish_at <= $2";
+    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).bind(now).fetch_optional(c).await)?)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -69,3 +69,20 @@ pub async fn list(db: &Db, kind: Option<&str>) -> Result<Vec<UploadSummary>, DbE
                where ($1 is null or kind = $1) order by upload_id desc";
     Ok(run!(read db, |c| sqlx::query_as(sql).bind(kind).fetch_all(c).await)?)
 }
+
+/// Whether a published report or post uses the upload: only those are served to everyone
+/// (a scheduled report's PDF stays private until its time).
+pub async fn is_public(db: &Db, upload_id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let sql = "select count(*) from reports where (image_upload_id = $1 or pdf_upload_id = $1) \
+               and publish_at is not null and publish_at <= $2";
+    let reports: i64 =
+        run!(read db, |c| sqlx::query_scalar(sql).bind(upload_id).bind(now).fetch_one(c).await)?;
+    if reports > 0 {
+        return Ok(true);
+    }
+    let sql = "select count(*) from posts where image_upload_id = $1 \
+               and publish_at is not null and publish_at <= $2";
+    let posts: i64 =
+        run!(read db, |c| sqlx::query_scalar(sql).bind(upload_id).bind(now).fetch_one(c).await)?;
+    Ok(posts > 0)
+}

@@ -97,7 +97,8 @@ backend_tests! {
         assert_eq!(location(&saved), "/admin/uploads?notice=saved");
         assert_eq!(app.count("select count(*) from uploads").await, 2);
         assert_eq!(app.count("select count(*) from uploads where filename = 'My-Ward--1-.png' and alt_text = 'A ward at night'").await, 1);
-        let pdf = app.get("/uploads/1").await;
+        assert_eq!(app.get("/uploads/1").await.status(), StatusCode::NOT_FOUND, "not used by anything published yet");
+        let pdf = admin.get("/admin/uploads/1").await;
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
         assert!(pdf.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
 
@@ -105,6 +106,10 @@ backend_tests! {
         let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("x.png")).text("alt_text", "x");
         let forged = admin.client.post(admin.url("/admin/uploads")).multipart(form).send().await.unwrap();
         assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        // A token in the address counts only for uploads, never for an ordinary form.
+        let token = admin.csrf_token().await;
+        let in_address = admin.client.post(admin.url(&format!("/admin/home?csrf_token={token}"))).form(&[("introduction_title", "x")]).send().await.unwrap();
+        assert_eq!(in_address.status(), StatusCode::FORBIDDEN);
     }
 
     async fn admins_write_schedule_publish_and_rename_posts(backend) {

@@ -154,6 +154,10 @@ backend_tests! {
         assert!(course_page.contains(r#"href="/reports/safety-management-across-boundaries""#), "the course page links back");
 
         assert_eq!(app.get("/reports/no-such-report").await.status(), StatusCode::NOT_FOUND);
+        for odd in ["/reports/%00", "/reports/Bad%20Slug", "/news/%00", "/news/%00/event.ics", "/reports/%E2%80%8B"] {
+            assert_eq!(app.get(odd).await.status(), StatusCode::NOT_FOUND, "{odd}");
+        }
+        assert_eq!(app.get("/reports?topic=%00&q=%00").await.status(), StatusCode::OK);
         let db = app.database.connect().await;
         academy::run_query!(write &db, |c| sqlx::query("insert into report_slugs (slug, report_id, created_at) values ('old-name', $1, $2)").bind(id).bind(Utc::now()).execute(c).await.map(|_| ())).unwrap();
         let moved = app.get("/reports/old-name").await;
@@ -167,11 +171,13 @@ backend_tests! {
         add_report(&app, NewReport { title: "Coming soon", topic: "Digital care", body: "", publish_at: later }).await;
         add_post(&app, "news", "Already out", 1).await;
         assert_eq!(app.get("/reports/coming-soon").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/uploads/1").await.status(), StatusCode::NOT_FOUND, "its picture waits too");
         assert!(!app.get_text("/reports").await.1.contains("Coming soon"));
         assert!(!app.get_text("/reports/feed.atom").await.1.contains("Coming soon"));
         assert!(!app.get_text("/sitemap.xml").await.1.contains("coming-soon"));
         app.clock().advance(Duration::hours(2));
         assert_eq!(app.get("/reports/coming-soon").await.status(), StatusCode::OK);
+        assert_eq!(app.get("/uploads/1").await.status(), StatusCode::OK);
         assert!(app.get_text("/").await.1.contains("Coming soon"), "the home page shows it too");
         assert!(app.get_text("/sitemap.xml").await.1.contains("/reports/coming-soon"));
     }
@@ -225,6 +231,8 @@ backend_tests! {
         let entries: Vec<_> = feed.children().filter(|n| n.has_tag_name("entry")).collect();
         assert_eq!(entries.len(), 1);
         assert_eq!(child(entries[0], "title").unwrap(), "Falls & fractures <review>");
+        let host = app.address.ip().to_string();
+        assert_eq!(child(entries[0], "id").unwrap(), format!("tag:{host},2026:report-1"), "an id that survives a rename");
         let href = entries[0].children().find(|n| n.has_tag_name("link")).unwrap().attribute("href").unwrap();
         assert_eq!(href, format!("{base}/reports/falls-fractures-review"));
         assert!(chrono::DateTime::parse_from_rfc3339(&child(entries[0], "updated").unwrap()).is_ok());
@@ -279,6 +287,8 @@ backend_tests! {
         let again = app.client.get(app.url("/uploads/1")).header("if-none-match", &etag).send().await.unwrap();
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(app.get("/uploads/999").await.status(), StatusCode::NOT_FOUND);
+        add_report(&app, NewReport { title: "Still a draft", topic: "Acute care", body: "", publish_at: None }).await;
+        assert_eq!(app.get("/uploads/2").await.status(), StatusCode::NOT_FOUND, "a draft's files stay private");
         assert_eq!(app.get("/uploads/abc").await.status(), StatusCode::BAD_REQUEST);
     }
 

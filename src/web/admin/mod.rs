@@ -100,7 +100,9 @@ pub use reports::finding_field;
 
 /// `/admin/uploads`, kept apart because its body limit is the upload size, not the site's.
 pub fn uploads_router() -> Router<AppState> {
-    Router::new().route("/admin/uploads", get(uploads::list).post(uploads::upload))
+    Router::new()
+        .route("/admin/uploads", get(uploads::list).post(uploads::upload))
+        .route("/admin/uploads/{id}", get(uploads::show))
 }
 
 #[derive(Template)]

@@ -255,6 +255,10 @@ fn check(
     }
     let location = errors.text("event_location", &form.event_location, None, 200);
     let event = match form.kind.as_str() {
+        "event" if form.event_start.trim().is_empty() || form.event_end.trim().is_empty() => {
+            errors.add("event", "Enter the times the event starts and ends");
+            None
+        }
         "event" => {
             let date = [&form.event_day, &form.event_month, &form.event_year];
             let start = super::cohort_form::instant(

@@ -163,22 +163,15 @@ struct FormPage<'a> {
     courses: Vec<Course>,
 }
 
-/// The field name of a finding row's error ("finding-3").
+/// Field names for the finding rows' errors ("finding-3"), made once.
+static FINDING_FIELDS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| (0..=MAX_FINDINGS).map(|i| format!("finding-{i}")).collect());
+
+/// The field name of a finding row's error.
 pub fn finding_field(index: &usize) -> &'static str {
-    let index = *index;
-    const NAMES: [&str; 10] = [
-        "finding-0",
-        "finding-1",
-        "finding-2",
-        "finding-3",
-        "finding-4",
-        "finding-5",
-        "finding-6",
-        "finding-7",
-        "finding-8",
-        "finding-9",
-    ];
-    NAMES.get(index).copied().unwrap_or("findings")
+    FINDING_FIELDS
+        .get(*index)
+        .map_or("findings", String::as_str)
 }
 
 async fn form_page(

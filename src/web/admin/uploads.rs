@@ -53,6 +53,19 @@ fn megabytes(bytes: usize) -> String {
     format!("{:.0} MB", (bytes as f64 / (1024.0 * 1024.0)).max(1.0))
 }
 
+/// Any upload, published or not, for the education team (never cached by others).
+pub async fn show(
+    State(state): State<AppState>,
+    _: AdminUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let upload = uploads::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::web::content::uploads::file_response(upload, &headers, "private, no-store")
+}
+
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -52,8 +52,10 @@ fn feed(site: &Site, title: &str, page: &str, feed_path: &str, entries: Vec<Entr
     }
 }
 
+/// An entry whose id never changes, even when the item's address does (RFC 4287, 4.2.6).
 fn entry(
     site: &Site,
+    id: String,
     path: String,
     title: &str,
     summary: &str,
@@ -62,7 +64,7 @@ fn entry(
 ) -> Entry {
     let url = site.url(&path);
     Entry {
-        id: url.clone(),
+        id: format!("tag:{},2026:{id}", site.host()),
         title: Text::plain(title),
         updated: fixed(updated.max(published.unwrap_or(updated))),
         published: published.map(fixed),
@@ -90,6 +92,7 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError
         .map(|r| {
             entry(
                 &site,
+                format!("report-{}", r.report_id),
                 format!("/reports/{}", r.slug),
                 &r.title,
                 &r.summary,
@@ -116,6 +119,7 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
         .map(|p| {
             entry(
                 &site,
+                format!("post-{}", p.post_id),
                 format!("/news/{}", p.slug),
                 &p.title,
                 &p.summary,

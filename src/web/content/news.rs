@@ -94,10 +94,13 @@ struct PostPage {
 }
 
 async fn published_post(state: &AppState, slug: &str) -> Result<Result<Post, Response>, AppError> {
+    if crate::domain::slug::parse(slug).ok().as_deref() != Some(slug) {
+        return Err(AppError::NotFound);
+    }
     if let Some(post) = posts::find_published_by_slug(&state.db, slug, state.clock.now()).await? {
         return Ok(Ok(post));
     }
-    match posts::current_slug_for(&state.db, slug).await? {
+    match posts::current_slug_for(&state.db, slug, state.clock.now()).await? {
         Some(current) => Ok(Err(crate::web::moved_permanently(&format!(
             "/news/{current}"
         )))),

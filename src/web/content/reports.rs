@@ -66,7 +66,15 @@ pub async fn list(
         .chars()
         .take(200)
         .collect();
-    let topic = query.topic.unwrap_or_default().trim().to_owned();
+    let topic: String = query
+        .topic
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_owned();
     let year = query
         .year
         .as_deref()
@@ -142,8 +150,12 @@ pub async fn page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
+    // Only a well-formed address reaches the database (PostgreSQL refuses a NUL byte).
+    if crate::domain::slug::parse(&slug).ok().as_deref() != Some(slug.as_str()) {
+        return Err(AppError::NotFound);
+    }
     let Some(report) = reports::find_published_by_slug(&state.db, &slug, now).await? else {
-        return match reports::current_slug_for(&state.db, &slug).await? {
+        return match reports::current_slug_for(&state.db, &slug, now).await? {
             Some(current) => Ok(crate::web::moved_permanently(&format!(
                 "/reports/{current}"
             ))),

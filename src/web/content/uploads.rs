@@ -1,5 +1,6 @@
-//! `/uploads/{id}`: images and PDFs from the database, with their own content type, a
-//! year-long cache (an upload never changes; a new file gets a new id) and an ETag.
+//! `/uploads/{id}`: images and PDFs of published reports and posts, from the database, with
+//! their own content type, a year-long cache (an upload never changes; a new file gets a new
+//! id) and an ETag. Admins see any upload at `/admin/uploads/{id}`.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -20,11 +21,22 @@ async fn serve(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    if !uploads::is_public(&state.db, id, state.clock.now()).await? {
+        return Err(AppError::NotFound);
+    }
     let upload = uploads::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    file_response(upload, &headers, "public, max-age=31536000, immutable")
+}
+
+/// The file with its type, ETag (answering 304 when it matches) and caching.
+pub fn file_response(
+    upload: uploads::Upload,
+    headers: &HeaderMap,
+    cache: &str,
+) -> Result<Response, AppError> {
     let etag = format!("\"{}\"", upload.sha256);
-    let cache = "public, max-age=31536000, immutable";
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
