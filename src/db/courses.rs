@@ -236,14 +236,15 @@ pub async fn update(
     if updated == 0 {
         return Err(DbError::NotFound);
     }
-    if old_slug != course.slug {
-        let forget = "delete from course_slugs where slug = $1";
-        run!(tx tx, |c| sqlx::query(forget).bind(course.slug).execute(c).await.map(|_| ()))?;
-        let remember = "insert into course_slugs (slug, course_id, created_at) values ($1, $2, $3) \
-                        on conflict (slug) do update set course_id = excluded.course_id";
-        run!(tx tx, |c| sqlx::query(remember).bind(old_slug).bind(course_id).bind(now).execute(c).await.map(|_| ()))?;
-    }
-    Ok(())
+    super::slugs::remember_rename(
+        tx,
+        super::slugs::Owner::Course,
+        course_id,
+        old_slug,
+        course.slug,
+        now,
+    )
+    .await
 }
 
 pub async fn set_published(
@@ -267,15 +268,8 @@ pub async fn set_published(
 }
 
 /// Whether another course uses `slug` (an old address is taken over instead).
-pub async fn slug_taken(
-    tx: &mut Tx,
-    slug: &str,
-    except_course: Option<i64>,
-) -> Result<bool, DbError> {
-    let sql = "select count(*) from courses where slug = $1 and course_id <> coalesce($2, -1)";
-    let count: i64 =
-        run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except_course).fetch_one(c).await)?;
-    Ok(count > 0)
+pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
+    super::slugs::taken(tx, super::slugs::Owner::Course, slug, except).await
 }
 
 /// Every published course's slug and last change (sitemap).

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod payments;
 pub mod posts;
 pub mod reports;
+pub mod slugs;
 pub mod throttles;
 pub mod tokens;
 pub mod uploads;

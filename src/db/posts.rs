@@ -145,10 +145,7 @@ pub async fn list_all(db: &Db) -> Result<Vec<Post>, DbError> {
 }
 
 pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
-    let sql = "select count(*) from posts where slug = $1 and post_id <> coalesce($2, -1)";
-    let count: i64 =
-        run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except).fetch_one(c).await)?;
-    Ok(count > 0)
+    super::slugs::taken(tx, super::slugs::Owner::Post, slug, except).await
 }
 
 /// Saves an edit; a changed slug keeps the old one as a redirect.
@@ -179,14 +176,15 @@ pub async fn update(
         .execute(c)
         .await
         .map(|_| ()))?;
-    if old_slug != post.slug {
-        let forget = "delete from post_slugs where slug = $1";
-        run!(tx tx, |c| sqlx::query(forget).bind(post.slug).execute(c).await.map(|_| ()))?;
-        let remember = "insert into post_slugs (slug, post_id, created_at) values ($1, $2, $3) \
-                        on conflict (slug) do update set post_id = excluded.post_id";
-        run!(tx tx, |c| sqlx::query(remember).bind(old_slug).bind(post_id).bind(now).execute(c).await.map(|_| ()))?;
-    }
-    Ok(())
+    super::slugs::remember_rename(
+        tx,
+        super::slugs::Owner::Post,
+        post_id,
+        old_slug,
+        post.slug,
+        now,
+    )
+    .await
 }
 
 /// Deletes a post with its old addresses.

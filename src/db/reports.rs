@@ -262,10 +262,7 @@ pub async fn list_all(db: &Db) -> Result<Vec<Report>, DbError> {
 }
 
 pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
-    let sql = "select count(*) from reports where slug = $1 and report_id <> coalesce($2, -1)";
-    let count: i64 =
-        run!(tx tx, |c| sqlx::query_scalar(sql).bind(slug).bind(except).fetch_one(c).await)?;
-    Ok(count > 0)
+    super::slugs::taken(tx, super::slugs::Owner::Report, slug, except).await
 }
 
 /// Saves an edit; a changed slug keeps the old one as a redirect.
@@ -298,14 +295,15 @@ pub async fn update(
         .execute(c)
         .await
         .map(|_| ()))?;
-    if old_slug != report.slug {
-        let forget = "delete from report_slugs where slug = $1";
-        run!(tx tx, |c| sqlx::query(forget).bind(report.slug).execute(c).await.map(|_| ()))?;
-        let remember = "insert into report_slugs (slug, report_id, created_at) values ($1, $2, $3) \
-                        on conflict (slug) do update set report_id = excluded.report_id";
-        run!(tx tx, |c| sqlx::query(remember).bind(old_slug).bind(report_id).bind(now).execute(c).await.map(|_| ()))?;
-    }
-    Ok(())
+    super::slugs::remember_rename(
+        tx,
+        super::slugs::Owner::Report,
+        report_id,
+        old_slug,
+        report.slug,
+        now,
+    )
+    .await
 }
 
 /// Replaces a report's findings and course links with the ones given.

@@ -493,55 +493,31 @@ async fn save(
     report: Option<Report>,
     mut form: ReportForm,
 ) -> Result<Response, AppError> {
-    match (form.action.as_str(), form.remove) {
+    // Adding or removing a finding row, or previewing, shows the form again unsaved.
+    let mut rows = form.rows();
+    let shown_again = match (form.action.as_str(), form.remove) {
         (_, Some(index)) => {
-            let mut rows = form.rows();
             if index < rows.len() {
                 rows.remove(index);
             }
-            form.set_rows(rows);
-            return form_page(
-                state,
-                viewer,
-                report.as_ref(),
-                &form,
-                &FormErrors::default(),
-                None,
-            )
-            .await;
+            Some(None)
         }
         ("add_finding", _) => {
-            let mut rows = form.rows();
             if rows.len() < MAX_FINDINGS {
                 rows.push(FindingRow {
                     kind: "recommendation".into(),
                     ..FindingRow::default()
                 });
             }
-            form.set_rows(rows);
-            return form_page(
-                state,
-                viewer,
-                report.as_ref(),
-                &form,
-                &FormErrors::default(),
-                None,
-            )
-            .await;
+            Some(None)
         }
-        ("preview", _) => {
-            let preview = Some(to_safe_html(&form.body));
-            return form_page(
-                state,
-                viewer,
-                report.as_ref(),
-                &form,
-                &FormErrors::default(),
-                preview,
-            )
-            .await;
-        }
-        _ => {}
+        ("preview", _) => Some(Some(to_safe_html(&form.body))),
+        _ => None,
+    };
+    if let Some(preview) = shown_again {
+        form.set_rows(rows);
+        let no_errors = FormErrors::default();
+        return form_page(state, viewer, report.as_ref(), &form, &no_errors, preview).await;
     }
     let now = state.clock.now();
     let ids = |list: Vec<UploadSummary>| list.iter().map(|u| u.upload_id).collect::<Vec<_>>();
