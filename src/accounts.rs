@@ -163,13 +163,14 @@ pub enum Notice {
     InterestTooMany,
     Paid,
     CheckoutFailed,
+    CheckoutClosed,
     PlaceCancelled,
     OfferDeclined,
     EnrolmentUpdated,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 17] = [
+    const ALL: [(Notice, &'static str, &'static str); 18] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -235,6 +236,11 @@ impl Notice {
             Notice::CheckoutFailed,
             "checkout-failed",
             "We could not reach the card payment service. Your place is still held: try again in a few minutes.",
+        ),
+        (
+            Notice::CheckoutClosed,
+            "checkout-closed",
+            "Your held place ends in a few minutes, too soon to start a new card payment. If you have just paid, your place will be confirmed shortly; if not, the place will be released.",
         ),
         (
             Notice::PlaceCancelled,

@@ -1,14 +1,33 @@
 //! Markdown written by admins, turned into HTML that is safe to put on a page.
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Renders Markdown, then keeps only safe HTML (no scripts, event handlers, `javascript:` or
-/// `data:` links, or styles), with external links opened safely.
+/// `data:` links, or styles), with external links opened safely. The page has its own h1,
+/// so a `#` heading becomes an h2 and an `<h1>` typed as HTML loses its tag.
 pub fn to_safe_html(markdown: &str) -> String {
     let mut rendered = String::new();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    html::push_html(&mut rendered, Parser::new_ext(markdown, options));
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: HeadingLevel::H2,
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+            Event::End(TagEnd::Heading(HeadingLevel::H2))
+        }
+        other => other,
+    });
+    html::push_html(&mut rendered, events);
     ammonia::Builder::default()
+        .rm_tags(["h1"])
         .link_rel(Some("noopener noreferrer"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .clean(&rendered)
@@ -28,6 +47,13 @@ mod tests {
                 && html.contains("<li>one</li>")
         );
         assert!(html.contains(r#"rel="noopener noreferrer""#));
+        let headings = to_safe_html("# Big\n\n<h1>Typed</h1>\n\n### Small");
+        assert!(
+            !headings.contains("<h1")
+                && headings.contains("<h2>Big</h2>")
+                && headings.contains("<h3>Small</h3>"),
+            "the page keeps its one h1: {headings}"
+        );
         for hostile in [
             "<script>alert(1)</script>",
             "<img src=x onerror=alert(1)>",

@@ -206,6 +206,12 @@ backend_tests! {
         let again = buyer.post_form(&format!("/enrolments/{id}/pay"), &[]).await;
         assert_eq!(location(&again), location(&retry), "the same checkout while it lasts");
         assert_eq!(stripe.checkouts().len(), 1);
+        // Five minutes before the hold ends the checkout has closed: no new one is started.
+        app.clock().advance(Duration::minutes(35));
+        let late = buyer.post_form(&format!("/enrolments/{id}/pay"), &[]).await;
+        assert_eq!(location(&late), format!("/enrolments/{id}?notice=checkout-closed"));
+        assert!(buyer.get_text(&location(&late)).await.1.contains("too soon to start a new card payment"));
+        assert_eq!(stripe.checkouts().len(), 1);
     }
 
     async fn card_payment_is_not_offered_without_a_provider(backend) {

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::accounts::Notice;
 use crate::app::AppState;
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
@@ -231,8 +232,16 @@ pub async fn to_checkout(state: &AppState, user: &User, enrolment_id: i64) -> Re
         Ok(url) => Redirect::to(&url).into_response(),
         Err(error) => {
             tracing::warn!(enrolment = enrolment_id, %error, "checkout not started");
+            let notice = match error {
+                // The hold ends too soon for a new checkout; the old one has closed.
+                card::CheckoutError::Enrolment(EnrolmentError::OfferEnded) => {
+                    Notice::CheckoutClosed
+                }
+                _ => Notice::CheckoutFailed,
+            };
             Redirect::to(&format!(
-                "/enrolments/{enrolment_id}?notice=checkout-failed"
+                "/enrolments/{enrolment_id}?notice={}",
+                notice.name()
             ))
             .into_response()
         }
