@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use academy::app::{self, AppState};
+use academy::app;
 use academy::clock::Clock;
 use academy::config::Config;
 use academy::db::cohorts::{self, CohortFields};
@@ -18,6 +18,7 @@ use academy::db::courses::{self, CourseFields};
 use academy::db::users::{self, LearnerType, NewUser, Role};
 use academy::domain::catalogue::{CohortStatus, Format, Level};
 use academy::domain::email::Email;
+use academy::state::AppState;
 use chrono::{Duration as ChronoDuration, NaiveDate};
 use sqlx::Connection;
 use tokio::sync::Semaphore;

@@ -1,10 +1,8 @@
-//! The application: shared state, router assembly with its layers, and the server loop.
+//! The application: router assembly with its layers, and the server loop.
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
@@ -21,86 +19,9 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::auth::keys::Keys;
-use crate::auth::password::PasswordHasher;
-use crate::auth::session_store::Sessions;
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::db::Db;
-use crate::email::{Mailer, Site};
 use crate::error::ErrorPage;
-use crate::web::ops::MetricsAccess;
+use crate::state::AppState;
 use crate::web::{error_pages, ops, security};
-
-/// Everything a handler may need; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub db: Db,
-    pub clock: Clock,
-    pub passwords: PasswordHasher,
-    pub mailer: Mailer,
-    pub keys: Arc<Keys>,
-    pub sessions: Sessions,
-    /// The card checkout provider, when one is configured.
-    pub card: Option<crate::payments::CardProvider>,
-}
-
-impl AppState {
-    /// Connects to the database and applies migrations, so a started state is ready to serve.
-    pub async fn start(config: Config, clock: Clock) -> anyhow::Result<AppState> {
-        let db = Db::connect(&config.database_url, config.db_max_connections)
-            .await
-            .with_context(|| format!("cannot open the database {:?}", config.database_url))?;
-        db.migrate()
-            .await
-            .context("cannot apply database migrations")?;
-        let passwords = PasswordHasher::new(config.password_hashing)?;
-        let mailer = Mailer::from_config(&config)?;
-        let secret = config
-            .secret
-            .as_ref()
-            .context("the secret was not resolved")?;
-        let keys = Arc::new(Keys::derive(secret));
-        let sessions = Sessions::open(&db)
-            .await
-            .context("cannot prepare the session store")?;
-        crate::db::users::backfill_search_text(&db).await?;
-        // Installed before the first request, so nothing is counted into the void.
-        crate::metrics::handle();
-        let card = config.card.as_ref().map(|card| {
-            crate::payments::CardProvider::new(
-                card.api_base.clone(),
-                card.secret_key.expose().to_owned(),
-                card.webhook_secret.expose().to_owned(),
-            )
-        });
-        Ok(AppState {
-            config: Arc::new(config),
-            db,
-            clock,
-            passwords,
-            mailer,
-            keys,
-            sessions,
-            card,
-        })
-    }
-
-    /// Absolute links for emails.
-    pub fn site(&self) -> Site {
-        Site::new(&self.config.base_url, &self.config.contact_email)
-    }
-
-    fn metrics_access(&self) -> MetricsAccess {
-        match (&self.config.metrics_token, self.config.metrics_bind) {
-            (_, Some(_)) => MetricsAccess::Hidden,
-            (Some(token), None) => MetricsAccess::Token(token.clone()),
-            (None, None) if self.config.is_production() => MetricsAccess::Hidden,
-            (None, None) => MetricsAccess::Open,
-        }
-    }
-}
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
@@ -125,7 +46,10 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         ))
         .layer(middleware::from_fn(error_pages::render_error_pages));
     let routes = site
-        .merge(protected(ops::router(state.metrics_access()), &state))
+        .merge(protected(
+            ops::router(ops::metrics_access(&state.config)),
+            &state,
+        ))
         .merge(protected(crate::web::payments::router(), &state));
     with_outer_layers(routes, &state).with_state(state)
 }

@@ -9,12 +9,13 @@ use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::clock::Clock;
 use crate::config::{Config, VARIABLES};
 use crate::db::users::{self, LearnerType, NewUser, Role};
 use crate::domain::email::Email;
 use crate::domain::password::check_new_password;
+use crate::state::AppState;
 use crate::{jobs, seed};
 
 #[derive(Debug, Parser)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 type JobFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 

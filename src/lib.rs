@@ -3,7 +3,7 @@
 
 /// Account steps shared by pages: links with their emails, audit, notices.
 pub mod accounts;
-/// Application state, router assembly with its layers, and the server loop.
+/// Router assembly with its layers, and the server loop.
 pub mod app;
 /// Authentication: password hashing (sessions and extractors build on it).
 pub mod auth;
@@ -15,6 +15,8 @@ pub mod cli;
 pub mod clock;
 /// Configuration from the environment, validated all at once.
 pub mod config;
+/// The narrow context services take: storage, clock, links.
+pub mod context;
 /// Storage on SQLite or PostgreSQL behind one set of queries.
 pub mod db;
 /// Pure rules and parse-validated values.
@@ -29,9 +31,13 @@ pub mod error;
 pub mod jobs;
 /// Prometheus metrics.
 pub mod metrics;
+/// Every internal address, built in one place.
+pub mod paths;
 /// Card payments through a hosted checkout provider.
 pub mod payments;
 /// Demo accounts and content.
 pub mod seed;
+/// `AppState`: the handles requests, jobs and commands share.
+pub mod state;
 /// Pages and endpoints.
 pub mod web;

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::AppState;
 use crate::db::throttles;
 use crate::domain::throttle::Limit;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Refused until `until`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

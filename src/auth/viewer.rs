@@ -14,9 +14,9 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::{DateTime, Duration, Utc};
 use tower_sessions::{Expiry, Session};
 
-use crate::app::AppState;
 use crate::db::users::{self, User};
 use crate::error::AppError;
+use crate::state::AppState;
 
 const SESSION_USER: &str = "user_id";
 const SESSION_EPOCH: &str = "epoch";

@@ -45,6 +45,49 @@ pub async fn record(
     Ok(())
 }
 
+/// Records `action` by `actor` on `subject` in `tx`.
+pub async fn audit(
+    tx: &mut Tx,
+    actor: Option<i64>,
+    subject: Option<i64>,
+    action: &str,
+    detail: &str,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let event = AuditEvent {
+        actor_user_id: actor,
+        subject_user_id: subject,
+        action,
+        detail,
+        client_address: client,
+    };
+    record(tx, &event, now).await
+}
+
+/// Records something a user did to their own account.
+pub async fn audit_own(
+    tx: &mut Tx,
+    user_id: i64,
+    action: &str,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    audit(tx, Some(user_id), Some(user_id), action, "", client, now).await
+}
+
+/// Records something an admin did that concerns no single account (courses, cohorts, mail).
+pub async fn audit_admin(
+    tx: &mut Tx,
+    admin_id: i64,
+    action: &str,
+    detail: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    audit(tx, Some(admin_id), None, action, detail, Some(client), now).await
+}
+
 /// For events with no other change to commit alongside (a failed sign-in).
 pub async fn record_now(
     db: &Db,

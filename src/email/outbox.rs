@@ -7,10 +7,10 @@ use lettre::message::{Mailbox, MultiPart};
 use rand::Rng;
 
 use super::templates::{OutgoingEmail, Site};
-use crate::app::AppState;
 use crate::db::Tx;
 use crate::db::outbox::{self, Attachment, NewMail, OutboxMail};
 use crate::domain::email::Email;
+use crate::state::AppState;
 
 /// Who a mail goes to, and the key that makes queueing it twice a no-op.
 pub struct Envelope<'a> {

@@ -3,7 +3,6 @@
 
 use chrono::Duration;
 
-use crate::app::AppState;
 use crate::config::CHECKOUT_MARGIN_MINUTES;
 use crate::db::Tx;
 use crate::db::cohorts;
@@ -14,6 +13,7 @@ use crate::domain::catalogue::CohortStatus;
 use crate::domain::enrolment::{self as rules, Status, Step};
 use crate::domain::london;
 use crate::payments::{CheckoutRequest, WebhookEvent, WebhookKind};
+use crate::state::AppState;
 
 use super::learner::send_confirmation;
 use super::mails::{LatePaymentRefunded, Receipt};

@@ -3,10 +3,10 @@
 
 use chrono::Duration;
 
-use crate::app::AppState;
 use crate::db::enrolments;
 use crate::domain::enrolment::Status;
 use crate::domain::london;
+use crate::state::AppState;
 
 use super::mails::{PaymentNeeded, SessionReminder};
 use super::{EnrolmentError, facts, money, open_place, send};

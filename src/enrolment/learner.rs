@@ -1,7 +1,6 @@
 //! What learners do: enrol (free, by card, by invoice, or into the queue), answer an offer,
 //! and cancel.
 
-use crate::app::AppState;
 use crate::db::cohorts;
 use crate::db::courses;
 use crate::db::enrolments::{self, Changes, NewEnrolment};
@@ -13,6 +12,7 @@ use crate::domain::eligibility::LearnerType;
 use crate::domain::email::Email;
 use crate::domain::enrolment::{self as rules, Funding, Placement, Status, Step};
 use crate::domain::london;
+use crate::state::AppState;
 
 use super::mails::{
     HoldExpired, OfferExpired, PaymentNeeded, PlaceCancelled, PlaceConfirmed, ProForma,
@@ -140,7 +140,7 @@ pub async fn enrol(
         Err(other) => return Err(other.into()),
     };
     enrolments::record_event(&mut tx, enrolment_id, None, status, actor.user_id, "", now).await?;
-    crate::accounts::audit(
+    crate::db::audit::audit(
         &mut tx,
         actor.user_id,
         Some(learner.user_id),
@@ -423,7 +423,7 @@ pub async fn expire(
                 "",
             )
             .await?;
-            super::admin::settle_payment(state, tx, place, 0).await?;
+            super::settlement::settle_payment(state, tx, place, 0).await?;
             let mail = HoldExpired {
                 p: facts(state, place),
                 courses_url,
@@ -479,7 +479,7 @@ pub async fn cancel(
         state.config.enrolment.refund_cutoff_days,
         now,
     );
-    let refund_text = super::admin::settle_payment(state, &mut tx, &place, refund).await?;
+    let refund_text = super::settlement::settle_payment(state, &mut tx, &place, refund).await?;
     let mail = PlaceCancelled {
         p: facts(state, &place),
         by_learner: true,
@@ -527,7 +527,7 @@ pub async fn end_places_of_deleted_account(
             state.config.enrolment.refund_cutoff_days,
             now,
         );
-        super::admin::settle_payment(state, tx, &place, refund).await?;
+        super::settlement::settle_payment(state, tx, &place, refund).await?;
     }
     Ok(())
 }

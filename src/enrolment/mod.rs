@@ -6,8 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::accounts::audit;
-use crate::app::AppState;
+use crate::db::audit::audit;
 use crate::db::cohorts::{self, Cohort};
 use crate::db::courses::{self, Course};
 use crate::db::enrolments::{self, Changes, Enrolment};
@@ -21,12 +20,14 @@ use crate::domain::money::format_pence;
 use crate::email::outbox::{Envelope, queue, queue_with_attachment};
 use crate::email::templates::OutgoingEmail;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub mod admin;
 pub mod card;
 pub mod jobs;
 pub mod learner;
 pub mod mails;
+pub mod settlement;
 
 use mails::{OfferMade, PlaceFacts};
 
@@ -58,12 +59,6 @@ pub enum EnrolmentError {
 impl From<DbError> for EnrolmentError {
     fn from(error: DbError) -> Self {
         EnrolmentError::Internal(error.into())
-    }
-}
-
-impl From<AppError> for EnrolmentError {
-    fn from(error: AppError) -> Self {
-        EnrolmentError::Internal(anyhow::anyhow!("{error:?}"))
     }
 }
 
@@ -124,20 +119,7 @@ async fn read_place(
     })
 }
 
-/// Who caused a change, for the history and the audit trail.
-#[derive(Clone, Copy, Debug)]
-pub struct Actor<'a> {
-    pub user_id: Option<i64>,
-    pub client: Option<&'a str>,
-}
-
-impl Actor<'_> {
-    /// A background job or the payment provider.
-    pub const SYSTEM: Actor<'static> = Actor {
-        user_id: None,
-        client: None,
-    };
-}
+pub use crate::context::Actor;
 
 /// Takes `step` on the place's enrolment: the conditional state change, the history, the
 /// audit event and the seat counter. A seat given back goes to the waiting list.

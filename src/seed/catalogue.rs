@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
-use crate::app::AppState;
 use crate::db::cohorts::{self, CohortFields};
 use crate::db::courses::{self, CourseFields};
 use crate::domain::catalogue::{CohortStatus, Format, Level};
 use crate::domain::london;
+use crate::state::AppState;
 
 struct DemoCourse {
     fields: CourseFields<'static>,

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::app::AppState;
 use crate::db::posts::{self, PostFields};
 use crate::db::reports::{self, FindingFields, ReportFields};
 use crate::db::uploads::{self, NewUpload};
 use crate::db::{Tx, courses};
+use crate::state::AppState;
 
 struct Image {
     file: &'static [u8],

@@ -6,7 +6,6 @@
 use anyhow::Context;
 use chrono::Duration;
 
-use crate::app::AppState;
 use crate::db::enrolments::{self, NewEnrolment};
 use crate::db::payments::{self, Billing};
 use crate::db::users::{self, LearnerType, NewUser, Role, User};
@@ -15,6 +14,7 @@ use crate::domain::email::Email;
 use crate::domain::enrolment::{Funding, Status};
 use crate::enrolment::learner::{Choice, enrol};
 use crate::enrolment::{Actor, admin, jobs, learner};
+use crate::state::AppState;
 
 const FIRST_NAMES: [&str; 12] = [
     "Olivia", "Mohammed", "Grace", "Tomasz", "Aisha", "Daniel", "Chloe", "Kwame", "Ella", "Ravi",

@@ -7,9 +7,9 @@ mod enrolments;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
-use crate::app::AppState;
 use crate::db::users::{self, LearnerType, NewUser, Role};
 use crate::domain::email::Email;
+use crate::state::AppState;
 
 struct DemoAccount {
     email: &'static str,

@@ -11,8 +11,8 @@ use axum::routing::get;
 use rust_embed::RustEmbed;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]

@@ -15,8 +15,6 @@ use super::layout::{Layout, Section};
 use super::markdown::to_safe_html;
 use super::pagination::{PageQuery, Pager};
 use super::render;
-use crate::accounts::NoticeQuery;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::cohorts::{self, Cohort, CohortSession};
 use crate::db::courses::{self, CatalogueFilter, Course};
@@ -27,7 +25,9 @@ use crate::domain::catalogue::{
 };
 use crate::domain::{london, money};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::FormErrors;
+use crate::web::notice::NoticeQuery;
 
 const CATALOGUE_PAGE_SIZE: i64 = 10;
 

@@ -9,13 +9,13 @@ use axum::response::Html;
 use super::layout::{Layout, Section};
 use super::markdown::to_safe_html;
 use super::render;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::home::{self, HomeBlock};
 use crate::db::posts::{self, Post};
 use crate::db::reports::{self, Report};
 use crate::db::{cohorts, courses};
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// A text block ready to show.
 pub struct Block {

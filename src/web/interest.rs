@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::courses::{InterestProblem, course_response};
 use super::layout::{Layout, Section};
 use super::render;
-use crate::app::AppState;
 use crate::auth::keys::{hash_token, new_token};
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
 use crate::auth::{ClientAddress, Viewer};
@@ -23,6 +22,7 @@ use crate::domain::email::Email;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::InterestConfirm;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::Router;
 use axum::response::Html;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub mod account;
 pub mod accounts;
@@ -20,6 +20,7 @@ pub mod home;
 pub mod interest;
 pub mod layout;
 pub mod markdown;
+pub mod notice;
 pub mod ops;
 pub mod pagination;
 pub mod payments;

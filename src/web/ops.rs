@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
-use crate::config::Secret;
+use crate::config::{Config, Secret};
+use crate::state::AppState;
 
 /// Who may read `/metrics` on the main address.
 #[derive(Clone, Debug)]
@@ -18,6 +18,16 @@ pub enum MetricsAccess {
     Token(Secret),
     /// Not on the main address (production without a token, or a separate metrics address).
     Hidden,
+}
+
+/// Who may read `/metrics` on the main address under this configuration.
+pub fn metrics_access(config: &Config) -> MetricsAccess {
+    match (&config.metrics_token, config.metrics_bind) {
+        (_, Some(_)) => MetricsAccess::Hidden,
+        (Some(token), None) => MetricsAccess::Token(token.clone()),
+        (None, None) if config.is_production() => MetricsAccess::Hidden,
+        (None, None) => MetricsAccess::Open,
+    }
 }
 
 pub fn router(access: MetricsAccess) -> Router<AppState> {

@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
-use crate::app::AppState;
 use crate::enrolment::card::handle_event;
+use crate::state::AppState;
 
 /// Provider events are a few kilobytes; anything larger is not one.
 const MAX_EVENT_BYTES: usize = 64 * 1024;

@@ -8,9 +8,9 @@ use axum::routing::get;
 
 use super::layout::{Layout, Section};
 use super::render;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -17,7 +17,7 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 }
 
 /// Routes that fail on purpose, to check what a person sees when something breaks.
-fn failing_routes() -> Router<academy::app::AppState> {
+fn failing_routes() -> Router<academy::state::AppState> {
     Router::new()
         .route(
             "/test/internal-error",

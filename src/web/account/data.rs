@@ -8,9 +8,8 @@ use axum_extra::extract::Form;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::accounts::audit_own;
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Viewer};
+use crate::db::audit::audit_own;
 use crate::db::audit::{self as audit_log, AuditRecord};
 use crate::db::enrolments::{self, EnrolmentEvent};
 use crate::db::interests::{self, Interest};
@@ -18,6 +17,7 @@ use crate::db::outbox::{self, OutboxEntry};
 use crate::db::payments::{self, Payment};
 use crate::db::users::{self, User};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;

@@ -7,19 +7,21 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::accounts::{Notice, audit_own, send_verification};
-use crate::app::AppState;
+use crate::accounts::send_verification;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, SIGN_IN_FAILURES, account_key};
 use crate::auth::viewer::follow_epoch;
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
+use crate::db::audit::audit_own;
 use crate::db::users::{self, User};
 use crate::domain::email::Email;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::PasswordChanged;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::accounts::{PROFESSIONAL_BODIES, ProfileFields};
 use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 use crate::web::render;
 
 fn saved(notice: Notice) -> Response {

@@ -7,12 +7,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
 
-use crate::accounts::{Notice, NoticeQuery, audit_own};
-use crate::app::AppState;
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
+use crate::db::audit::audit_own;
 use crate::db::users::{self, User};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
 mod data;

@@ -8,18 +8,19 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::accounts::{NoticeQuery, audit_own};
-use crate::app::AppState;
 use crate::auth::throttle::{self, SIGN_IN_FAILURES, account_key, address_key, per_address};
 use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
+use crate::db::audit::audit_own;
 use crate::db::audit::{AuditEvent, record_now};
 use crate::db::users;
 use crate::domain::email::Email;
 use crate::domain::redirect::safe_next;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected, throttled};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::NoticeQuery;
 use crate::web::render;
 
 pub const WRONG_CREDENTIALS: &str = "Your email address or password is wrong";

@@ -10,20 +10,22 @@ use tower_sessions::Session;
 
 use super::register::check_email_page;
 use super::verify::{LINK_EXPIRED, link_problem};
-use crate::accounts::{Notice, audit, audit_own, send_reset};
-use crate::app::AppState;
+use crate::accounts::send_reset;
 use crate::auth::keys::hash_token;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
 use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
+use crate::db::audit::{audit, audit_own};
 use crate::db::tokens::{self, Purpose};
 use crate::db::users;
 use crate::domain::email::Email;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::PasswordChanged;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]

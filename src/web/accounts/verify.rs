@@ -5,18 +5,20 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{Notice, audit, send_verification};
-use crate::app::AppState;
+use crate::accounts::send_verification;
 use crate::auth::keys::hash_token;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
+use crate::db::audit::audit;
 use crate::db::tokens::{self, Purpose};
 use crate::db::users::{self, User};
 use crate::domain::email::Email;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::{EmailChanged, Welcome};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 use crate::web::render;
 
 #[derive(Template)]

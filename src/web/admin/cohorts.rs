@@ -7,11 +7,10 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::cohort_form::{CheckedCohort, CohortForm, SessionRow};
-use crate::accounts::{Notice, NoticeQuery, audit_admin};
-use crate::app::AppState;
 use crate::auth::keys::new_token;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::Tx;
+use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, Cohort, CohortFields, CohortOverview};
 use crate::db::courses::{self, Course};
 use crate::db::interests;
@@ -21,8 +20,10 @@ use crate::domain::london;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::CohortOpened;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,17 +6,18 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use crate::accounts::{Notice, NoticeQuery, audit_admin};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::DbError;
+use crate::db::audit::audit_admin;
 use crate::db::courses::{self, Course, CourseFields};
 use crate::domain::catalogue::{Format, Level};
 use crate::domain::{money, slug};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
+use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
 #[derive(Template)]

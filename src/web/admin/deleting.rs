@@ -5,12 +5,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{Notice, audit_admin};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::audit::audit_admin;
 use crate::db::{posts, reports};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 use crate::web::render;
 
 /// Which kind of item: its list's address, and how people call it.

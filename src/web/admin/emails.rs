@@ -7,10 +7,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{PAGE_SIZE, PageQuery};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::outbox::{self, OutboxEntry};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
@@ -77,7 +77,7 @@ pub async fn retry(
         ));
     }
     let mut tx = state.db.begin().await?;
-    crate::accounts::audit_admin(
+    crate::db::audit::audit_admin(
         &mut tx,
         admin.user_id,
         "email_retried",

@@ -7,8 +7,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::accounts::Notice;
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::cohorts::{self, Cohort};
 use crate::db::enrolments::{self, EnrolmentView};
@@ -19,8 +17,10 @@ use crate::domain::enrolment::{Status, reference};
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, admin, money};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -115,7 +115,7 @@ pub async fn page(
     viewer: Viewer,
     _: AdminUser,
     Path(id): Path<i64>,
-    axum::extract::Query(notice): axum::extract::Query<crate::accounts::NoticeQuery>,
+    axum::extract::Query(notice): axum::extract::Query<crate::web::notice::NoticeQuery>,
 ) -> Result<Response, AppError> {
     page_for(
         &state,

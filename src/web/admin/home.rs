@@ -7,14 +7,15 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{Notice, NoticeQuery, audit_admin};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::audit::audit_admin;
 use crate::db::home::{self, HomeBlock};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
+use crate::web::notice::{Notice, NoticeQuery};
 
 /// The blocks in page order, with their names for people.
 pub const BLOCKS: [(&str, &str); 4] = [

@@ -5,9 +5,9 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::{get, post};
 
-use crate::app::AppState;
 use crate::auth::{AdminUser, Viewer};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 

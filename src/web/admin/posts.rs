@@ -7,17 +7,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::publishing::{Publication, check_image, check_slug, state_label};
-use crate::accounts::{Notice, NoticeQuery, audit_admin};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::DbError;
+use crate::db::audit::audit_admin;
 use crate::db::posts::{self, Post, PostFields};
 use crate::db::uploads::{self, UploadSummary};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::content::news::KINDS;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
+use crate::web::notice::{Notice, NoticeQuery};
 
 #[derive(Template)]
 #[template(path = "admin/posts.html")]

@@ -10,16 +10,17 @@ use serde::Deserialize;
 
 use super::cohort_form::parse_date;
 use super::publishing::{Publication, check_image, check_slug, state_label};
-use crate::accounts::{Notice, NoticeQuery, audit_admin};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::audit::audit_admin;
 use crate::db::courses::{self, Course};
 use crate::db::reports::{self, FindingFields, Report, ReportFields};
 use crate::db::uploads::{self, UploadSummary};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
+use crate::web::notice::{Notice, NoticeQuery};
 
 const KINDS: [(&str, &str); 3] = [
     ("recommendation", "Safety recommendation"),

@@ -7,8 +7,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::accounts::{Notice, NoticeQuery};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::cohorts::{self, Cohort};
 use crate::db::courses::{self, Course};
@@ -19,8 +17,10 @@ use crate::domain::enrolment::{Funding, Status, reference};
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, admin};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
 
 /// One group of the roster, e.g. "Waiting list".
 pub struct Group {

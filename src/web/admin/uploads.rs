@@ -5,14 +5,15 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{Notice, NoticeQuery, audit_admin};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
+use crate::db::audit::audit_admin;
 use crate::db::uploads::{self, NewUpload, UploadSummary};
 use crate::domain::upload::{safe_filename, sniff};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
 
 #[derive(Template)]
 #[template(path = "admin/uploads.html")]

@@ -7,15 +7,16 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{PAGE_SIZE, Pager};
-use crate::accounts::{Notice, NoticeQuery, audit};
-use crate::app::AppState;
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::Tx;
+use crate::db::audit::audit;
 use crate::db::audit::{self as audit_log, AuditRecord};
 use crate::db::users::{self, LearnerType, Role, User};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]

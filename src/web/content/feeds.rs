@@ -7,10 +7,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::app::AppState;
 use crate::db::{courses, posts, reports};
 use crate::email::templates::Site;
 use crate::error::AppError;
+use crate::state::AppState;
 
 const FEED_ENTRIES: i64 = 20;
 

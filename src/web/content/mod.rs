@@ -5,8 +5,8 @@ use axum::Router;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 
-use crate::app::AppState;
 use crate::domain::london;
+use crate::state::AppState;
 
 mod feeds;
 pub mod news;

@@ -9,11 +9,11 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Deserialize;
 
 use super::{published_on, upload_path};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::posts::{self, Post};
 use crate::domain::london;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
 use crate::web::pagination::{PageQuery, Pager};

@@ -8,10 +8,10 @@ use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 
 use super::{published_on, upload_path};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::reports::{self, Finding, Report, ReportFilter};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
 use crate::web::pagination::{PageQuery, Pager};

@@ -5,13 +5,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::domain::enrolment::Status;
 use crate::domain::london;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Viewer};
 use crate::config::Supplier;
 use crate::db::enrolments::EnrolmentView;
@@ -15,6 +14,7 @@ use crate::domain::enrolment::reference;
 use crate::domain::london;
 use crate::enrolment::money;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 

@@ -5,8 +5,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::accounts::Notice;
-use crate::app::AppState;
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::cohorts::{self, Cohort};
@@ -21,8 +19,10 @@ use crate::domain::london;
 use crate::enrolment::learner::{Choice, enrol};
 use crate::enrolment::{Actor, EnrolmentError, card, cohort_dates, money};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 use crate::web::render;
 
 /// What the learner may do on this cohort right now.

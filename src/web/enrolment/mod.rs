@@ -6,12 +6,12 @@ use axum::routing::{get, post};
 
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::Notice;
-use crate::app::AppState;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::users::User;
 use crate::enrolment::EnrolmentError;
 use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::notice::Notice;
 
 mod dashboard;
 mod documents;

@@ -5,8 +5,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::Notice;
-use crate::app::AppState;
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::courses;
@@ -17,8 +15,10 @@ use crate::domain::enrolment::Status;
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, learner, money};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::Notice;
 use crate::web::render;
 
 use super::enrol::{EnrolForm, choice_from, to_checkout};

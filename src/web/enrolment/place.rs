@@ -5,8 +5,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{Notice, NoticeQuery};
-use crate::app::AppState;
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::cohorts;
@@ -16,7 +14,9 @@ use crate::domain::enrolment::{self as rules, Status};
 use crate::domain::london;
 use crate::enrolment::{Actor, learner, money};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
 use super::own_enrolment;

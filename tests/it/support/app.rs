@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use academy::app::{self, AppState};
+use academy::app;
 use academy::clock::Clock;
 use academy::config::Config;
 use academy::db::Backend;
+use academy::state::AppState;
 use axum::Router;
 use chrono::{TimeZone, Utc};
 use tokio::task::JoinHandle;

@@ -1,0 +1,100 @@
+//! `AppState`: the handles a request, a job or a command may need, built once at start-up.
+//!
+//! It sits below the routers and the services' callers: nothing here imports `web` or
+//! `app`. Services never take the whole state; callers hand them a narrow context
+//! ([`AppState::ctx`] or a service's own context built from these fields).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::auth::keys::Keys;
+use crate::auth::password::PasswordHasher;
+use crate::auth::session_store::Sessions;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::context::Ctx;
+use crate::db::Db;
+use crate::email::{Mailer, Site};
+use crate::payments::CardProvider;
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Validated configuration: policies, limits and addresses.
+    pub config: Arc<Config>,
+    /// The database pools (SQLite or PostgreSQL).
+    pub db: Db,
+    /// The one source of "now"; tests move it.
+    pub clock: Clock,
+    /// Argon2 on the blocking pool, at most one hash per core.
+    pub passwords: PasswordHasher,
+    /// Sends what the outbox hands it: SMTP, `.eml` files, or memory in tests.
+    pub mailer: Mailer,
+    /// Keys derived from `ACADEMY_SECRET` for CSRF tokens and signed cookies.
+    pub keys: Arc<Keys>,
+    /// The session store (its own small pool on SQLite).
+    pub sessions: Sessions,
+    /// The card checkout provider, when one is configured.
+    pub card: Option<CardProvider>,
+    /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
+    site: Arc<Site>,
+}
+
+impl AppState {
+    /// Connects to the database and applies migrations, so a started state is ready to serve.
+    pub async fn start(config: Config, clock: Clock) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url, config.db_max_connections)
+            .await
+            .with_context(|| format!("cannot open the database {:?}", config.database_url))?;
+        db.migrate()
+            .await
+            .context("cannot apply database migrations")?;
+        let passwords = PasswordHasher::new(config.password_hashing)?;
+        let mailer = Mailer::from_config(&config)?;
+        let secret = config
+            .secret
+            .as_ref()
+            .context("the secret was not resolved")?;
+        let keys = Arc::new(Keys::derive(secret));
+        let sessions = Sessions::open(&db)
+            .await
+            .context("cannot prepare the session store")?;
+        crate::db::users::backfill_search_text(&db).await?;
+        // Installed before the first request, so nothing is counted into the void.
+        crate::metrics::handle();
+        let card = config.card.as_ref().map(|card| {
+            CardProvider::new(
+                card.api_base.clone(),
+                card.secret_key.expose().to_owned(),
+                card.webhook_secret.expose().to_owned(),
+            )
+        });
+        let site = Arc::new(Site::new(&config.base_url, &config.contact_email));
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            clock,
+            passwords,
+            mailer,
+            keys,
+            sessions,
+            card,
+            site,
+        })
+    }
+
+    /// Absolute links for emails.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The context most write paths take: storage, the clock and the site's links.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            db: &self.db,
+            clock: &self.clock,
+            site: &self.site,
+        }
+    }
+}
