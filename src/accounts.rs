@@ -96,6 +96,6 @@ async fn send_link<M: OutgoingEmail>(
         user_id: Some(link.user_id),
         idempotency_key: key,
     };
-    queue(tx, &site, &envelope, &mail, now).await?;
+    queue(tx, site, &envelope, &mail, now).await?;
     Ok(())
 }

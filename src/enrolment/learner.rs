@@ -285,7 +285,7 @@ pub async fn send_confirmation(
         filename: format!("academy-cohort-{}.ics", place.cohort.cohort_id),
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
         body: crate::calendar::cohort_calendar(
-            &state.site(),
+            state.site(),
             &place.course.title,
             &place.cohort,
             &sessions,

@@ -322,7 +322,7 @@ async fn deliver<E: OutgoingEmail>(
         ),
     };
     let now = state.clock.now();
-    queue_with_attachment(tx, &state.site(), &envelope, mail, attachment, now).await?;
+    queue_with_attachment(tx, state.site(), &envelope, mail, attachment, now).await?;
     Ok(())
 }
 
@@ -354,7 +354,7 @@ pub async fn notify_admins(
             user_id: Some(admin.user_id),
             idempotency_key: format!("{key}:admin:{}", admin.user_id),
         };
-        queue(tx, &state.site(), &envelope, &mail, now).await?;
+        queue(tx, state.site(), &envelope, &mail, now).await?;
     }
     Ok(())
 }

@@ -457,7 +457,7 @@ async fn calendar(
         // A calendar must hold at least one event; the page offers no link in this case.
         return Err(AppError::NotFound);
     }
-    let ics = crate::calendar::cohort_calendar(&state.site(), &title, &cohort, &sessions);
+    let ics = crate::calendar::cohort_calendar(state.site(), &title, &cohort, &sessions);
     let filename = format!(
         "attachment; filename=\"academy-cohort-{}.ics\"",
         cohort.cohort_id

@@ -127,7 +127,7 @@ async fn register(
         let key = format!("interest_confirm:{}:{confirm_hash}", interest.interest_id);
         queue(
             &mut tx,
-            &site,
+            site,
             &Envelope {
                 to: &email,
                 user_id: None,

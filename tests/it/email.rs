@@ -28,7 +28,7 @@ async fn queue_welcome(app: &TestApp, to: &str, key: &str) -> bool {
     };
     let queued = queue(
         &mut tx,
-        &app.state.site(),
+        app.state.site(),
         &envelope,
         &mail,
         app.clock().now(),
@@ -82,7 +82,7 @@ backend_tests! {
         let mut tx = app.state.db.begin().await.unwrap();
         let envelope = Envelope { to: &to, user_id: None, idempotency_key: "rolled-back".into() };
         let mail = Welcome { name: "X".into(), nhs: false, courses_url: String::new(), account_url: String::new() };
-        queue(&mut tx, &app.state.site(), &envelope, &mail, app.clock().now()).await.unwrap();
+        queue(&mut tx, app.state.site(), &envelope, &mail, app.clock().now()).await.unwrap();
         drop(tx);
         app.run_background_jobs().await;
         assert!(app.sent_emails().is_empty());

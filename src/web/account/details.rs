@@ -208,7 +208,7 @@ pub async fn change_password(
     );
     queue(
         &mut tx,
-        &site,
+        site,
         &Envelope {
             to: &email,
             user_id: Some(user.user_id),

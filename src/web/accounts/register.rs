@@ -209,7 +209,7 @@ async fn create_or_notify(
             user_id: Some(existing.user_id),
             idempotency_key: key,
         };
-        queue(&mut tx, &site, &envelope, &mail, now).await?;
+        queue(&mut tx, site, &envelope, &mail, now).await?;
         audit(
             &mut tx,
             None,

@@ -240,7 +240,7 @@ pub async fn reset(
         user_id: Some(user.user_id),
         idempotency_key: format!("password_changed:reset:{}", found.account_token_id),
     };
-    queue(&mut tx, &site, &envelope, &mail, now).await?;
+    queue(&mut tx, site, &envelope, &mail, now).await?;
     audit_own(
         &mut tx,
         user.user_id,

@@ -172,7 +172,7 @@ async fn welcome(
         user_id: Some(user.user_id),
         idempotency_key: format!("welcome:{}", user.user_id),
     };
-    queue(tx, &site, &envelope, &mail, now).await?;
+    queue(tx, site, &envelope, &mail, now).await?;
     Ok(())
 }
 
@@ -195,7 +195,7 @@ async fn notify_old_address(
         user_id: Some(user.user_id),
         idempotency_key: key,
     };
-    queue(tx, &site, &envelope, &mail, now).await?;
+    queue(tx, site, &envelope, &mail, now).await?;
     Ok(())
 }
 

@@ -624,7 +624,7 @@ async fn notify_interested(
         );
         queue(
             tx,
-            &site,
+            site,
             &Envelope {
                 to: &to,
                 user_id: None,

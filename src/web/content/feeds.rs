@@ -91,7 +91,7 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError
         .iter()
         .map(|r| {
             entry(
-                &site,
+                site,
                 format!("report-{}", r.report_id),
                 format!("/reports/{}", r.slug),
                 &r.title,
@@ -102,7 +102,7 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError
         })
         .collect();
     Ok(atom(feed(
-        &site,
+        site,
         "Academy: investigation reports",
         "/reports",
         "/reports/feed.atom",
@@ -118,7 +118,7 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
         .iter()
         .map(|p| {
             entry(
-                &site,
+                site,
                 format!("post-{}", p.post_id),
                 format!("/news/{}", p.slug),
                 &p.title,
@@ -129,7 +129,7 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
         })
         .collect();
     Ok(atom(feed(
-        &site,
+        site,
         "Academy: news, events and blogs",
         "/news",
         "/news/feed.atom",
