@@ -15,6 +15,8 @@ pub mod cli;
 pub mod clock;
 /// Configuration from the environment, validated all at once.
 pub mod config;
+/// Content services: reports, posts, the home page's text and uploads.
+pub mod content;
 /// The narrow context services take: storage, clock, links.
 pub mod context;
 /// Storage on SQLite or PostgreSQL behind one set of queries.

@@ -173,12 +173,34 @@ pub fn report(slug: &str) -> String {
     format!("/reports/{}", slug)
 }
 
+/// A page of the report list with its search and filters (empty ones included, so the
+/// form shows them as they were).
+pub fn reports_page(query: &str, topic: &str, year: Option<i32>, page: i64) -> String {
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    params.append_pair("q", query).append_pair("topic", topic);
+    if let Some(year) = year {
+        params.append_pair("year", &year.to_string());
+    }
+    params.append_pair("page", &page.to_string());
+    format!("/reports?{}", params.finish())
+}
+
 pub fn reports_feed() -> &'static str {
     "/reports/feed.atom"
 }
 
 pub fn news() -> &'static str {
     "/news"
+}
+
+/// A page of the news list, narrowed to one kind of post (everything when `kind` is empty).
+pub fn news_page(kind: &str, page: i64) -> String {
+    format!("/news?type={}&page={page}", encode(kind))
+}
+
+/// The news list narrowed to one kind of post: `news`, `event` or `blog`.
+pub fn news_of_kind(kind: &str) -> String {
+    format!("/news?type={}", encode(kind))
 }
 
 pub fn post(slug: &str) -> String {
@@ -243,12 +265,38 @@ pub fn admin_report(report_id: impl Display) -> String {
     format!("/admin/reports/{report_id}")
 }
 
+pub fn admin_report_new() -> &'static str {
+    "/admin/reports/new"
+}
+
+pub fn admin_report_edit(report_id: impl Display) -> String {
+    format!("/admin/reports/{report_id}/edit")
+}
+
+/// The page that confirms a deletion (its button posts back to the same address).
+pub fn admin_report_delete(report_id: impl Display) -> String {
+    format!("/admin/reports/{report_id}/delete")
+}
+
 pub fn admin_posts() -> &'static str {
     "/admin/posts"
 }
 
 pub fn admin_post(post_id: impl Display) -> String {
     format!("/admin/posts/{post_id}")
+}
+
+pub fn admin_post_new() -> &'static str {
+    "/admin/posts/new"
+}
+
+pub fn admin_post_edit(post_id: impl Display) -> String {
+    format!("/admin/posts/{post_id}/edit")
+}
+
+/// The page that confirms a deletion (its button posts back to the same address).
+pub fn admin_post_delete(post_id: impl Display) -> String {
+    format!("/admin/posts/{post_id}/delete")
 }
 
 pub fn admin_home() -> &'static str {

@@ -24,6 +24,7 @@ pub mod interests;
 pub mod outbox;
 pub mod payments;
 pub mod posts;
+pub mod publishable;
 pub mod reports;
 pub mod slugs;
 pub mod throttles;

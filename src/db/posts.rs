@@ -1,4 +1,5 @@
-//! The `posts` and `post_slugs` tables: news, events and blog posts.
+//! The `posts` table: news, events and blog posts. What posts share with reports (old
+//! addresses, the sitemap, deletion) is in [`super::publishable`].
 
 use chrono::{DateTime, Utc};
 
@@ -71,26 +72,6 @@ pub async fn find_published_by_slug(
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).bind(now).fetch_optional(c).await)?)
 }
 
-pub async fn current_slug_for(
-    db: &Db,
-    old_slug: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, DbError> {
-    let sql = "select p.slug from post_slugs s join posts p on p.post_id = s.post_id \
-               where s.slug = $1 and p.publish_at is not null and p.publish_at <= $2";
-    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).bind(now).fetch_optional(c).await)?)
-}
-
-/// Every published post's slug and last change (sitemap).
-pub async fn published_slugs(
-    db: &Db,
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
-    let sql = "select slug, updated_at from posts where publish_at is not null \
-               and publish_at <= $1 order by publish_at desc";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(now).fetch_all(c).await)?)
-}
-
 /// A post as an admin (or the demo seed) writes it.
 pub struct PostFields<'a> {
     pub kind: &'a str,
@@ -144,15 +125,10 @@ pub async fn list_all(db: &Db) -> Result<Vec<Post>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
 }
 
-pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
-    super::slugs::taken(tx, super::slugs::Owner::Post, slug, except).await
-}
-
-/// Saves an edit; a changed slug keeps the old one as a redirect.
+/// Saves an edit (the caller keeps a changed slug's old one as a redirect).
 pub async fn update(
     tx: &mut Tx,
     post_id: i64,
-    old_slug: &str,
     post: &PostFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -176,20 +152,5 @@ pub async fn update(
         .execute(c)
         .await
         .map(|_| ()))?;
-    super::slugs::remember_rename(
-        tx,
-        super::slugs::Owner::Post,
-        post_id,
-        old_slug,
-        post.slug,
-        now,
-    )
-    .await
-}
-
-/// Deletes a post with its old addresses.
-pub async fn delete(tx: &mut Tx, post_id: i64) -> Result<bool, DbError> {
-    let sql = "delete from posts where post_id = $1";
-    let deleted = run!(tx tx, |c| sqlx::query(sql).bind(post_id).execute(c).await.map(|d| d.rows_affected()))?;
-    Ok(deleted == 1)
+    Ok(())
 }

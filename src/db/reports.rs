@@ -1,5 +1,6 @@
-//! The `reports`, `report_slugs`, `report_findings` and `report_courses` tables: published
-//! investigation reports, their structured findings and the courses that teach from them.
+//! The `reports`, `report_findings` and `report_courses` tables: investigation reports,
+//! their structured findings and the courses that teach from them. What reports share with
+//! posts (old addresses, the sitemap, deletion) is in [`super::publishable`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -103,17 +104,6 @@ pub async fn find_published_by_slug(
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).bind(now).fetch_optional(c).await)?)
 }
 
-/// The current slug of a report that had `old_slug` before.
-pub async fn current_slug_for(
-    db: &Db,
-    old_slug: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, DbError> {
-    let sql = "select r.slug from report_slugs s join reports r on r.report_id = s.report_id \
-               where s.slug = $1 and r.publish_at is not null and r.publish_at <= $2";
-    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(old_slug).bind(now).fetch_optional(c).await)?)
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Finding {
     pub finding_id: i64,
@@ -153,16 +143,6 @@ pub async fn for_course(
     Ok(run!(read db, |c| sqlx::query_as(sql).bind(course_id).bind(now).fetch_all(c).await)?)
 }
 
-/// Every published report's slug and last change (sitemap and feed).
-pub async fn published_slugs(
-    db: &Db,
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
-    let sql = "select slug, updated_at from reports where publish_at is not null \
-               and publish_at <= $1 order by publish_at desc";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(now).fetch_all(c).await)?)
-}
-
 /// A report as an admin (or the demo seed) writes it.
 pub struct ReportFields<'a> {
     pub slug: &'a str,
@@ -175,6 +155,14 @@ pub struct ReportFields<'a> {
     pub pdf_upload_id: Option<i64>,
 }
 
+/// What the public search looks through: title, summary and topic, folded.
+fn search_text(report: &ReportFields<'_>) -> String {
+    search::fold(&format!(
+        "{} {} {}",
+        report.title, report.summary, report.topic
+    ))
+}
+
 pub async fn insert(
     tx: &mut Tx,
     report: &ReportFields<'_>,
@@ -183,10 +171,7 @@ pub async fn insert(
     let sql = "insert into reports (slug, title, summary, body, topic, publish_at, image_upload_id, \
                pdf_upload_id, search_text, created_at, updated_at) \
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning report_id";
-    let search_text = search::fold(&format!(
-        "{} {} {}",
-        report.title, report.summary, report.topic
-    ));
+    let search_text = search_text(report);
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(report.slug)
         .bind(report.title)
@@ -261,25 +246,17 @@ pub async fn list_all(db: &Db) -> Result<Vec<Report>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
 }
 
-pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
-    super::slugs::taken(tx, super::slugs::Owner::Report, slug, except).await
-}
-
-/// Saves an edit; a changed slug keeps the old one as a redirect.
+/// Saves an edit (the caller keeps a changed slug's old one as a redirect).
 pub async fn update(
     tx: &mut Tx,
     report_id: i64,
-    old_slug: &str,
     report: &ReportFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let sql = "update reports set slug = $2, title = $3, summary = $4, body = $5, topic = $6, \
                publish_at = $7, image_upload_id = $8, pdf_upload_id = $9, search_text = $10, \
                updated_at = $11 where report_id = $1";
-    let search_text = search::fold(&format!(
-        "{} {} {}",
-        report.title, report.summary, report.topic
-    ));
+    let search_text = search_text(report);
     run!(tx tx, |c| sqlx::query(sql)
         .bind(report_id)
         .bind(report.slug)
@@ -295,15 +272,7 @@ pub async fn update(
         .execute(c)
         .await
         .map(|_| ()))?;
-    super::slugs::remember_rename(
-        tx,
-        super::slugs::Owner::Report,
-        report_id,
-        old_slug,
-        report.slug,
-        now,
-    )
-    .await
+    Ok(())
 }
 
 /// Replaces a report's findings and course links with the ones given.
@@ -317,11 +286,4 @@ pub async fn clear_findings_and_courses(tx: &mut Tx, report_id: i64) -> Result<(
 pub async fn course_ids(db: &Db, report_id: i64) -> Result<Vec<i64>, DbError> {
     let sql = "select course_id from report_courses where report_id = $1";
     Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(report_id).fetch_all(c).await)?)
-}
-
-/// Deletes a report with its findings, course links and old addresses.
-pub async fn delete(tx: &mut Tx, report_id: i64) -> Result<bool, DbError> {
-    let sql = "delete from reports where report_id = $1";
-    let deleted = run!(tx tx, |c| sqlx::query(sql).bind(report_id).execute(c).await.map(|d| d.rows_affected()))?;
-    Ok(deleted == 1)
 }

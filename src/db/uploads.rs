@@ -70,6 +70,12 @@ pub async fn list(db: &Db, kind: Option<&str>) -> Result<Vec<UploadSummary>, DbE
     Ok(run!(read db, |c| sqlx::query_as(sql).bind(kind).fetch_all(c).await)?)
 }
 
+/// The ids of every upload of one kind ("image" or "pdf"): what a form may choose from.
+pub async fn ids(db: &Db, kind: &str) -> Result<Vec<i64>, DbError> {
+    let sql = "select upload_id from uploads where kind = $1 order by upload_id desc";
+    Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(kind).fetch_all(c).await)?)
+}
+
 /// Whether a published report or post uses the upload: only those are served to everyone
 /// (a scheduled report's PDF stays private until its time).
 pub async fn is_public(db: &Db, upload_id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {

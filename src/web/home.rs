@@ -15,6 +15,7 @@ use crate::db::posts::{self, Post};
 use crate::db::reports::{self, Report};
 use crate::db::{cohorts, courses};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 
 /// A text block ready to show.
@@ -66,8 +67,8 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
             Section::Home,
             &viewer,
         )
-        .with_canonical(site.url("/"))
-        .with_feed("Investigation reports", site.url("/reports/feed.atom")),
+        .with_canonical(site.url(paths::home()))
+        .with_feed("Investigation reports", site.url(paths::reports_feed())),
         introduction,
         about,
         investigations,

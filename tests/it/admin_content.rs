@@ -1,6 +1,11 @@
 //! The content admin pages on both databases: home page blocks, uploads (wrong type, too
-//! big, missing alt text), and learners refused.
+//! big, missing alt text), and learners refused; and the content services called without a
+//! page, as an API or the command line would.
 
+use academy::content::posts::{self, PostInput};
+use academy::content::{Kind, Publication, PublishableError, home, publishable, uploads};
+use academy::db::home::HomeBlock;
+use academy::db::users::Role;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -259,5 +264,57 @@ backend_tests! {
         let response = upload(&learner, PNG, "x.png", "x").await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.count("select count(*) from uploads").await, 0);
+    }
+
+    async fn content_services_save_publish_and_delete_without_a_page(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = app.create_user("admin@academy.example", Role::Admin, true).await;
+        let ctx = app.state.ctx();
+        let client = "192.0.2.1";
+        let mut input = PostInput {
+            kind: "news",
+            slug: "a-new-post".into(),
+            title: "A new post".into(),
+            summary: "Said once.".into(),
+            body: String::new(),
+            author: String::new(),
+            image_upload_id: None,
+            event: None,
+            event_location: String::new(),
+            publication: Publication::Now,
+        };
+        let id = posts::save(ctx, admin, client, None, &input).await.unwrap();
+        assert_eq!(app.get("/news/a-new-post").await.status(), StatusCode::OK);
+        let taken = posts::save(ctx, admin, client, None, &input).await;
+        assert!(matches!(taken, Err(PublishableError::SlugTaken(Kind::Post))), "{taken:?}");
+        let first = app.count("select count(*) from posts where publish_at is not null").await;
+        assert_eq!(first, 1);
+
+        // Publishing an already published post again keeps its date; a rename redirects.
+        let published_at = format!("select count(*) from posts where publish_at < updated_at and post_id = {id}");
+        app.clock().advance(chrono::Duration::days(1));
+        input.slug = "renamed-post".into();
+        posts::save(ctx, admin, client, Some(id), &input).await.unwrap();
+        assert_eq!(app.count(&published_at).await, 1, "the original date stands");
+        assert_eq!(location(&app.get("/news/a-new-post").await), "/news/renamed-post");
+        let missing = posts::save(ctx, admin, client, Some(id + 100), &input).await;
+        assert!(matches!(missing, Err(PublishableError::NotFound(Kind::Post))), "{missing:?}");
+
+        publishable::delete(ctx, admin, client, Kind::Post, id).await.unwrap();
+        let again = publishable::delete(ctx, admin, client, Kind::Post, id).await;
+        assert!(matches!(again, Err(PublishableError::NotFound(Kind::Post))), "{again:?}");
+        assert_eq!(app.get("/news/a-new-post").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.count("select count(*) from audit_events where action in ('post_created', 'post_updated', 'post_deleted') and client_address = '192.0.2.1'").await, 3);
+
+        // Refusals write nothing.
+        let svg = uploads::NewFile { filename: "x.svg", bytes: b"<svg></svg>", alt_text: "A logo" };
+        assert!(matches!(uploads::store(ctx, admin, client, &svg).await, Err(uploads::UploadError::UnsupportedType)));
+        let block = |name: &str, href: &str| HomeBlock { block: name.into(), title: "T".into(), body: String::new(), link_label: "L".into(), link_href: href.into() };
+        let unknown = home::save(ctx, admin, client, &[block("footer", "/courses")]).await;
+        assert!(matches!(unknown, Err(home::HomeError::UnknownBlock(_))), "{unknown:?}");
+        let hostile = home::save(ctx, admin, client, &[block("about", "javascript:alert(1)")]).await;
+        assert!(matches!(hostile, Err(home::HomeError::UnsafeLink(_))), "{hostile:?}");
+        assert_eq!(app.count("select count(*) from uploads").await, 0);
+        assert_eq!(app.count("select count(*) from audit_events where action in ('upload_added', 'home_page_updated')").await, 0);
     }
 }

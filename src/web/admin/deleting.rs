@@ -1,39 +1,25 @@
-//! Deleting a report or a post: a confirmation page, then a POST that deletes it with its
-//! findings and old addresses, audited. Uploaded files stay for reuse.
+//! Deleting a report or a post: a confirmation page, then a POST that asks the content
+//! service to delete it (with its findings and old addresses, audited). Uploaded files stay.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::{AdminUser, ClientAddress, Viewer};
-use crate::db::audit::audit_admin;
-use crate::db::{posts, reports};
+use crate::content::{Kind, publishable};
+use crate::db::publishable::title;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 
-/// Which kind of item: its list's address, and how people call it.
-#[derive(Clone, Copy)]
-pub enum Item {
-    Report,
-    Post,
-}
-
-impl Item {
-    fn path(self) -> &'static str {
-        match self {
-            Item::Report => "/admin/reports",
-            Item::Post => "/admin/posts",
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Item::Report => "report",
-            Item::Post => "post",
-        }
+/// The admin list of a kind of item.
+fn list_path(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Report => paths::admin_reports(),
+        Kind::Post => paths::admin_posts(),
     }
 }
 
@@ -47,61 +33,40 @@ struct ConfirmPage {
     back: String,
 }
 
-async fn title_of(state: &AppState, item: Item, id: i64) -> Result<String, AppError> {
-    let title = match item {
-        Item::Report => reports::find(&state.db, id).await?.map(|r| r.title),
-        Item::Post => posts::find(&state.db, id).await?.map(|p| p.title),
-    };
-    title.ok_or(AppError::NotFound)
-}
-
-pub async fn confirm(
+async fn confirm(
     state: &AppState,
     viewer: &Viewer,
-    item: Item,
+    kind: Kind,
     id: i64,
 ) -> Result<Response, AppError> {
-    let title = title_of(state, item, id).await?;
-    let heading = format!("Delete this {}", item.noun());
+    let title = title(&state.db, kind, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let heading = format!("Delete this {}", kind.noun());
+    let (action, back) = match kind {
+        Kind::Report => (paths::admin_report_delete(id), paths::admin_report_edit(id)),
+        Kind::Post => (paths::admin_post_delete(id), paths::admin_post_edit(id)),
+    };
     Ok(render(&ConfirmPage {
         layout: Layout::new(heading.clone(), heading, Section::Admin, viewer),
-        noun: item.noun(),
+        noun: kind.noun(),
         title,
-        action: format!("{}/{id}/delete", item.path()),
-        back: format!("{}/{id}/edit", item.path()),
+        action,
+        back,
     })?
     .into_response())
 }
 
-pub async fn delete(
+async fn delete(
     state: &AppState,
     admin: i64,
     client: &ClientAddress,
-    item: Item,
+    kind: Kind,
     id: i64,
 ) -> Result<Response, AppError> {
-    let title = title_of(state, item, id).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let deleted = match item {
-        Item::Report => reports::delete(&mut tx, id).await?,
-        Item::Post => posts::delete(&mut tx, id).await?,
-    };
-    if !deleted {
-        return Err(AppError::NotFound);
-    }
-    let action = format!("{}_deleted", item.noun());
-    audit_admin(
-        &mut tx,
-        admin,
-        &action,
-        &format!("{} {id}: {title}", item.noun()),
-        &client.to_string(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?notice={}", item.path(), Notice::Saved.name())).into_response())
+    publishable::delete(state.ctx(), admin, &client.to_string(), kind, id).await?;
+    let list = paths::with_notice(list_path(kind), Notice::Saved.name());
+    Ok(Redirect::to(&list).into_response())
 }
 
 pub async fn confirm_report(
@@ -110,7 +75,7 @@ pub async fn confirm_report(
     _: AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    confirm(&state, &viewer, Item::Report, id).await
+    confirm(&state, &viewer, Kind::Report, id).await
 }
 
 pub async fn delete_report(
@@ -119,7 +84,7 @@ pub async fn delete_report(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    delete(&state, admin.user_id, &client, Item::Report, id).await
+    delete(&state, admin.user_id, &client, Kind::Report, id).await
 }
 
 pub async fn confirm_post(
@@ -128,7 +93,7 @@ pub async fn confirm_post(
     _: AdminUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    confirm(&state, &viewer, Item::Post, id).await
+    confirm(&state, &viewer, Kind::Post, id).await
 }
 
 pub async fn delete_post(
@@ -137,5 +102,5 @@ pub async fn delete_post(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    delete(&state, admin.user_id, &client, Item::Post, id).await
+    delete(&state, admin.user_id, &client, Kind::Post, id).await
 }

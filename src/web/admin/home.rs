@@ -8,22 +8,15 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::{AdminUser, ClientAddress, Viewer};
-use crate::db::audit::audit_admin;
+use crate::content::home::{self as service, BLOCKS, HomeError, link_problem};
 use crate::db::home::{self, HomeBlock};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};
-
-/// The blocks in page order, with their names for people.
-pub const BLOCKS: [(&str, &str); 4] = [
-    ("introduction", "Introduction"),
-    ("about", "About us"),
-    ("investigations", "Investigations"),
-    ("education", "Education"),
-];
 
 /// Each block's field names (title, body, link text, link address): fixed, so errors can
 /// name them.
@@ -128,14 +121,6 @@ pub async fn edit(
     page(&viewer, blocks, &FormErrors::default(), notice.banner())
 }
 
-/// A link may go to a page of this site ("/courses") or to another https site.
-fn link_problem(href: &str) -> Option<&'static str> {
-    let local = href.starts_with('/') && !href.starts_with("//") && !href.contains('\\');
-    let external = url::Url::parse(href).is_ok_and(|u| u.scheme() == "https");
-    (!local && !external)
-        .then_some("Enter a page of this site, like /courses, or an address starting https://")
-}
-
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -182,27 +167,27 @@ pub async fn save(
     if preview || !errors.is_empty() {
         return page(&viewer, blocks, &errors, None);
     }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    for form in &blocks {
-        let block = HomeBlock {
+    let stored: Vec<HomeBlock> = blocks
+        .into_iter()
+        .map(|form| HomeBlock {
             block: form.block.to_owned(),
-            title: form.title.clone(),
-            body: form.body.clone(),
-            link_label: form.link_label.clone(),
-            link_href: form.link_href.clone(),
-        };
-        home::save(&mut tx, &block, now).await?;
+            title: form.title,
+            body: form.body,
+            link_label: form.link_label,
+            link_href: form.link_href,
+        })
+        .collect();
+    service::save(state.ctx(), admin.user_id, &client.to_string(), &stored).await?;
+    let saved = paths::with_notice(paths::admin_home(), Notice::Saved.name());
+    Ok(Redirect::to(&saved).into_response())
+}
+
+/// Blocks the form cannot send (an unknown name, a link it refuses): a bad request.
+impl From<HomeError> for AppError {
+    fn from(error: HomeError) -> Self {
+        match error {
+            HomeError::Db(error) => error.into(),
+            other => AppError::BadRequest(other.to_string()),
+        }
     }
-    audit_admin(
-        &mut tx,
-        admin.user_id,
-        "home_page_updated",
-        "",
-        &client.to_string(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/home?notice={}", Notice::Saved.name())).into_response())
 }

@@ -19,7 +19,7 @@ mod emails;
 mod enrolment;
 mod home;
 mod posts;
-mod publishing;
+mod publishable;
 mod reports;
 mod roster;
 mod uploads;

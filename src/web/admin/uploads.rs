@@ -6,10 +6,10 @@ use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::{AdminUser, ClientAddress, Viewer};
-use crate::db::audit::audit_admin;
-use crate::db::uploads::{self, NewUpload, UploadSummary};
-use crate::domain::upload::{safe_filename, sniff};
+use crate::content::uploads::{self as service, NewFile, UploadError};
+use crate::db::uploads::{self, UploadSummary};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
@@ -84,24 +84,27 @@ struct Sent {
     alt_text: String,
 }
 
-async fn read_form(
-    mut multipart: Multipart,
-    limit: usize,
-) -> Result<Result<Sent, &'static str>, AppError> {
+/// Why the form could not be read.
+enum NotRead {
+    TooBig,
+    Incomplete,
+}
+
+async fn read_form(mut multipart: Multipart, limit: usize) -> Result<Sent, NotRead> {
     let mut sent = Sent::default();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
-            Ok(None) => return Ok(Ok(sent)),
-            Err(_) => return Ok(Err("The upload did not arrive complete. Try again")),
+            Ok(None) => return Ok(sent),
+            Err(_) => return Err(NotRead::Incomplete),
         };
         match field.name() {
             Some("file") => {
                 sent.filename = field.file_name().unwrap_or_default().to_owned();
                 match field.bytes().await {
-                    Ok(bytes) if bytes.len() > limit => return Ok(Err("too big")),
+                    Ok(bytes) if bytes.len() > limit => return Err(NotRead::TooBig),
                     Ok(bytes) => sent.bytes = bytes.to_vec(),
-                    Err(_) => return Ok(Err("The upload did not arrive complete. Try again")),
+                    Err(_) => return Err(NotRead::Incomplete),
                 }
             }
             Some("alt_text") => sent.alt_text = field.text().await.unwrap_or_default(),
@@ -110,6 +113,8 @@ async fn read_form(
     }
 }
 
+/// Reads the file and its alt text, asks the content service to store it, and shows any
+/// problem beside its field.
 pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -119,63 +124,46 @@ pub async fn upload(
 ) -> Result<Response, AppError> {
     let limit = state.config.max_upload_bytes;
     let mut errors = FormErrors::default();
-    let sent = match read_form(multipart, limit).await? {
+    let sent = match read_form(multipart, limit).await {
         Ok(sent) => sent,
-        Err("too big") => {
+        Err(NotRead::TooBig) => {
             errors.add(
                 "file",
                 format!("The file must be {} or smaller", megabytes(limit)),
             );
             Sent::default()
         }
-        Err(problem) => {
-            errors.add("file", problem);
+        Err(NotRead::Incomplete) => {
+            errors.add("file", "The upload did not arrive complete. Try again");
             Sent::default()
         }
     };
     let alt_text = errors.text("alt_text", &sent.alt_text, None, 250);
-    let file_type = sniff(&sent.bytes);
-    if errors.is_empty() {
-        match file_type {
-            _ if sent.bytes.is_empty() => errors.add("file", "Choose a file to upload"),
-            None => errors.add(
+    if !errors.is_empty() {
+        return page(&state, &viewer, &alt_text, &errors, None).await;
+    }
+    let file = NewFile {
+        filename: &sent.filename,
+        bytes: &sent.bytes,
+        alt_text: &alt_text,
+    };
+    let (field, problem) =
+        match service::store(state.ctx(), admin.user_id, &client.to_string(), &file).await {
+            Ok(_) => {
+                let saved = paths::with_notice(paths::admin_uploads(), Notice::Saved.name());
+                return Ok(Redirect::to(&saved).into_response());
+            }
+            Err(UploadError::Empty) => ("file", "Choose a file to upload"),
+            Err(UploadError::UnsupportedType) => (
                 "file",
                 "The file must be a PNG, JPEG, GIF or WebP image, or a PDF",
             ),
-            Some(t) if t.kind == "image" && alt_text.is_empty() => errors.add(
+            Err(UploadError::AltTextMissing) => (
                 "alt_text",
                 "Describe the image for people who cannot see it",
             ),
-            Some(_) => {}
-        }
-    }
-    let Some(file_type) = file_type.filter(|_| errors.is_empty()) else {
-        return page(&state, &viewer, &alt_text, &errors, None).await;
-    };
-    let filename = safe_filename(&sent.filename);
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let new = NewUpload {
-        kind: file_type.kind,
-        content_type: file_type.content_type,
-        filename: &filename,
-        bytes: &sent.bytes,
-        alt_text: if file_type.kind == "image" {
-            &alt_text
-        } else {
-            ""
-        },
-    };
-    let id = uploads::insert(&mut tx, &new, now).await?;
-    audit_admin(
-        &mut tx,
-        admin.user_id,
-        "upload_added",
-        &format!("upload {id}: {filename}"),
-        &client.to_string(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/uploads?notice={}", Notice::Saved.name())).into_response())
+            Err(UploadError::Db(error)) => return Err(error.into()),
+        };
+    errors.add(field, problem);
+    page(&state, &viewer, &alt_text, &errors, None).await
 }

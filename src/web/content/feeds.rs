@@ -7,9 +7,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::db::{courses, posts, reports};
+use crate::content::Kind;
+use crate::db::{courses, posts, publishable, reports};
 use crate::email::templates::Site;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 
 const FEED_ENTRIES: i64 = 20;
@@ -93,7 +95,7 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError
             entry(
                 site,
                 format!("report-{}", r.report_id),
-                format!("/reports/{}", r.slug),
+                paths::report(&r.slug),
                 &r.title,
                 &r.summary,
                 r.publish_at,
@@ -104,8 +106,8 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError
     Ok(atom(feed(
         site,
         "Academy: investigation reports",
-        "/reports",
-        "/reports/feed.atom",
+        paths::reports(),
+        paths::reports_feed(),
         entries,
     )))
 }
@@ -120,7 +122,7 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
             entry(
                 site,
                 format!("post-{}", p.post_id),
-                format!("/news/{}", p.slug),
+                paths::post(&p.slug),
                 &p.title,
                 &p.summary,
                 p.publish_at,
@@ -131,8 +133,8 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
     Ok(atom(feed(
         site,
         "Academy: news, events and blogs",
-        "/news",
-        "/news/feed.atom",
+        paths::news(),
+        paths::news_feed(),
         entries,
     )))
 }
@@ -151,25 +153,25 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
     let now = state.clock.now();
     let site = state.site();
     let mut urls: Vec<(String, Option<DateTime<Utc>>)> = [
-        "/",
-        "/courses",
-        "/reports",
-        "/news",
-        "/accessibility",
-        "/privacy",
-        "/contact",
+        paths::home(),
+        paths::courses(),
+        paths::reports(),
+        paths::news(),
+        paths::accessibility(),
+        paths::privacy(),
+        paths::contact(),
     ]
     .into_iter()
     .map(|path| (site.url(path), None))
     .collect();
     for (slug, updated) in courses::published_slugs(&state.db).await? {
-        urls.push((site.url(&format!("/courses/{slug}")), Some(updated)));
+        urls.push((site.url(&paths::course(&slug)), Some(updated)));
     }
-    for (slug, updated) in reports::published_slugs(&state.db, now).await? {
-        urls.push((site.url(&format!("/reports/{slug}")), Some(updated)));
+    for (slug, updated) in publishable::published_slugs(&state.db, Kind::Report, now).await? {
+        urls.push((site.url(&paths::report(&slug)), Some(updated)));
     }
-    for (slug, updated) in posts::published_slugs(&state.db, now).await? {
-        urls.push((site.url(&format!("/news/{slug}")), Some(updated)));
+    for (slug, updated) in publishable::published_slugs(&state.db, Kind::Post, now).await? {
+        urls.push((site.url(&paths::post(&slug)), Some(updated)));
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -192,12 +194,13 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
         .into_response())
 }
 
+/// Keeps crawlers out of the private areas (these are address prefixes, not links).
 pub async fn robots(State(state): State<AppState>) -> Response {
     let body = format!(
         "User-agent: *\nDisallow: /account\nDisallow: /admin\nDisallow: /dashboard\n\
          Disallow: /enrolments\nDisallow: /login\nDisallow: /register\n\
          Sitemap: {}\n",
-        state.site().url("/sitemap.xml")
+        state.site().url(paths::sitemap())
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

@@ -2,10 +2,15 @@
 //! the sitemap and robots.txt, and uploaded files.
 
 use axum::Router;
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 
+use crate::content::Kind;
+use crate::db::publishable;
 use crate::domain::london;
+use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 
 mod feeds;
@@ -26,9 +31,26 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(feeds::robots))
 }
 
-/// The public address of an uploaded file.
-pub fn upload_path(upload_id: &i64) -> String {
-    format!("/uploads/{upload_id}")
+/// Only a well-formed address reaches the database (PostgreSQL refuses a NUL byte); any
+/// other is a 404.
+fn well_formed(slug: &str) -> Result<(), AppError> {
+    match crate::domain::slug::parse(slug) {
+        Ok(parsed) if parsed == slug => Ok(()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// For an address no published item has: a permanent redirect when it is a published
+/// item's old address, otherwise a 404.
+async fn moved_or_missing(state: &AppState, kind: Kind, slug: &str) -> Result<Response, AppError> {
+    let current = publishable::current_slug_for(&state.db, kind, slug, state.clock.now()).await?;
+    match (current, kind) {
+        (Some(current), Kind::Report) => {
+            Ok(crate::web::moved_permanently(&paths::report(&current)))
+        }
+        (Some(current), Kind::Post) => Ok(crate::web::moved_permanently(&paths::post(&current))),
+        (None, _) => Err(AppError::NotFound),
+    }
 }
 
 /// "3 March 2026" for a publication instant, in London.

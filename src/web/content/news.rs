@@ -8,11 +8,14 @@ use axum::response::{IntoResponse, Response};
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Deserialize;
 
-use super::{published_on, upload_path};
+use super::{moved_or_missing, published_on, well_formed};
 use crate::auth::Viewer;
+use crate::content::Kind;
+use crate::content::posts::KINDS;
 use crate::db::posts::{self, Post};
 use crate::domain::london;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
@@ -20,7 +23,6 @@ use crate::web::pagination::{PageQuery, Pager};
 use crate::web::render;
 
 const PAGE_SIZE: i64 = 10;
-pub const KINDS: [(&str, &str); 3] = [("news", "News"), ("event", "Events"), ("blog", "Blogs")];
 
 /// "News", "Event", "Blog" for one post.
 pub fn kind_label(kind: &str) -> &'static str {
@@ -72,8 +74,8 @@ pub async fn list(
             Section::News,
             &viewer,
         )
-        .with_canonical(site.url("/news"))
-        .with_feed("News, events and blogs", site.url("/news/feed.atom")),
+        .with_canonical(site.url(paths::news()))
+        .with_feed("News, events and blogs", site.url(paths::news_feed())),
         posts: found,
         kind,
         kinds: KINDS,
@@ -93,18 +95,12 @@ struct PostPage {
     when: String,
 }
 
+/// The published post at `slug`, or the answer for an address that has none.
 async fn published_post(state: &AppState, slug: &str) -> Result<Result<Post, Response>, AppError> {
-    if crate::domain::slug::parse(slug).ok().as_deref() != Some(slug) {
-        return Err(AppError::NotFound);
-    }
-    if let Some(post) = posts::find_published_by_slug(&state.db, slug, state.clock.now()).await? {
-        return Ok(Ok(post));
-    }
-    match posts::current_slug_for(&state.db, slug, state.clock.now()).await? {
-        Some(current) => Ok(Err(crate::web::moved_permanently(&format!(
-            "/news/{current}"
-        )))),
-        None => Err(AppError::NotFound),
+    well_formed(slug)?;
+    match posts::find_published_by_slug(&state.db, slug, state.clock.now()).await? {
+        Some(post) => Ok(Ok(post)),
+        None => moved_or_missing(state, Kind::Post, slug).await.map(Err),
     }
 }
 
@@ -118,7 +114,7 @@ pub async fn page(
         Err(redirect) => return Ok(redirect),
     };
     let site = state.site();
-    let image = post.image_upload_id.map(|id| site.url(&upload_path(&id)));
+    let image = post.image_upload_id.map(|id| site.url(&paths::upload(id)));
     let page = PostPage {
         layout: Layout::new(
             post.title.clone(),
@@ -126,8 +122,8 @@ pub async fn page(
             Section::News,
             &viewer,
         )
-        .with_canonical(site.url(&format!("/news/{}", post.slug)))
-        .with_feed("News, events and blogs", site.url("/news/feed.atom"))
+        .with_canonical(site.url(&paths::post(&post.slug)))
+        .with_feed("News, events and blogs", site.url(paths::news_feed()))
         .as_article(image),
         published: published_on(&post.publish_at),
         body_html: to_safe_html(&post.body),
@@ -176,7 +172,7 @@ pub async fn calendar(
                 .unwrap_or(start + chrono::Duration::hours(1)),
         )
         .timestamp(post.updated_at)
-        .url(&site.url(&format!("/news/{}", post.slug)));
+        .url(&site.url(&paths::post(&post.slug)));
     let ics = Calendar::new().push(event.done()).done().to_string();
     let disposition = format!(
         "attachment; filename=\"academy-event-{}.ics\"",

@@ -7,10 +7,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 
-use super::{published_on, upload_path};
+use super::{moved_or_missing, published_on, well_formed};
 use crate::auth::Viewer;
+use crate::content::Kind;
 use crate::db::reports::{self, Finding, Report, ReportFilter};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
@@ -39,7 +41,6 @@ struct ListPage {
     years: Vec<i32>,
     total: i64,
     pager: Pager,
-    filter_params: String,
     filtered: bool,
 }
 
@@ -94,12 +95,6 @@ pub async fn list(
     let pager = Pager::with_size(page, total, PAGE_SIZE);
     let found =
         reports::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
-    let mut params = url::form_urlencoded::Serializer::new(String::new());
-    params.append_pair("q", &text);
-    params.append_pair("topic", &topic);
-    if let Some(year) = year {
-        params.append_pair("year", &year.to_string());
-    }
     let site = state.site();
     let page = ListPage {
         layout: Layout::new(
@@ -108,8 +103,8 @@ pub async fn list(
             Section::Reports,
             &viewer,
         )
-        .with_canonical(site.url("/reports"))
-        .with_feed("Investigation reports", site.url("/reports/feed.atom")),
+        .with_canonical(site.url(paths::reports()))
+        .with_feed("Investigation reports", site.url(paths::reports_feed())),
         filtered: !text.is_empty() || !topic.is_empty() || year.is_some(),
         reports: found,
         query: text,
@@ -119,7 +114,6 @@ pub async fn list(
         years,
         total,
         pager,
-        filter_params: params.finish(),
     };
     Ok(render(&page)?.into_response())
 }
@@ -150,17 +144,9 @@ pub async fn page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    // Only a well-formed address reaches the database (PostgreSQL refuses a NUL byte).
-    if crate::domain::slug::parse(&slug).ok().as_deref() != Some(slug.as_str()) {
-        return Err(AppError::NotFound);
-    }
+    well_formed(&slug)?;
     let Some(report) = reports::find_published_by_slug(&state.db, &slug, now).await? else {
-        return match reports::current_slug_for(&state.db, &slug, now).await? {
-            Some(current) => Ok(crate::web::moved_permanently(&format!(
-                "/reports/{current}"
-            ))),
-            None => Err(AppError::NotFound),
-        };
+        return moved_or_missing(&state, Kind::Report, &slug).await;
     };
     let mut groups = [Vec::new(), Vec::new(), Vec::new()];
     for finding in reports::findings(&state.db, report.report_id).await? {
@@ -177,7 +163,9 @@ pub async fn page(
     }
     let [recommendations, observations, actions] = groups;
     let site = state.site();
-    let image = report.image_upload_id.map(|id| site.url(&upload_path(&id)));
+    let image = report
+        .image_upload_id
+        .map(|id| site.url(&paths::upload(id)));
     let page = ReportPage {
         layout: Layout::new(
             report.title.clone(),
@@ -185,8 +173,8 @@ pub async fn page(
             Section::Reports,
             &viewer,
         )
-        .with_canonical(site.url(&format!("/reports/{}", report.slug)))
-        .with_feed("Investigation reports", site.url("/reports/feed.atom"))
+        .with_canonical(site.url(&paths::report(&report.slug)))
+        .with_feed("Investigation reports", site.url(paths::reports_feed()))
         .as_article(image),
         published: published_on(&report.publish_at),
         body_html: to_safe_html(&report.body),
