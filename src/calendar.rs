@@ -6,6 +6,7 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use crate::db::cohorts::{Cohort, CohortSession};
 use crate::domain::catalogue::CohortStatus;
 use crate::email::templates::Site;
+use crate::paths;
 
 pub fn cohort_calendar(
     site: &Site,
@@ -29,7 +30,7 @@ pub fn cohort_calendar(
             .ends(session.ends_at)
             .timestamp(cohort.updated_at)
             .sequence(u32::try_from(cohort.calendar_sequence).unwrap_or(u32::MAX))
-            .url(&site.url(&format!("/cohorts/{}/calendar.ics", cohort.cohort_id)));
+            .url(&site.url(&paths::cohort_calendar(cohort.cohort_id)));
         if cohort.status() == CohortStatus::Cancelled {
             event.status(EventStatus::Cancelled);
         }

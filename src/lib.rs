@@ -9,6 +9,8 @@ pub mod app;
 pub mod auth;
 /// iCalendar files for cohorts' live sessions.
 pub mod calendar;
+/// The catalogue's write paths: courses, cohorts and the interest list.
+pub mod catalogue;
 /// The command line: serve, migrate, create-admin, seed-demo.
 pub mod cli;
 /// The one source of "now", movable in tests.

@@ -179,6 +179,12 @@ pub async fn find(db: &Db, cohort_id: i64) -> Result<Option<Cohort>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
 }
 
+/// A cohort as it stands inside a write transaction (no lock: see [`lock`] for that).
+pub async fn find_in(tx: &mut Tx, cohort_id: i64) -> Result<Option<Cohort>, DbError> {
+    let sql = format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1");
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
+}
+
 /// Saves an edit, unless the new capacity is below the places already taken (then false).
 /// The calendar sequence moves on; sessions are saved separately, keeping their ids.
 pub async fn update(

@@ -1,7 +1,9 @@
 //! The catalogue's rules: course levels and formats, cohort states, seats left, and what a
 //! visitor may do about a cohort.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::london;
 
 labelled_enum!(Level {
     Introductory = "introductory", "Introductory";
@@ -32,6 +34,11 @@ pub fn cpd_hours(minutes: i64) -> String {
         (h, 0) => plural(h, "hour"),
         (h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
     }
+}
+
+/// A cohort's dates in words: "3 March 2026 to 14 April 2026".
+pub fn cohort_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> String {
+    format!("{} to {}", london::date(starts_on), london::date(ends_on))
 }
 
 /// The facts about a cohort that decide what can be done with it.

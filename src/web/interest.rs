@@ -13,15 +13,15 @@ use serde::Deserialize;
 use super::courses::{InterestProblem, course_response};
 use super::layout::{Layout, Section};
 use super::render;
-use crate::auth::keys::{hash_token, new_token};
+use crate::auth::keys::hash_token;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
 use crate::auth::{ClientAddress, Viewer};
+use crate::catalogue::interest::{self as service, InterestError};
 use crate::db::courses::{self, Course};
-use crate::db::interests::{self, Link, NewInterest};
+use crate::db::interests::{self, Link};
 use crate::domain::email::Email;
-use crate::email::outbox::{Envelope, queue};
-use crate::email::templates::InterestConfirm;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +34,16 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+impl From<InterestError> for AppError {
+    fn from(error: InterestError) -> Self {
+        match error {
+            InterestError::LinkUnknown => AppError::NotFound,
+            InterestError::Outbox(error) => AppError::Internal(error),
+            InterestError::Db(error) => error.into(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct InterestForm {
@@ -41,11 +51,7 @@ pub struct InterestForm {
 }
 
 fn back_to(course: &Course, notice: &str) -> Response {
-    Redirect::to(&format!(
-        "/courses/{}?notice={notice}#interest",
-        course.slug
-    ))
-    .into_response()
+    Redirect::to(&paths::course_interest_notice(&course.slug, notice)).into_response()
 }
 
 /// Signed in and verified: listed at once. Anyone else: a confirmation mail, and the same
@@ -70,20 +76,8 @@ async fn register(
     {
         return Ok(back_to(&course, "interest-too-many"));
     }
-    let now = state.clock.now();
-    let (unsubscribe_token, unsubscribe_hash) = new_token();
     if let Some(user) = viewer.user.as_ref().filter(|u| u.is_verified()) {
-        let new = NewInterest {
-            course_id: course.course_id,
-            user_id: Some(user.user_id),
-            email: &user.email,
-            confirm_token_hash: None,
-            unsubscribe_token_hash: &unsubscribe_hash,
-            confirmed_at: Some(now),
-        };
-        let mut tx = state.db.begin().await?;
-        interests::upsert(&mut tx, &new, now).await?;
-        tx.commit().await?;
+        service::register_signed_in(state.ctx(), &course, user.user_id, &user.email).await?;
         return Ok(back_to(&course, "interest-saved"));
     }
     let email = match Email::parse(&form.interest_email) {
@@ -106,39 +100,7 @@ async fn register(
     {
         return Ok(back_to(&course, "interest-check-email"));
     }
-    let (confirm_token, confirm_hash) = new_token();
-    let new = NewInterest {
-        course_id: course.course_id,
-        user_id: None,
-        email: email.as_str(),
-        confirm_token_hash: Some(&confirm_hash),
-        unsubscribe_token_hash: &unsubscribe_hash,
-        confirmed_at: None,
-    };
-    let mut tx = state.db.begin().await?;
-    let interest = interests::upsert(&mut tx, &new, now).await?;
-    if interest.confirmed_at.is_none() {
-        let site = state.site();
-        let mail = InterestConfirm {
-            course_title: course.title.clone(),
-            confirm_url: site.url(&format!("/interest/confirm/{confirm_token}")),
-            unsubscribe_url: site.url(&format!("/interest/unsubscribe/{unsubscribe_token}")),
-        };
-        let key = format!("interest_confirm:{}:{confirm_hash}", interest.interest_id);
-        queue(
-            &mut tx,
-            site,
-            &Envelope {
-                to: &email,
-                user_id: None,
-                idempotency_key: key,
-            },
-            &mail,
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    service::register_by_email(state.ctx(), &course, &email).await?;
     Ok(back_to(&course, "interest-check-email"))
 }
 
@@ -184,7 +146,7 @@ async fn show_confirm(
             None,
         );
     }
-    let action = Some((format!("/interest/confirm/{token}"), "Confirm"));
+    let action = Some((paths::interest_confirm(&token), "Confirm"));
     action_page(
         &viewer,
         StatusCode::OK,
@@ -199,24 +161,23 @@ async fn confirm(
     viewer: Viewer,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
-    if !interests::confirm(&mut tx, &hash_token(&token), state.clock.now()).await? {
-        return action_page(
+    match service::confirm(state.ctx(), &token).await {
+        Ok(()) => action_page(
+            &viewer,
+            StatusCode::OK,
+            "You are on the list",
+            "We will email you once, when a new cohort opens.",
+            None,
+        ),
+        Err(InterestError::LinkUnknown) => action_page(
             &viewer,
             StatusCode::NOT_FOUND,
             LINK_USED,
             "If you have already confirmed, you are on the list.",
             None,
-        );
+        ),
+        Err(other) => Err(other.into()),
     }
-    tx.commit().await?;
-    action_page(
-        &viewer,
-        StatusCode::OK,
-        "You are on the list",
-        "We will email you once, when a new cohort opens.",
-        None,
-    )
 }
 
 async fn show_unsubscribe(
@@ -233,7 +194,7 @@ async fn show_unsubscribe(
             None,
         );
     }
-    let action = Some((format!("/interest/unsubscribe/{token}"), "Unsubscribe"));
+    let action = Some((paths::interest_unsubscribe(&token), "Unsubscribe"));
     action_page(
         &viewer,
         StatusCode::OK,
@@ -248,9 +209,8 @@ async fn unsubscribe(
     viewer: Viewer,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
-    interests::unsubscribe(&mut tx, &hash_token(&token)).await?;
-    tx.commit().await?;
+    // The same answer whether or not the link was still listed.
+    service::unsubscribe(state.ctx(), &token).await?;
     action_page(
         &viewer,
         StatusCode::OK,

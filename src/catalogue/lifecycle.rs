@@ -1,0 +1,146 @@
+//! A cohort's lifecycle after it is saved: opening it (which tells the interest list and
+//! offers free seats to the waiting list), closing it, and cancelling it with a message
+//! to everyone who has or wants a place.
+
+use crate::catalogue::{Admin, interest};
+use crate::context::Ctx;
+use crate::db::audit::audit_admin;
+use crate::db::cohorts::{self, Cohort};
+use crate::db::{DbError, Tx};
+use crate::domain::catalogue::CohortStatus;
+use crate::enrolment::EnrolmentError;
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("no such cohort")]
+    NotFound,
+    /// The cohort is in a state the change does not start from.
+    #[error("a {} cohort cannot be changed to {}", .from.as_str(), .to.as_str())]
+    CannotChange {
+        from: CohortStatus,
+        to: CohortStatus,
+    },
+    /// Only a draft, open or closed cohort can be cancelled.
+    #[error("a {} cohort cannot be cancelled", .status.as_str())]
+    CannotCancel { status: CohortStatus },
+    /// Mailing the interest list failed.
+    #[error(transparent)]
+    InterestList(#[from] interest::InterestError),
+    /// The waiting list or the places of a cancelled cohort could not be dealt with.
+    #[error(transparent)]
+    Enrolment(#[from] EnrolmentError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Opens a draft or closed cohort for enrolment. In the same transaction everyone on the
+/// course's interest list is mailed once (and leaves it), and seats freed while it was
+/// closed go to the waiting list. Returns the cohort as it now stands.
+///
+/// `enrolment` is what `crate::enrolment::offer_free_seats` takes today (the whole
+/// state); it becomes the enrolment workflow's narrow context when that lands.
+pub async fn open(
+    ctx: Ctx<'_>,
+    enrolment: &AppState,
+    by: Admin<'_>,
+    cohort_id: i64,
+) -> Result<Cohort, LifecycleError> {
+    let mut tx = ctx.db.begin().await?;
+    let from = [CohortStatus::Draft, CohortStatus::Closed];
+    let cohort = change_status(&mut tx, cohort_id, &from, CohortStatus::Open, ctx).await?;
+    interest::notify_opened(ctx, &mut tx, &cohort).await?;
+    crate::enrolment::offer_free_seats(enrolment, &mut tx, cohort_id).await?;
+    record(&mut tx, ctx, by, cohort_id, CohortStatus::Open).await?;
+    tx.commit().await?;
+    Ok(cohort)
+}
+
+/// Closes an open cohort to new enrolments. Returns the cohort as it now stands.
+pub async fn close(ctx: Ctx<'_>, by: Admin<'_>, cohort_id: i64) -> Result<Cohort, LifecycleError> {
+    let mut tx = ctx.db.begin().await?;
+    let from = [CohortStatus::Open];
+    let cohort = change_status(&mut tx, cohort_id, &from, CohortStatus::Closed, ctx).await?;
+    record(&mut tx, ctx, by, cohort_id, CohortStatus::Closed).await?;
+    tx.commit().await?;
+    Ok(cohort)
+}
+
+/// Moves the cohort from one of `from` to `to` and reads it back.
+async fn change_status(
+    tx: &mut Tx,
+    cohort_id: i64,
+    from: &[CohortStatus],
+    to: CohortStatus,
+    ctx: Ctx<'_>,
+) -> Result<Cohort, LifecycleError> {
+    let changed = cohorts::change_status(tx, cohort_id, from, to, ctx.now()).await?;
+    let cohort = cohorts::find_in(tx, cohort_id)
+        .await?
+        .ok_or(LifecycleError::NotFound)?;
+    match changed {
+        true => Ok(cohort),
+        false => Err(LifecycleError::CannotChange {
+            from: cohort.status(),
+            to,
+        }),
+    }
+}
+
+/// The audit event of a status change: `cohort_open`, `cohort_closed`.
+async fn record(
+    tx: &mut Tx,
+    ctx: Ctx<'_>,
+    by: Admin<'_>,
+    cohort_id: i64,
+    to: CohortStatus,
+) -> Result<(), DbError> {
+    let action = format!("cohort_{}", to.as_str());
+    let detail = format!("cohort {cohort_id}");
+    audit_admin(tx, by.user_id, &action, &detail, by.client, ctx.now()).await
+}
+
+/// Cancels a cohort that has not finished, keeping `message` for learners: every place,
+/// hold, offer and waiting-list entry on it is cancelled and its learner sent the message
+/// (and refunded where due). Returns how many places were cancelled.
+///
+/// `enrolment` is what `crate::enrolment::admin::cancel_cohort_places` takes today (the
+/// whole state); it becomes the enrolment workflow's narrow context when that lands.
+pub async fn cancel(
+    ctx: Ctx<'_>,
+    enrolment: &AppState,
+    by: Admin<'_>,
+    cohort_id: i64,
+    message: &str,
+) -> Result<usize, LifecycleError> {
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    if !cohorts::cancel(&mut tx, cohort_id, message, now).await? {
+        let cohort = cohorts::find_in(&mut tx, cohort_id)
+            .await?
+            .ok_or(LifecycleError::NotFound)?;
+        return Err(LifecycleError::CannotCancel {
+            status: cohort.status(),
+        });
+    }
+    let places = crate::enrolment::admin::cancel_cohort_places(
+        enrolment,
+        &mut tx,
+        cohort_id,
+        message,
+        by.actor(),
+    )
+    .await?;
+    let detail = format!("cohort {cohort_id}, {places} places cancelled");
+    audit_admin(
+        &mut tx,
+        by.user_id,
+        "cohort_cancelled",
+        &detail,
+        by.client,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(places)
+}

@@ -1,0 +1,195 @@
+//! `/admin/cohorts`: every cohort at a glance; add, edit, launch the next, open, close and
+//! cancel cohorts. The writes are the catalogue's services; this maps their answers.
+
+mod edit;
+mod launch;
+mod status;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::cohort_form::{CohortForm, SessionRow};
+use crate::auth::{AdminUser, Viewer};
+use crate::catalogue::cohorts::CohortError;
+use crate::catalogue::launch::LaunchError;
+use crate::catalogue::lifecycle::LifecycleError;
+use crate::db::cohorts::{self, Cohort, CohortOverview};
+use crate::db::courses::{self, Course};
+use crate::domain::catalogue::{CohortStatus, cohort_dates};
+use crate::error::AppError;
+use crate::paths;
+use crate::state::AppState;
+use crate::web::forms::FormErrors;
+use crate::web::layout::{Layout, Section};
+use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::render;
+pub use edit::{create, edit, new, update};
+pub use launch::launch_next;
+pub use status::{cancel, close, confirm_cancel, open};
+
+impl From<CohortError> for AppError {
+    fn from(error: CohortError) -> Self {
+        match error {
+            CohortError::NotFound => AppError::NotFound,
+            CohortError::CapacityBelowTaken => AppError::BadRequest(
+                "More places have just been taken, so the capacity is too low.".into(),
+            ),
+            CohortError::Enrolment(error) => error.into(),
+            CohortError::Db(error) => error.into(),
+        }
+    }
+}
+
+impl From<LaunchError> for AppError {
+    fn from(error: LaunchError) -> Self {
+        match error {
+            LaunchError::NotFound => AppError::NotFound,
+            LaunchError::StartNotAfter => AppError::BadRequest(
+                "The next cohort must start after this cohort's start date.".into(),
+            ),
+            LaunchError::Db(error) => error.into(),
+        }
+    }
+}
+
+impl From<LifecycleError> for AppError {
+    fn from(error: LifecycleError) -> Self {
+        match error {
+            LifecycleError::NotFound => AppError::NotFound,
+            LifecycleError::CannotChange { from, to } => AppError::BadRequest(format!(
+                "A {} cohort cannot be changed to {}.",
+                from.label().to_lowercase(),
+                to.label().to_lowercase()
+            )),
+            LifecycleError::CannotCancel { status } => AppError::BadRequest(format!(
+                "A {} cohort cannot be cancelled.",
+                status.label().to_lowercase()
+            )),
+            LifecycleError::InterestList(error) => AppError::internal(error),
+            LifecycleError::Enrolment(error) => error.into(),
+            LifecycleError::Db(error) => error.into(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OverviewQuery {
+    status: Option<String>,
+    course: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/cohorts.html")]
+struct OverviewPage {
+    layout: Layout,
+    rows: Vec<CohortOverview>,
+    courses: Vec<Course>,
+    status: Option<CohortStatus>,
+    course_id: Option<i64>,
+    statuses: &'static [CohortStatus],
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    _: AdminUser,
+    Query(query): Query<OverviewQuery>,
+) -> Result<Html<String>, AppError> {
+    let status = query.status.as_deref().and_then(CohortStatus::parse);
+    let course_id = query
+        .course
+        .as_deref()
+        .and_then(|c| c.trim().parse::<i64>().ok());
+    let banner = NoticeQuery {
+        notice: query.notice,
+    }
+    .banner();
+    render(&OverviewPage {
+        layout: Layout::new(
+            "Cohorts",
+            "Every cohort across courses.",
+            Section::Admin,
+            &viewer,
+        )
+        .with_banner(banner),
+        rows: cohorts::overview(&state.db, status, course_id).await?,
+        courses: courses::list_all(&state.db).await?,
+        status,
+        course_id,
+        statuses: CohortStatus::ALL,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/cohort_form.html")]
+struct FormPage<'a> {
+    layout: Layout,
+    course: &'a Course,
+    cohort: Option<&'a Cohort>,
+    form: &'a CohortForm,
+    rows: Vec<SessionRow>,
+    errors: &'a FormErrors,
+}
+
+/// The add or edit form (`cohort` is `None` while adding).
+fn form_page<'a>(
+    viewer: &Viewer,
+    course: &'a Course,
+    cohort: Option<&'a Cohort>,
+    form: &'a CohortForm,
+    errors: &'a FormErrors,
+) -> FormPage<'a> {
+    let title = if cohort.is_some() {
+        "Edit cohort"
+    } else {
+        "Add a cohort"
+    };
+    FormPage {
+        layout: Layout::new(title, title, Section::Admin, viewer).with_errors(!errors.is_empty()),
+        course,
+        cohort,
+        rows: form.rows(),
+        form,
+        errors,
+    }
+}
+
+/// The form as typed, shown again without problems (after adding or removing a row).
+fn form_again(
+    viewer: &Viewer,
+    course: &Course,
+    cohort: Option<&Cohort>,
+    form: &CohortForm,
+) -> Result<Response, AppError> {
+    let no_errors = FormErrors::default();
+    let page = form_page(viewer, course, cohort, form, &no_errors);
+    Ok(render(&page)?.into_response())
+}
+
+/// A cohort and its course, or the 404 page.
+async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course), AppError> {
+    let cohort = cohorts::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course = courses::find(&state.db, cohort.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((cohort, course))
+}
+
+/// After a change: the course's cohorts, with "saved".
+fn back_to_cohorts(course_id: i64) -> Response {
+    Redirect::to(&paths::with_notice(
+        &paths::admin_cohorts_of(course_id),
+        Notice::Saved.name(),
+    ))
+    .into_response()
+}
+
+/// "3 March 2026 to 14 April 2026".
+pub fn dates(cohort: &Cohort) -> String {
+    cohort_dates(cohort.starts_on, cohort.ends_on)
+}

@@ -1,0 +1,29 @@
+//! `/courses`: the catalogue, each course's page, and each cohort's calendar.
+
+mod calendar;
+mod catalogue;
+mod cohort_rows;
+mod course_page;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::state::AppState;
+pub use catalogue::next_cohorts;
+pub use course_page::{InterestProblem, course_response};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/courses", get(catalogue::catalogue))
+        .route("/courses/{slug}", get(course_page::course_page))
+        .route("/cohorts/{id}/calendar.ics", get(calendar::calendar))
+}
+
+/// "1 place", "3 places".
+fn seats(n: i64) -> String {
+    if n == 1 {
+        "1 place".into()
+    } else {
+        format!("{n} places")
+    }
+}
