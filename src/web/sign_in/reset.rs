@@ -35,7 +35,7 @@ pub struct RequestForm {
 }
 
 #[derive(Template)]
-#[template(path = "accounts/forgot_password.html")]
+#[template(path = "sign_in/forgot_password.html")]
 struct RequestPage<'a> {
     layout: Layout,
     form: &'a RequestForm,
@@ -141,7 +141,7 @@ pub struct ResetForm {
 }
 
 #[derive(Template)]
-#[template(path = "accounts/reset_password.html")]
+#[template(path = "sign_in/reset_password.html")]
 struct ResetPage<'a> {
     layout: Layout,
     token: &'a str,

@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "account/overview.html")]
+#[template(path = "your_account/overview.html")]
 struct OverviewPage {
     layout: Layout,
     user: User,

@@ -41,7 +41,7 @@ pub struct LoginQuery {
 }
 
 #[derive(Template)]
-#[template(path = "accounts/login.html")]
+#[template(path = "sign_in/login.html")]
 struct LoginPage<'a> {
     layout: Layout,
     form: &'a LoginForm,

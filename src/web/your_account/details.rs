@@ -18,11 +18,11 @@ use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::PasswordChanged;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::accounts::{PROFESSIONAL_BODIES, ProfileFields};
 use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
+use crate::web::sign_in::{PROFESSIONAL_BODIES, ProfileFields};
 
 fn saved(notice: Notice) -> Response {
     Redirect::to(&format!("/account?notice={}", notice.name())).into_response()
@@ -59,7 +59,7 @@ pub struct ProfileForm {
 }
 
 #[derive(Template)]
-#[template(path = "account/profile.html")]
+#[template(path = "your_account/profile.html")]
 struct ProfilePage<'a> {
     layout: Layout,
     form: &'a ProfileForm,
@@ -138,7 +138,7 @@ pub struct PasswordForm {
 }
 
 #[derive(Template)]
-#[template(path = "account/password.html")]
+#[template(path = "your_account/password.html")]
 struct PasswordPage<'a> {
     layout: Layout,
     errors: &'a FormErrors,
@@ -247,7 +247,7 @@ pub struct EmailForm {
 }
 
 #[derive(Template)]
-#[template(path = "account/email.html")]
+#[template(path = "your_account/email.html")]
 struct EmailPage<'a> {
     layout: Layout,
     current: &'a str,

@@ -111,7 +111,7 @@ pub struct DeleteForm {
 }
 
 #[derive(Template)]
-#[template(path = "account/delete.html")]
+#[template(path = "your_account/delete.html")]
 struct DeletePage<'a> {
     layout: Layout,
     errors: &'a FormErrors,
@@ -181,7 +181,7 @@ pub async fn delete(
 }
 
 #[derive(Template)]
-#[template(path = "account/deleted.html")]
+#[template(path = "your_account/deleted.html")]
 struct DeletedPage {
     layout: Layout,
 }

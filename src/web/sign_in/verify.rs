@@ -22,7 +22,7 @@ use crate::web::notice::Notice;
 use crate::web::render;
 
 #[derive(Template)]
-#[template(path = "accounts/verify.html")]
+#[template(path = "sign_in/verify.html")]
 struct VerifyPage {
     layout: Layout,
     token: String,
@@ -30,7 +30,7 @@ struct VerifyPage {
 }
 
 #[derive(Template)]
-#[template(path = "accounts/link_problem.html")]
+#[template(path = "sign_in/link_problem.html")]
 pub(super) struct LinkProblemPage {
     pub layout: Layout,
     pub heading: &'static str,

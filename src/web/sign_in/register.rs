@@ -48,7 +48,7 @@ pub struct RegisterForm {
 }
 
 #[derive(Template)]
-#[template(path = "accounts/register.html")]
+#[template(path = "sign_in/register.html")]
 struct RegisterPage<'a> {
     layout: Layout,
     form: &'a RegisterForm,
@@ -253,7 +253,7 @@ async fn create_or_notify(
 }
 
 #[derive(Template)]
-#[template(path = "accounts/check_email.html")]
+#[template(path = "sign_in/check_email.html")]
 struct CheckEmailPage {
     layout: Layout,
     heading: &'static str,
