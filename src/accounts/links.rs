@@ -1,37 +1,46 @@
-//! Account steps shared by several pages: issuing a link with its email, and the audit trail.
+//! Single-use account links: issuing one with the mail that carries it, and opening one.
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::auth::keys::new_token;
-use crate::db::Tx;
-use crate::db::tokens::{self, Purpose};
+use super::mails::{self, MailError};
+use crate::auth::keys::{hash_token, new_token};
+use crate::context::Ctx;
+use crate::db::tokens::{self, AccountToken, Purpose};
+use crate::db::{DbError, Tx};
 use crate::domain::email::Email;
-use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::{OutgoingEmail, PasswordReset, VerifyEmail};
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::paths;
 
 pub const VERIFY_FOR: Duration = Duration::hours(24);
 pub const RESET_FOR: Duration = Duration::hours(1);
+
+/// Issuing a link failed in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+}
 
 /// Creates a verification link for `email` (the account's address, or a new one it is
 /// changing to) and queues the mail carrying it, in `tx`.
 pub async fn send_verification(
     tx: &mut Tx,
-    state: &AppState,
+    ctx: Ctx<'_>,
     user_id: i64,
     name: &str,
     email: &Email,
     changing_address: bool,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), LinkError> {
     let link = Link {
         user_id,
         purpose: Purpose::VerifyEmail,
         email,
         valid_for: VERIFY_FOR,
     };
-    send_link(tx, state, link, now, |verify_url| VerifyEmail {
+    send_link(tx, ctx, link, now, |verify_url| VerifyEmail {
         name: name.to_owned(),
         verify_url,
         changing_address,
@@ -42,23 +51,33 @@ pub async fn send_verification(
 /// Creates a password-reset link and queues the mail carrying it, in `tx`.
 pub async fn send_reset(
     tx: &mut Tx,
-    state: &AppState,
+    ctx: Ctx<'_>,
     user_id: i64,
     name: &str,
     email: &Email,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), LinkError> {
     let link = Link {
         user_id,
         purpose: Purpose::ResetPassword,
         email,
         valid_for: RESET_FOR,
     };
-    send_link(tx, state, link, now, |reset_url| PasswordReset {
+    send_link(tx, ctx, link, now, |reset_url| PasswordReset {
         name: name.to_owned(),
         reset_url,
     })
     .await
+}
+
+/// The link behind `token` while it can still be spent (opening a link spends nothing).
+pub async fn usable(
+    ctx: Ctx<'_>,
+    purpose: Purpose,
+    token: &str,
+) -> Result<Option<AccountToken>, DbError> {
+    let found = tokens::find(ctx.db, purpose, &hash_token(token)).await?;
+    Ok(found.filter(|t| t.is_usable(ctx.now())))
 }
 
 struct Link<'a> {
@@ -68,14 +87,22 @@ struct Link<'a> {
     valid_for: Duration,
 }
 
+/// The page a link of `purpose` opens.
+fn page_of(purpose: Purpose, token: &str) -> String {
+    match purpose {
+        Purpose::VerifyEmail => paths::verify_email(token),
+        Purpose::ResetPassword => paths::reset_password(token),
+    }
+}
+
 /// Stores a fresh token's hash and queues the mail `make` writes around its URL.
 async fn send_link<M: OutgoingEmail>(
     tx: &mut Tx,
-    state: &AppState,
+    ctx: Ctx<'_>,
     link: Link<'_>,
     now: DateTime<Utc>,
     make: impl FnOnce(String) -> M,
-) -> Result<(), AppError> {
+) -> Result<(), LinkError> {
     let (token, hash) = new_token();
     let expires_at = now + link.valid_for;
     let token_id = tokens::insert(
@@ -88,14 +115,8 @@ async fn send_link<M: OutgoingEmail>(
         now,
     )
     .await?;
-    let site = state.site();
-    let mail = make(site.url(&format!("{}{token}", link.purpose.path())));
+    let mail = make(ctx.site.url(&page_of(link.purpose, &token)));
     let key = format!("{}:{token_id}", M::KIND);
-    let envelope = Envelope {
-        to: link.email,
-        user_id: Some(link.user_id),
-        idempotency_key: key,
-    };
-    queue(tx, site, &envelope, &mail, now).await?;
+    mails::send(tx, ctx, link.email, link.user_id, key, &mail, now).await?;
     Ok(())
 }

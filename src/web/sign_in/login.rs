@@ -8,15 +8,14 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::throttle::{self, SIGN_IN_FAILURES, account_key, address_key, per_address};
+use crate::accounts::sign_in::{SignInError, sign_in};
+use crate::auth::throttle::{self, address_key, per_address};
 use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
-use crate::db::audit::audit_own;
-use crate::db::audit::{AuditEvent, record_now};
-use crate::db::users;
 use crate::domain::email::Email;
 use crate::domain::redirect::safe_next;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected, throttled};
 use crate::web::layout::{Layout, Section};
@@ -76,7 +75,12 @@ pub async fn show(viewer: Viewer, Query(query): Query<LoginQuery>) -> Result<Res
         .unwrap_or("")
         .to_owned();
     if viewer.user.is_some() {
-        return Ok(Redirect::to(if next.is_empty() { "/account" } else { &next }).into_response());
+        let target = if next.is_empty() {
+            paths::account()
+        } else {
+            &next
+        };
+        return Ok(Redirect::to(target).into_response());
     }
     let banner = NoticeQuery {
         notice: query.notice,
@@ -99,13 +103,8 @@ pub async fn submit(
     let password = std::mem::take(&mut form.password);
     let now = state.clock.now();
     let mut errors = FormErrors::default();
-    if let Err(blocked) = throttle::hit(
-        &state,
-        &address_key("sign_in", &client),
-        per_address(&state),
-    )
-    .await?
-    {
+    let address = address_key("sign_in", &client);
+    if let Err(blocked) = throttle::hit(&state, &address, per_address(&state)).await? {
         errors.add(
             "email",
             format!(
@@ -122,77 +121,44 @@ pub async fn submit(
         );
         return rejected(&page(&viewer, &form, &errors, None));
     };
-    let account_throttle = account_key("sign_in", email.as_str());
-    let credentials = users::credentials(&state.db, &email).await?;
-    let audit_event = |action| AuditEvent {
-        actor_user_id: None,
-        subject_user_id: credentials.as_ref().map(|c| c.user_id),
-        action,
-        detail: "",
-        client_address: None,
+    let client = client.to_string();
+    let signed_in = match sign_in(state.ctx(), &state.passwords, &client, &email, &password).await {
+        Ok(signed_in) => signed_in,
+        Err(SignInError::Locked(blocked)) => {
+            errors.add(
+                "email",
+                format!(
+                    "There have been too many failed attempts to sign in to this account. {}",
+                    blocked.advice(now)
+                ),
+            );
+            return throttled(&page(&viewer, &form, &errors, None), blocked, now);
+        }
+        Err(SignInError::WrongCredentials) => {
+            errors.add("email", WRONG_CREDENTIALS);
+            return rejected(&page(&viewer, &form, &errors, None));
+        }
+        Err(SignInError::Disabled) => {
+            errors.add("email", "This account has been disabled. Contact the education team if you think this is a mistake.");
+            return rejected(&page(&viewer, &form, &errors, None));
+        }
+        Err(other) => return Err(other.into()),
     };
-    let client_text = client.to_string();
-    // Counted before the password is checked, so parallel guesses cannot all get through.
-    if let Err(blocked) = throttle::hit(&state, &account_throttle, SIGN_IN_FAILURES).await? {
-        let event = AuditEvent {
-            client_address: Some(&client_text),
-            ..audit_event("sign_in_locked")
-        };
-        record_now(&state.db, &event, now).await?;
-        errors.add(
-            "email",
-            format!(
-                "There have been too many failed attempts to sign in to this account. {}",
-                blocked.advice(now)
-            ),
-        );
-        return throttled(&page(&viewer, &form, &errors, None), blocked, now);
-    }
-    let stored_hash = credentials.as_ref().map(|c| c.password_hash.as_str());
-    let matched = state
-        .passwords
-        .verify_or_dummy(&password, stored_hash)
-        .await?;
-    let Some(credentials) = credentials.clone().filter(|_| matched) else {
-        let event = AuditEvent {
-            client_address: Some(&client_text),
-            ..audit_event("sign_in_failed")
-        };
-        record_now(&state.db, &event, now).await?;
-        errors.add("email", WRONG_CREDENTIALS);
-        return rejected(&page(&viewer, &form, &errors, None));
-    };
-    if credentials.disabled_at.is_some() {
-        errors.add("email", "This account has been disabled. Contact the education team if you think this is a mistake.");
-        return rejected(&page(&viewer, &form, &errors, None));
-    }
-    throttle::clear(&state, &account_throttle).await?;
     let remember = form.remember_me == "yes";
     begin_session(
         &session,
-        credentials.user_id,
-        credentials.session_epoch,
+        signed_in.user_id,
+        signed_in.session_epoch,
         remember,
         state.config.remember_me_days,
         now,
     )
     .await?;
-    users::record_sign_in(&state.db, credentials.user_id, now).await?;
-    let mut tx = state.db.begin().await?;
-    audit_own(
-        &mut tx,
-        credentials.user_id,
-        "signed_in",
-        Some(&client.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    let next = safe_next(&form.next).unwrap_or("/account");
+    let next = safe_next(&form.next).unwrap_or(paths::account());
     Ok(Redirect::to(next).into_response())
 }
 
 pub async fn logout(session: Session) -> Result<Response, AppError> {
     session.flush().await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(Redirect::to(paths::home()).into_response())
 }

@@ -1,78 +1,25 @@
-//! Signing up and in: register, verify an address, sign in and out, reset a password.
+//! Getting into an account: register, verify an address, sign in and out, reset a
+//! password. The writes are `crate::accounts` services; this module maps their errors.
 
 use axum::Router;
 use axum::routing::{get, post};
 
+use crate::accounts::links::LinkError;
+use crate::accounts::register::RegisterError;
+use crate::accounts::reset::ResetError;
+use crate::accounts::sign_in::SignInError;
+use crate::accounts::verify::VerifyError;
+use crate::error::AppError;
 use crate::state::AppState;
 
+mod link_pages;
 mod login;
+mod profile_form;
 mod register;
 mod reset;
 mod verify;
 
-pub use register::PROFESSIONAL_BODIES;
-
-use crate::db::users::Profile;
-use crate::web::forms::FormErrors;
-
-/// The profile part of the registration and "change your details" forms, checked.
-pub struct ProfileFields {
-    pub full_name: String,
-    pub organisation: String,
-    pub job_role: String,
-    pub professional_body: Option<&'static str>,
-    pub registration_number: Option<String>,
-}
-
-impl ProfileFields {
-    pub fn check(
-        errors: &mut FormErrors,
-        full_name: &str,
-        organisation: &str,
-        job_role: &str,
-        body: &str,
-        number: &str,
-    ) -> ProfileFields {
-        let full_name = errors.text("full_name", full_name, Some("Enter your full name"), 200);
-        let organisation = errors.text(
-            "organisation",
-            organisation,
-            Some("Enter your organisation, or Student or None"),
-            200,
-        );
-        let job_role = errors.text("job_role", job_role, Some("Enter your job role"), 200);
-        let body = PROFESSIONAL_BODIES
-            .iter()
-            .map(|(value, _)| *value)
-            .find(|value| *value == body);
-        if body.is_none() {
-            errors.add(
-                "professional_body",
-                "Select your professional body, or None",
-            );
-        }
-        let number = errors.text("registration_number", number, None, 50);
-        let professional_body = body.filter(|b| *b != "none");
-        ProfileFields {
-            full_name,
-            organisation,
-            job_role,
-            registration_number: Some(number)
-                .filter(|n| !n.is_empty() && professional_body.is_some()),
-            professional_body,
-        }
-    }
-
-    pub fn as_profile(&self) -> Profile<'_> {
-        Profile {
-            full_name: &self.full_name,
-            organisation: &self.organisation,
-            job_role: &self.job_role,
-            professional_body: self.professional_body,
-            registration_number: self.registration_number.as_deref(),
-        }
-    }
-}
+pub use profile_form::{PROFESSIONAL_BODIES, check_profile};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -94,4 +41,63 @@ pub fn router() -> Router<AppState> {
             "/reset-password/{token}",
             get(reset::show_reset).post(reset::reset),
         )
+}
+
+// What is left of a service error once a handler has turned the ones a person can act on
+// into pages: storage and mail failures are the 500 page, a missing row the 404 page.
+
+impl From<LinkError> for AppError {
+    fn from(error: LinkError) -> Self {
+        match error {
+            LinkError::Db(error) => error.into(),
+            LinkError::Mail(error) => AppError::internal(error),
+        }
+    }
+}
+
+impl From<RegisterError> for AppError {
+    fn from(error: RegisterError) -> Self {
+        match error {
+            RegisterError::Db(error) => error.into(),
+            RegisterError::Link(error) => error.into(),
+            RegisterError::Hash(error) => error.into(),
+            RegisterError::Mail(error) => AppError::internal(error),
+        }
+    }
+}
+
+impl From<SignInError> for AppError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::Db(error) => error.into(),
+            SignInError::Hash(error) => error.into(),
+            refused => AppError::BadRequest(refused.to_string()),
+        }
+    }
+}
+
+impl From<VerifyError> for AppError {
+    fn from(error: VerifyError) -> Self {
+        match error {
+            VerifyError::LinkExpired => AppError::NotFound,
+            VerifyError::Db(error) => error.into(),
+            VerifyError::Link(error) => error.into(),
+            VerifyError::Mail(error) => AppError::internal(error),
+            VerifyError::StoredAddress(error) => AppError::internal(error),
+            refused => AppError::BadRequest(refused.to_string()),
+        }
+    }
+}
+
+impl From<ResetError> for AppError {
+    fn from(error: ResetError) -> Self {
+        match error {
+            ResetError::LinkExpired => AppError::NotFound,
+            ResetError::Db(error) => error.into(),
+            ResetError::Link(error) => error.into(),
+            ResetError::Hash(error) => error.into(),
+            ResetError::Mail(error) => AppError::internal(error),
+            ResetError::StoredAddress(error) => AppError::internal(error),
+        }
+    }
 }

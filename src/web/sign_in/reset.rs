@@ -8,20 +8,16 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::register::check_email_page;
-use super::verify::{LINK_EXPIRED, link_problem};
-use crate::accounts::send_reset;
-use crate::auth::keys::hash_token;
-use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key, address_key, per_address};
+use super::link_pages::{LINK_EXPIRED, check_email_page, link_problem};
+use crate::accounts::links;
+use crate::accounts::reset::{ResetError, open_reset_link, request_reset, reset_password};
+use crate::auth::throttle::{self, address_key, per_address};
 use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
-use crate::db::audit::{audit, audit_own};
-use crate::db::tokens::{self, Purpose};
-use crate::db::users;
+use crate::db::tokens::Purpose;
 use crate::domain::email::Email;
-use crate::email::outbox::{Envelope, queue};
-use crate::email::templates::PasswordChanged;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
@@ -76,9 +72,8 @@ pub async fn request(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let mut errors = FormErrors::default();
-    if let Err(blocked) =
-        throttle::hit(&state, &address_key("reset", &client), per_address(&state)).await?
-    {
+    let address = address_key("reset", &client);
+    if let Err(blocked) = throttle::hit(&state, &address, per_address(&state)).await? {
         errors.add(
             "email",
             format!(
@@ -95,34 +90,8 @@ pub async fn request(
             return rejected(&request_page(&viewer, &form, &errors));
         }
     };
-    // Nothing in the answer says whether the address has an account, or whether the mail
-    // limit was reached (earlier links still work). Both paths count the request.
-    let within_limit = throttle::hit(
-        &state,
-        &account_key("reset_mail", email.as_str()),
-        ACCOUNT_MAILS,
-    )
-    .await?
-    .is_ok();
-    let user = users::find_by_email(&state.db, &email)
-        .await?
-        .filter(|u| !u.is_disabled());
-    if let (Some(user), true) = (user, within_limit) {
-        let mut tx = state.db.begin().await?;
-        send_reset(&mut tx, &state, user.user_id, &user.full_name, &email, now).await?;
-        audit(
-            &mut tx,
-            None,
-            Some(user.user_id),
-            "password_reset_requested",
-            "",
-            Some(&client.to_string()),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-    }
-    Ok(Redirect::to("/forgot-password/check-email").into_response())
+    request_reset(state.ctx(), &client.to_string(), &email).await?;
+    Ok(Redirect::to(paths::forgot_password_check_email()).into_response())
 }
 
 pub async fn check_email(viewer: Viewer) -> Result<Html<String>, AppError> {
@@ -170,12 +139,11 @@ pub async fn show_reset(
     viewer: Viewer,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let now = state.clock.now();
-    match tokens::find(&state.db, Purpose::ResetPassword, &hash_token(&token)).await? {
-        Some(found) if found.is_usable(now) => {
+    match links::usable(state.ctx(), Purpose::ResetPassword, &token).await? {
+        Some(_) => {
             Ok(render(&reset_page(&viewer, &token, &FormErrors::default()))?.into_response())
         }
-        _ => link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE),
+        None => link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE),
     }
 }
 
@@ -187,87 +155,44 @@ pub async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, AppError> {
-    let now = state.clock.now();
-    let Some(found) = tokens::find(&state.db, Purpose::ResetPassword, &hash_token(&token))
-        .await?
-        .filter(|t| t.is_usable(now))
-    else {
-        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE);
+    let expired = || link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE);
+    let link = match open_reset_link(state.ctx(), &token).await {
+        Ok(link) => link,
+        Err(ResetError::LinkExpired) => return expired(),
+        Err(other) => return Err(other.into()),
     };
-    let user = users::find(&state.db, found.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let email = Email::parse(&user.email).map_err(AppError::internal)?;
     let mut errors = FormErrors::default();
     check_password_pair(
         &mut errors,
         &form.password,
         &form.confirm_password,
-        Some(&email),
-        &[&user.full_name],
+        Some(&link.email),
+        &[&link.user.full_name],
     );
     if !errors.is_empty() {
         return rejected(&reset_page(&viewer, &token, &errors));
     }
-    let password_hash = state.passwords.hash(&form.password).await?;
-    let mut tx = state.db.begin().await?;
-    if !tokens::spend(&mut tx, found.account_token_id, now).await? {
-        return link_problem(&viewer, LINK_EXPIRED, EXPIRED_RESET_ADVICE);
-    }
-    tokens::spend_all(&mut tx, user.user_id, Purpose::ResetPassword, now).await?;
-    users::set_password(&mut tx, user.user_id, &password_hash, now).await?;
-    // Opening the link proved the mailbox.
-    if !user.is_verified() && found.email == user.email {
-        let (learner_type, reason) = state.config.nhs_domains.decide(&email);
-        users::verify_email(
-            &mut tx,
-            user.user_id,
-            &email,
-            &user.full_name,
-            learner_type,
-            &reason,
-            now,
-        )
-        .await?;
-    }
-    let site = state.site();
-    let mail = PasswordChanged {
-        name: user.full_name.clone(),
-        reset_url: site.url("/forgot-password"),
-    };
-    let envelope = Envelope {
-        to: &email,
-        user_id: Some(user.user_id),
-        idempotency_key: format!("password_changed:reset:{}", found.account_token_id),
-    };
-    queue(&mut tx, site, &envelope, &mail, now).await?;
-    audit_own(
-        &mut tx,
-        user.user_id,
-        "password_reset",
-        Some(&client.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    // The owner proved the mailbox: a lock from someone guessing their password ends, and
-    // they are signed in here at once, so a guesser cannot lock them out again first.
-    throttle::clear(&state, &account_key("sign_in", email.as_str())).await?;
-    if user.is_disabled() {
-        return Ok(
-            Redirect::to(&format!("/login?notice={}", Notice::PasswordReset.name()))
-                .into_response(),
-        );
+    let (ctx, nhs, client) = (state.ctx(), &state.config.nhs_domains, client.to_string());
+    let done =
+        match reset_password(ctx, &state.passwords, nhs, &client, &link, &form.password).await {
+            Ok(done) => done,
+            Err(ResetError::LinkExpired) => return expired(),
+            Err(other) => return Err(other.into()),
+        };
+    let notice = Notice::PasswordReset.name();
+    if done.disabled {
+        return Ok(Redirect::to(&paths::with_notice(paths::login(), notice)).into_response());
     }
     let remember_days = state.config.remember_me_days;
+    let now = state.clock.now();
     begin_session(
         &session,
-        user.user_id,
-        user.session_epoch + 1,
+        done.user_id,
+        done.session_epoch,
         false,
         remember_days,
         now,
     )
     .await?;
-    Ok(Redirect::to(&format!("/account?notice={}", Notice::PasswordReset.name())).into_response())
+    Ok(Redirect::to(&paths::with_notice(paths::account(), notice)).into_response())
 }

@@ -1,4 +1,5 @@
-//! `/account`: a learner's own details, and what they can change or take away.
+//! `/account`: the signed-in person's own account: their details, what they can change,
+//! and what they can take away. The writes are `crate::accounts` services.
 
 use askama::Template;
 use axum::Router;
@@ -7,37 +8,49 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
 
+use crate::accounts::deletion::DeleteError;
+use crate::accounts::email_change::EmailChangeError;
+use crate::accounts::password::{PasswordError, check_current_password};
+use crate::accounts::profile::ProfileError;
+use crate::accounts::sign_in::{SignOutError, sign_out_everywhere};
+use crate::auth::throttle::Blocked;
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
-use crate::db::audit::audit_own;
-use crate::db::users::{self, User};
+use crate::db::users::User;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
 mod data;
-mod details;
+mod delete;
+mod email;
+mod password;
+mod profile;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(overview))
         .route(
             "/account/profile",
-            get(details::show_profile).post(details::save_profile),
+            get(profile::show_profile).post(profile::save_profile),
         )
         .route(
             "/account/password",
-            get(details::show_password).post(details::change_password),
+            get(password::show_password).post(password::change_password),
         )
         .route(
             "/account/email",
-            get(details::show_email).post(details::change_email),
+            get(email::show_email).post(email::change_email),
         )
-        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/sign-out-everywhere", post(sign_out_all))
         .route("/account/data", get(data::download))
-        .route("/account/delete", get(data::show_delete).post(data::delete))
-        .route("/account/deleted", get(data::deleted))
+        .route(
+            "/account/delete",
+            get(delete::show_delete).post(delete::delete),
+        )
+        .route("/account/deleted", get(delete::deleted))
 }
 
 #[derive(Template)]
@@ -67,28 +80,92 @@ async fn overview(
 }
 
 /// Ends every session of the user, this one included.
-async fn sign_out_everywhere(
+async fn sign_out_all(
     State(state): State<AppState>,
     session: Session,
     client: ClientAddress,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response, AppError> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    users::end_all_sessions(&mut tx, user.user_id, now).await?;
-    audit_own(
-        &mut tx,
-        user.user_id,
-        "signed_out_everywhere",
-        Some(&client.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    sign_out_everywhere(state.ctx(), user.user_id, &client.to_string()).await?;
     session.flush().await?;
-    Ok(Redirect::to(&format!(
-        "/login?notice={}",
-        Notice::SignedOutEverywhere.name()
-    ))
-    .into_response())
+    let target = paths::with_notice(paths::login(), Notice::SignedOutEverywhere.name());
+    Ok(Redirect::to(&target).into_response())
+}
+
+/// Back to the account page with a banner.
+fn saved(notice: Notice) -> Response {
+    Redirect::to(&paths::with_notice(paths::account(), notice.name())).into_response()
+}
+
+/// What checking the current password before a change found.
+enum CurrentPassword {
+    Right,
+    Wrong,
+    /// Too many wrong passwords: refused without checking.
+    Blocked(Blocked),
+}
+
+/// Checks `user`'s current password (counting guesses like sign-in attempts).
+async fn current_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<CurrentPassword, AppError> {
+    match check_current_password(state.ctx(), &state.passwords, user, password).await {
+        Ok(()) => Ok(CurrentPassword::Right),
+        Err(PasswordError::WrongPassword) => Ok(CurrentPassword::Wrong),
+        Err(PasswordError::Blocked(blocked)) => Ok(CurrentPassword::Blocked(blocked)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+// What is left of a service error once a handler has turned the ones a person can act on
+// into pages: storage and mail failures are the 500 page, a missing row the 404 page.
+
+impl From<ProfileError> for AppError {
+    fn from(error: ProfileError) -> Self {
+        match error {
+            ProfileError::Db(error) => error.into(),
+        }
+    }
+}
+
+impl From<PasswordError> for AppError {
+    fn from(error: PasswordError) -> Self {
+        match error {
+            PasswordError::Db(error) => error.into(),
+            PasswordError::Hash(error) => error.into(),
+            PasswordError::Mail(error) => AppError::internal(error),
+            PasswordError::StoredAddress(error) => AppError::internal(error),
+            refused => AppError::BadRequest(refused.to_string()),
+        }
+    }
+}
+
+impl From<EmailChangeError> for AppError {
+    fn from(error: EmailChangeError) -> Self {
+        match error {
+            EmailChangeError::Db(error) => error.into(),
+            EmailChangeError::Link(error) => error.into(),
+            refused => AppError::BadRequest(refused.to_string()),
+        }
+    }
+}
+
+impl From<SignOutError> for AppError {
+    fn from(error: SignOutError) -> Self {
+        match error {
+            SignOutError::Db(error) => error.into(),
+        }
+    }
+}
+
+impl From<DeleteError> for AppError {
+    fn from(error: DeleteError) -> Self {
+        match error {
+            DeleteError::Db(error) => error.into(),
+            DeleteError::Enrolment(error) => error.into(),
+            refused => AppError::BadRequest(refused.to_string()),
+        }
+    }
 }
