@@ -28,6 +28,12 @@ impl<'a> From<Ctx<'a>> for Counters<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PerMinute(pub u32);
 
+impl From<u32> for PerMinute {
+    fn from(attempts: u32) -> Self {
+        PerMinute(attempts)
+    }
+}
+
 /// Refused until `until`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocked {

@@ -8,8 +8,8 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::from_this_network;
 use crate::accounts::sign_in::{SignInError, sign_in};
-use crate::auth::throttle::{self, address_key, per_address};
 use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
 use crate::domain::email::Email;
@@ -103,8 +103,7 @@ pub async fn submit(
     let password = std::mem::take(&mut form.password);
     let now = state.clock.now();
     let mut errors = FormErrors::default();
-    let address = address_key("sign_in", &client);
-    if let Err(blocked) = throttle::hit(&state, &address, per_address(&state)).await? {
+    if let Err(blocked) = from_this_network(&state, "sign_in", &client).await? {
         errors.add(
             "email",
             format!(

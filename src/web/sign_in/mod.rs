@@ -9,6 +9,8 @@ use crate::accounts::register::RegisterError;
 use crate::accounts::reset::ResetError;
 use crate::accounts::sign_in::SignInError;
 use crate::accounts::verify::VerifyError;
+use crate::auth::ClientAddress;
+use crate::auth::throttle::{self, Blocked, address_key, per_address};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -41,6 +43,17 @@ pub fn router() -> Router<AppState> {
             "/reset-password/{token}",
             get(reset::show_reset).post(reset::reset),
         )
+}
+
+/// Counts a form post of `action` from the client's network against the per-address limit
+/// (checked before anything else the form asks for).
+async fn from_this_network(
+    state: &AppState,
+    action: &str,
+    client: &ClientAddress,
+) -> Result<Result<(), Blocked>, AppError> {
+    let limit = per_address(state.config.address_attempts_per_minute);
+    Ok(throttle::hit(state.ctx(), &address_key(action, client), limit).await?)
 }
 
 // What is left of a service error once a handler has turned the ones a person can act on

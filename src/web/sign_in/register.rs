@@ -8,9 +8,8 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::link_pages::check_email_page;
-use super::{PROFESSIONAL_BODIES, check_profile};
+use super::{PROFESSIONAL_BODIES, check_profile, from_this_network};
 use crate::accounts::register::{NewAccount, register};
-use crate::auth::throttle::{self, address_key, per_address};
 use crate::auth::{ClientAddress, Viewer};
 use crate::domain::email::Email;
 use crate::error::AppError;
@@ -77,8 +76,7 @@ pub async fn submit(
     Form(mut form): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let address = address_key("register", &client);
-    if let Err(blocked) = throttle::hit(&state, &address, per_address(&state)).await? {
+    if let Err(blocked) = from_this_network(&state, "register", &client).await? {
         let mut errors = FormErrors::default();
         errors.add(
             "email",

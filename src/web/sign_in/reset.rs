@@ -8,10 +8,10 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::from_this_network;
 use super::link_pages::{LINK_EXPIRED, check_email_page, link_problem};
 use crate::accounts::links;
 use crate::accounts::reset::{ResetError, open_reset_link, request_reset, reset_password};
-use crate::auth::throttle::{self, address_key, per_address};
 use crate::auth::viewer::begin_session;
 use crate::auth::{ClientAddress, Viewer};
 use crate::db::tokens::Purpose;
@@ -72,8 +72,7 @@ pub async fn request(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let mut errors = FormErrors::default();
-    let address = address_key("reset", &client);
-    if let Err(blocked) = throttle::hit(&state, &address, per_address(&state)).await? {
+    if let Err(blocked) = from_this_network(&state, "reset", &client).await? {
         errors.add(
             "email",
             format!(
