@@ -94,6 +94,18 @@ pub fn account() -> &'static str {
     "/account"
 }
 
+pub fn account_profile() -> &'static str {
+    "/account/profile"
+}
+
+pub fn account_password() -> &'static str {
+    "/account/password"
+}
+
+pub fn account_email() -> &'static str {
+    "/account/email"
+}
+
 pub fn account_data() -> &'static str {
     "/account/data"
 }
@@ -290,8 +302,38 @@ pub fn admin_user(user_id: impl Display) -> String {
     format!("/admin/users/{user_id}")
 }
 
+pub fn admin_user_role(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/role")
+}
+
+pub fn admin_user_learner_type(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/learner-type")
+}
+
+pub fn admin_user_disable(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/disable")
+}
+
+pub fn admin_user_enable(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/enable")
+}
+
 pub fn admin_emails() -> &'static str {
     "/admin/emails"
+}
+
+/// The outbox list filtered to one status (`queued`, `failed`, …).
+pub fn admin_emails_with_status(status: &str) -> String {
+    format!("/admin/emails?status={}", encode(status))
+}
+
+/// The outbox list after a retry, with its banner.
+pub fn admin_emails_retried() -> String {
+    format!("{}?retried=1", admin_emails())
+}
+
+pub fn admin_email_retry(email_id: impl Display) -> String {
+    format!("/admin/emails/{email_id}/retry")
 }
 
 pub fn admin_courses() -> &'static str {

@@ -98,3 +98,21 @@ impl AppState {
         }
     }
 }
+
+/// For callers that hold the whole state (pages not yet moved onto a service): the
+/// throttle takes only the counters and the clock from it.
+impl<'a> From<&'a AppState> for crate::auth::throttle::Counters<'a> {
+    fn from(state: &'a AppState) -> Self {
+        crate::auth::throttle::Counters {
+            db: &state.db,
+            clock: &state.clock,
+        }
+    }
+}
+
+/// The per-address form limit from configuration.
+impl From<&AppState> for crate::auth::throttle::PerMinute {
+    fn from(state: &AppState) -> Self {
+        crate::auth::throttle::PerMinute(state.config.address_attempts_per_minute)
+    }
+}

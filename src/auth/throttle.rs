@@ -2,10 +2,37 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::db::throttles;
+use crate::clock::Clock;
+use crate::context::Ctx;
+use crate::db::{Db, DbError, throttles};
 use crate::domain::throttle::Limit;
-use crate::error::AppError;
-use crate::state::AppState;
+
+/// What counting attempts needs: the shared counters and "now". Services pass their
+/// [`Ctx`]; `From<&AppState>` (in `state.rs`) serves callers that still hold the state.
+#[derive(Clone, Copy)]
+pub struct Counters<'a> {
+    pub db: &'a Db,
+    pub clock: &'a Clock,
+}
+
+impl<'a> From<Ctx<'a>> for Counters<'a> {
+    fn from(ctx: Ctx<'a>) -> Self {
+        Counters {
+            db: ctx.db,
+            clock: ctx.clock,
+        }
+    }
+}
+
+/// How many form posts one client address may make a minute (from configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PerMinute(pub u32);
+
+impl From<u32> for PerMinute {
+    fn from(attempts: u32) -> Self {
+        PerMinute(attempts)
+    }
+}
 
 /// Refused until `until`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,10 +72,10 @@ pub const ACCOUNT_MAILS: Limit = Limit {
     longest_lock: Duration::hours(1),
 };
 
-/// Form posts from one client address per minute (from configuration).
-pub fn per_address(state: &AppState) -> Limit {
+/// Form posts from one client address per minute.
+pub fn per_address(attempts: impl Into<PerMinute>) -> Limit {
     Limit {
-        allowed: i64::from(state.config.address_attempts_per_minute),
+        allowed: i64::from(attempts.into().0),
         window: Duration::minutes(1),
         first_lock: Duration::minutes(1),
         longest_lock: Duration::minutes(1),
@@ -69,13 +96,14 @@ pub fn account_key(action: &str, email: &str) -> String {
 /// - allowed within the limit;
 /// - past the limit, the first attempt after a lock ends is allowed (and locks again, for
 ///   longer), any other is refused and starts a lock.
-pub async fn hit(
-    state: &AppState,
+pub async fn hit<'a>(
+    counters: impl Into<Counters<'a>>,
     key: &str,
     limit: Limit,
-) -> Result<Result<(), Blocked>, AppError> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+) -> Result<Result<(), Blocked>, DbError> {
+    let Counters { db, clock } = counters.into();
+    let now = clock.now();
+    let mut tx = db.begin().await?;
     let stored = throttles::lock(&mut tx, key, now).await?;
     if let Some(until) = stored
         .as_ref()
@@ -108,6 +136,7 @@ pub async fn hit(
     }
 }
 
-pub async fn clear(state: &AppState, key: &str) -> Result<(), AppError> {
-    Ok(throttles::clear(&state.db, key).await?)
+/// Forgets `key`'s attempts (after a success that proves the owner).
+pub async fn clear<'a>(counters: impl Into<Counters<'a>>, key: &str) -> Result<(), DbError> {
+    throttles::clear(counters.into().db, key).await
 }

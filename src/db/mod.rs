@@ -22,6 +22,7 @@ pub mod enrolments;
 pub mod home;
 pub mod interests;
 pub mod outbox;
+pub mod outbox_retry;
 pub mod payments;
 pub mod posts;
 pub mod publishable;
@@ -30,6 +31,7 @@ pub mod slugs;
 pub mod throttles;
 pub mod tokens;
 pub mod uploads;
+pub mod user_accounts;
 pub mod users;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -11,14 +11,6 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    /// The site path its links start with.
-    pub fn path(self) -> &'static str {
-        match self {
-            Purpose::VerifyEmail => "/verify-email/",
-            Purpose::ResetPassword => "/reset-password/",
-        }
-    }
-
     fn as_str(self) -> &'static str {
         match self {
             Purpose::VerifyEmail => "verify_email",

@@ -7,8 +7,6 @@ use axum::response::Html;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub mod account;
-pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod content;
@@ -26,6 +24,8 @@ pub mod pagination;
 pub mod payments;
 pub mod public;
 pub mod security;
+pub mod sign_in;
+pub mod your_account;
 
 /// Every page served to people (assets and operations endpoints are added separately).
 pub fn site_routes() -> Router<AppState> {
@@ -35,8 +35,8 @@ pub fn site_routes() -> Router<AppState> {
         .merge(content::router())
         .merge(enrolment::router())
         .merge(interest::router())
-        .merge(accounts::router())
-        .merge(account::router())
+        .merge(sign_in::router())
+        .merge(your_account::router())
         .merge(admin::router())
 }
 

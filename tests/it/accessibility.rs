@@ -187,9 +187,17 @@ backend_tests! {
 
     async fn production_cookies_are_secure(backend) {
         let app = TestApp::spawn_with(backend, crate::support::app::PRODUCTION, axum::Router::new()).await;
+        let named = |response: &reqwest::Response, name: &str| response.headers().get_all("set-cookie").iter()
+            .filter_map(|v| v.to_str().ok()).find(|v| v.starts_with(&format!("{name}="))).map(str::to_owned);
         let response = app.get("/login").await;
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-        assert!(cookie.starts_with("academy_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+        let csrf = named(&response, "academy_csrf").expect("a CSRF cookie with the form");
+        assert!(csrf.contains("Secure") && csrf.contains("HttpOnly"), "{csrf}");
+
+        app.create_user("secure@example.org", Role::Learner, true).await;
+        let signed_in = app.sign_in("secure@example.org", PASSWORD).await;
+        assert_eq!(crate::support::accounts::location(&signed_in), "/account");
+        let session = named(&signed_in, "academy_session").expect("a session cookie at sign-in");
+        assert!(session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
     }
 
     async fn the_client_address_comes_from_a_trusted_proxy_only(backend) {

@@ -6,6 +6,32 @@ use reqwest::StatusCode;
 use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location, subject_of};
+use crate::support::app::Browser;
+
+/// Confirms the verification link mailed to `email` in `browser`.
+async fn confirm_in(app: &TestApp, browser: &Browser, email: &str) -> reqwest::Response {
+    let link = app.link_mailed_to(email, "/verify-email/").await;
+    let token = browser.csrf_token().await;
+    browser
+        .client
+        .post(browser.url(&link))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// An admin, signed in on `app`'s own browser, decides `user_id`'s learner type.
+async fn admin_decides(app: &TestApp, user_id: i64, learner_type: &str, reason: &str) {
+    let path = format!("/admin/users/{user_id}/learner-type");
+    let decided = app
+        .post_form(&path, &[("learner_type", learner_type), ("reason", reason)])
+        .await;
+    assert_eq!(
+        location(&decided),
+        format!("/admin/users/{user_id}?notice=saved")
+    );
+}
 
 async fn signed_in(app: &TestApp, email: &str) -> i64 {
     let id = app.create_user(email, Role::Learner, true).await;
@@ -158,5 +184,68 @@ backend_tests! {
         assert_eq!(app.count(&format!("select count(*) from audit_events where (subject_user_id = {id} or actor_user_id = {id}) and client_address is not null")).await, 0);
         assert_eq!(app.count("select count(*) from audit_events where detail like '%leaving%'").await, 0);
         assert_eq!(app.count(&format!("select count(*) from audit_events where action = 'account_deleted' and subject_user_id = {id}")).await, 1);
+    }
+
+    async fn an_admin_decision_on_the_learner_type_stands_when_the_address_changes(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("admin@example.org", Role::Admin, true).await;
+        app.sign_in("admin@example.org", PASSWORD).await;
+        let id = app.create_user("agency.nurse@nhs.net", Role::Learner, true).await;
+        admin_decides(&app, id, "external", "Employed by a private agency, not the NHS").await;
+
+        let learner = app.another_browser();
+        assert_eq!(location(&learner.sign_in("agency.nurse@nhs.net", PASSWORD).await), "/account");
+        let asked = learner.post_form("/account/email", &[("email", "a.nurse@leedsth.nhs.uk"), ("current_password", PASSWORD)]).await;
+        assert_eq!(location(&asked), "/account?notice=email-change-sent");
+        let confirmed = confirm_in(&app, &learner, "a.nurse@leedsth.nhs.uk").await;
+        assert_eq!(location(&confirmed), "/account?notice=email-confirmed");
+
+        let (_, account) = learner.get_text("/account").await;
+        assert!(account.contains("a.nurse@leedsth.nhs.uk"), "the new address is in use: {account}");
+        assert!(account.contains("External learner (fee-paying places)"), "the admin's decision stands: {account}");
+        assert!(account.contains("Set by an admin: Employed by a private agency, not the NHS"), "{account}");
+        assert!(!account.contains("NHS staff in England (free places)"), "{account}");
+        let kept = format!("select count(*) from users where user_id = {id} and email = 'a.nurse@leedsth.nhs.uk' \
+                            and learner_type = 'external' and learner_type_reason like 'Set by an admin: %'");
+        assert_eq!(app.count(&kept).await, 1);
+        assert_eq!(app.count(&format!("select count(*) from audit_events where action = 'email_changed' and subject_user_id = {id} and detail = 'external'")).await, 1);
+    }
+
+    async fn an_admin_decision_on_the_learner_type_stands_when_a_reset_proves_the_address(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("admin@example.org", Role::Admin, true).await;
+        app.sign_in("admin@example.org", PASSWORD).await;
+        let id = app.create_user("bank.nurse@agency.example", Role::Learner, false).await;
+        admin_decides(&app, id, "nhs", "Saw an NHS England bank contract").await;
+
+        let owner = app.another_browser();
+        owner.post_form("/forgot-password", &[("email", "bank.nurse@agency.example")]).await;
+        let link = app.link_mailed_to("bank.nurse@agency.example", "/reset-password/").await;
+        let token = owner.csrf_token_from(&link).await;
+        let reset = owner.client.post(owner.url(&link))
+            .form(&[("csrf_token", token.as_str()), ("password", "a brand new passphrase"), ("confirm_password", "a brand new passphrase")])
+            .send().await.unwrap();
+        assert_eq!(location(&reset), "/account?notice=password-reset");
+        let (_, account) = owner.get_text("/account").await;
+        assert!(account.contains("Confirmed"), "the reset proved the mailbox: {account}");
+        assert!(account.contains("NHS staff in England (free places)") && account.contains("Set by an admin: Saw an NHS England bank contract"), "{account}");
+    }
+
+    async fn a_domain_decided_learner_type_follows_a_new_address(backend) {
+        let app = TestApp::spawn(backend).await;
+        let id = signed_in(&app, "moving.on@nhs.net").await;
+        let (_, before) = app.get_text("/account").await;
+        assert!(before.contains("NHS staff in England (free places)") && before.contains("Email address on an NHS domain (nhs.net)"), "{before}");
+
+        let asked = app.post_form("/account/email", &[("email", "moving.on@consultancy.example"), ("current_password", PASSWORD)]).await;
+        assert_eq!(location(&asked), "/account?notice=email-change-sent");
+        let confirmed = app.verify_mailed_link("moving.on@consultancy.example").await;
+        assert_eq!(location(&confirmed), "/account?notice=email-confirmed");
+
+        let (_, account) = app.get_text("/account").await;
+        assert!(account.contains("moving.on@consultancy.example"), "{account}");
+        assert!(account.contains("External learner (fee-paying places)") && account.contains("Email address not on an NHS domain"), "the type follows the address: {account}");
+        assert!(!account.contains("NHS staff in England (free places)"), "{account}");
+        assert_eq!(app.count(&format!("select count(*) from users where user_id = {id} and learner_type = 'external'")).await, 1);
     }
 }

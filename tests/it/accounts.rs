@@ -282,10 +282,36 @@ backend_tests! {
     async fn reset_links_expire_after_an_hour(backend) {
         let app = TestApp::spawn(backend).await;
         app.create_user("slow@example.org", Role::Learner, true).await;
+        let reset_with = |link: String, password: &'static str| {
+            let browser = app.another_browser();
+            async move {
+                let token = browser.csrf_token_from("/login").await;
+                browser.client.post(browser.url(&link))
+                    .form(&[("csrf_token", token.as_str()), ("password", password), ("confirm_password", password)])
+                    .send().await.unwrap()
+            }
+        };
         app.post_form("/forgot-password", &[("email", "slow@example.org")]).await;
         let link = app.link_mailed_to("slow@example.org", "/reset-password/").await;
-        app.clock().advance(Duration::minutes(61));
+        app.clock().advance(Duration::minutes(59));
+        let (status, page) = app.get_text(&link).await;
+        assert_eq!(status, StatusCode::OK, "still open at 59 minutes");
+        assert!(page.contains("Choose a new password"), "{page}");
+        app.clock().advance(Duration::minutes(2));
         assert_eq!(app.get(&link).await.status(), StatusCode::NOT_FOUND);
+        let late = reset_with(link, "a passphrase set too late").await;
+        assert_eq!(late.status(), StatusCode::NOT_FOUND, "an expired link cannot be spent");
+        assert!(late.text().await.unwrap().contains("This link has expired or has already been used"));
+        assert_eq!(location(&app.another_browser().sign_in("slow@example.org", PASSWORD).await), "/account", "the password did not change");
+
+        // A link used at 59 minutes does its job.
+        app.post_form("/forgot-password", &[("email", "slow@example.org")]).await;
+        let fresh = app.link_mailed_to("slow@example.org", "/reset-password/").await;
+        app.clock().advance(Duration::minutes(59));
+        let in_time = reset_with(fresh, "a passphrase set in time").await;
+        assert_eq!(in_time.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&in_time), "/account?notice=password-reset");
+        assert_eq!(location(&app.another_browser().sign_in("slow@example.org", "a passphrase set in time").await), "/account");
     }
 
     async fn a_reset_proves_the_mailbox_of_an_unverified_account(backend) {
@@ -294,10 +320,12 @@ backend_tests! {
         app.post_form("/forgot-password", &[("email", "lost@nhs.net")]).await;
         let link = app.link_mailed_to("lost@nhs.net", "/reset-password/").await;
         let token = app.csrf_token_from(&link).await;
-        app.client.post(app.url(&link))
+        let reset = app.client.post(app.url(&link))
             .form(&[("csrf_token", token.as_str()), ("password", "a brand new passphrase"), ("confirm_password", "a brand new passphrase")])
             .send().await.unwrap();
-        app.sign_in("lost@nhs.net", "a brand new passphrase").await;
+        assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&reset), "/account?notice=password-reset", "the reset went through and signed the owner in");
+        assert_eq!(location(&app.another_browser().sign_in("lost@nhs.net", "a brand new passphrase").await), "/account");
         let (_, account) = app.get_text("/account").await;
         assert!(account.contains("Confirmed") && account.contains("NHS staff in England"), "{account}");
     }
@@ -481,7 +509,11 @@ backend_tests! {
         let lingering = app.another_browser();
         lingering.sign_in("first@example.org", PASSWORD).await;
         app.sign_in("first@example.org", PASSWORD).await;
-        app.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
+        let deleted = app.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
+        assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&deleted), "/account/deleted", "the deletion went through");
+        assert_eq!(app.count(&format!("select count(*) from users where user_id = {old}")).await, 0, "the account is gone");
+        assert_eq!(app.count("select count(*) from users where email = 'first@example.org'").await, 0);
         let new = app.create_user("second@example.org", Role::Learner, true).await;
         assert!(new > old, "ids are not reused ({new} after {old})");
         assert_eq!(lingering.get("/account").await.status(), StatusCode::SEE_OTHER, "the old session belongs to nobody");

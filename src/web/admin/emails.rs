@@ -7,9 +7,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{PAGE_SIZE, PageQuery};
+use crate::accounts::admin::{ByAdmin, RetryError, retry_email};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::outbox::{self, OutboxEntry};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
@@ -70,22 +72,16 @@ pub async fn retry(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let now = state.clock.now();
-    if !outbox::retry(&state.db, id, now).await? {
-        return Err(AppError::BadRequest(
+    let client = client.to_string();
+    let by = ByAdmin {
+        admin_id: admin.user_id,
+        client: &client,
+    };
+    match retry_email(state.ctx(), by, id).await {
+        Ok(()) => Ok(Redirect::to(&paths::admin_emails_retried()).into_response()),
+        Err(RetryError::NotRetryable) => Err(AppError::BadRequest(
             "Only failed or dead emails that still have a body can be sent again.".into(),
-        ));
+        )),
+        Err(RetryError::Db(error)) => Err(error.into()),
     }
-    let mut tx = state.db.begin().await?;
-    crate::db::audit::audit_admin(
-        &mut tx,
-        admin.user_id,
-        "email_retried",
-        &id.to_string(),
-        &client.to_string(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/emails?retried=1").into_response())
 }

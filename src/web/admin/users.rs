@@ -1,4 +1,5 @@
-//! `/admin/users`: find accounts, change roles, override learner types, disable accounts.
+//! `/admin/users`: find accounts, change roles, decide learner types, disable accounts (the
+//! changes are `accounts::admin` services).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -7,12 +8,12 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{PAGE_SIZE, Pager};
+use crate::accounts::admin::{self as admin_actions, AdminUserError, ByAdmin};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
-use crate::db::Tx;
-use crate::db::audit::audit;
 use crate::db::audit::{self as audit_log, AuditRecord};
 use crate::db::users::{self, LearnerType, Role, User};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Layout, Section};
@@ -131,33 +132,55 @@ pub async fn detail(
     ))
 }
 
-/// Shows the user's page again with one problem: 422.
+/// Shows the user's page again with one problem: 422 (404 when there is no such account).
 async fn refuse(
     state: &AppState,
     viewer: &Viewer,
     admin: &User,
-    user: User,
+    id: i64,
     field: &'static str,
     message: &str,
     reason: &str,
 ) -> Result<Response, AppError> {
+    let user = users::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
     errors.add(field, message);
     let html = detail_page(state, viewer, admin, user, &errors, reason, None).await?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
 }
 
-fn done(id: i64) -> Response {
-    Redirect::to(&format!(
-        "/admin/users/{id}?notice={}",
-        Notice::Saved.name()
-    ))
-    .into_response()
+/// After a change: the user's page with "saved", or the refusal beside `field`.
+async fn answer(
+    state: &AppState,
+    viewer: &Viewer,
+    admin: &User,
+    id: i64,
+    field: &'static str,
+    result: Result<(), AdminUserError>,
+) -> Result<Response, AppError> {
+    let message = match result {
+        Ok(()) => {
+            let target = paths::with_notice(&paths::admin_user(id), Notice::Saved.name());
+            return Ok(Redirect::to(&target).into_response());
+        }
+        Err(AdminUserError::OwnRole) => "You cannot change your own role. Ask another admin.",
+        Err(AdminUserError::OwnAccount) => "You cannot disable your own account.",
+        Err(AdminUserError::LastAdmin) => {
+            "This is the last admin. Make someone else an admin first."
+        }
+        Err(AdminUserError::NotFound) => return Err(AppError::NotFound),
+        Err(AdminUserError::Db(error)) => return Err(error.into()),
+    };
+    refuse(state, viewer, admin, id, field, message, "").await
 }
 
-/// Refuses changes that would leave no admin able to sign in.
-async fn would_remove_last_admin(tx: &mut Tx, user: &User) -> Result<bool, AppError> {
-    Ok(user.is_admin() && !user.is_disabled() && users::count_active_admins(tx).await? <= 1)
+fn by<'a>(admin: &User, client: &'a str) -> ByAdmin<'a> {
+    ByAdmin {
+        admin_id: admin.user_id,
+        client,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,51 +197,12 @@ pub async fn change_role(
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, AppError> {
-    let user = users::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let Some(role) = Role::parse(&form.role) else {
-        return refuse(&state, &viewer, &admin, user, "role", "Select a role", "").await;
+        return refuse(&state, &viewer, &admin, id, "role", "Select a role", "").await;
     };
-    if user.user_id == admin.user_id {
-        return refuse(
-            &state,
-            &viewer,
-            &admin,
-            user,
-            "role",
-            "You cannot change your own role. Ask another admin.",
-            "",
-        )
-        .await;
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if role == Role::Learner && would_remove_last_admin(&mut tx, &user).await? {
-        return refuse(
-            &state,
-            &viewer,
-            &admin,
-            user,
-            "role",
-            "This is the last admin. Make someone else an admin first.",
-            "",
-        )
-        .await;
-    }
-    users::set_role(&mut tx, user.user_id, role, now).await?;
-    audit(
-        &mut tx,
-        Some(admin.user_id),
-        Some(user.user_id),
-        "role_changed",
-        role.as_str(),
-        Some(&client.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(done(id))
+    let client = client.to_string();
+    let result = admin_actions::change_role(state.ctx(), by(&admin, &client), id, role).await;
+    answer(&state, &viewer, &admin, id, "role", result).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -236,9 +220,6 @@ pub async fn override_learner_type(
     Path(id): Path<i64>,
     Form(form): Form<LearnerTypeForm>,
 ) -> Result<Response, AppError> {
-    let user = users::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
     let reason = errors.multiline(
         "reason",
@@ -247,36 +228,26 @@ pub async fn override_learner_type(
         500,
     );
     let Some(learner_type) = LearnerType::parse(&form.learner_type) else {
+        let message = "Select a learner type";
         return refuse(
             &state,
             &viewer,
             &admin,
-            user,
+            id,
             "learner_type",
-            "Select a learner type",
+            message,
             &reason,
         )
         .await;
     };
     if let Some((field, message)) = errors.list().first() {
-        return refuse(&state, &viewer, &admin, user, field, message, &reason).await;
+        return refuse(&state, &viewer, &admin, id, field, message, &reason).await;
     }
-    let now = state.clock.now();
-    let recorded = format!("Set by an admin: {reason}");
-    let mut tx = state.db.begin().await?;
-    users::set_learner_type(&mut tx, user.user_id, learner_type, &recorded, now).await?;
-    audit(
-        &mut tx,
-        Some(admin.user_id),
-        Some(user.user_id),
-        "learner_type_overridden",
-        &format!("{}: {reason}", learner_type.as_str()),
-        Some(&client.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(done(id))
+    let client = client.to_string();
+    let by = by(&admin, &client);
+    let result =
+        admin_actions::decide_learner_type(state.ctx(), by, id, learner_type, &reason).await;
+    answer(&state, &viewer, &admin, id, "learner_type", result).await
 }
 
 pub async fn disable(
@@ -286,7 +257,9 @@ pub async fn disable(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, viewer, admin, client, id, true).await
+    let client = client.to_string();
+    let result = admin_actions::set_disabled(state.ctx(), by(&admin, &client), id, true).await;
+    answer(&state, &viewer, &admin, id, "disable", result).await
 }
 
 pub async fn enable(
@@ -296,62 +269,7 @@ pub async fn enable(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_disabled(state, viewer, admin, client, id, false).await
-}
-
-async fn set_disabled(
-    state: AppState,
-    viewer: Viewer,
-    admin: User,
-    client: ClientAddress,
-    id: i64,
-    disabled: bool,
-) -> Result<Response, AppError> {
-    let user = users::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if disabled && user.user_id == admin.user_id {
-        return refuse(
-            &state,
-            &viewer,
-            &admin,
-            user,
-            "disable",
-            "You cannot disable your own account.",
-            "",
-        )
-        .await;
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if disabled && would_remove_last_admin(&mut tx, &user).await? {
-        return refuse(
-            &state,
-            &viewer,
-            &admin,
-            user,
-            "disable",
-            "This is the last admin. Make someone else an admin first.",
-            "",
-        )
-        .await;
-    }
-    users::set_disabled(&mut tx, user.user_id, disabled, now).await?;
-    let action = if disabled {
-        "account_disabled"
-    } else {
-        "account_enabled"
-    };
-    audit(
-        &mut tx,
-        Some(admin.user_id),
-        Some(user.user_id),
-        action,
-        "",
-        Some(&client.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(done(id))
+    let client = client.to_string();
+    let result = admin_actions::set_disabled(state.ctx(), by(&admin, &client), id, false).await;
+    answer(&state, &viewer, &admin, id, "disable", result).await
 }

@@ -1,0 +1,80 @@
+//! "Download everything we hold about you": one person's data, gathered for export.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::context::Ctx;
+use crate::db::DbError;
+use crate::db::audit::{self as audit_log, AuditRecord};
+use crate::db::enrolments::{self, EnrolmentEvent};
+use crate::db::interests::{self, Interest};
+use crate::db::outbox::{self, OutboxEntry};
+use crate::db::payments::{self, Payment};
+use crate::db::users::User;
+
+/// Everything held about one person.
+#[derive(Serialize)]
+pub struct DataExport {
+    exported_at: DateTime<Utc>,
+    account: User,
+    emails_sent: Vec<OutboxEntry>,
+    account_history: Vec<AuditRecord>,
+    enrolments: Vec<EnrolmentExport>,
+    payments: Vec<Payment>,
+    interests: Vec<Interest>,
+}
+
+/// An enrolment with its course, cohort and history.
+#[derive(Serialize)]
+struct EnrolmentExport {
+    reference: String,
+    course: String,
+    cohort: String,
+    status: String,
+    funding: Option<String>,
+    fee_pence: i64,
+    created_at: DateTime<Utc>,
+    history: Vec<EnrolmentEvent>,
+}
+
+/// Gathers everything held about `user` (a read: the download writes nothing).
+pub async fn export(ctx: Ctx<'_>, user: User) -> Result<DataExport, DbError> {
+    Ok(DataExport {
+        exported_at: ctx.now(),
+        emails_sent: outbox::for_user(ctx.db, user.user_id).await?,
+        account_history: own_history(ctx, user.user_id).await?,
+        enrolments: enrolments_of(ctx, user.user_id).await?,
+        payments: payments::for_user(ctx.db, user.user_id).await?,
+        interests: interests::for_person(ctx.db, user.user_id, &user.email).await?,
+        account: user,
+    })
+}
+
+async fn enrolments_of(ctx: Ctx<'_>, user_id: i64) -> Result<Vec<EnrolmentExport>, DbError> {
+    let mut export = Vec::new();
+    for view in enrolments::views_for_user(ctx.db, user_id).await? {
+        let id = view.enrolment.enrolment_id;
+        export.push(EnrolmentExport {
+            reference: crate::domain::enrolment::reference(id),
+            course: view.course_title,
+            cohort: view.cohort_name,
+            status: view.enrolment.status,
+            funding: view.enrolment.funding,
+            fee_pence: view.enrolment.fee_pence,
+            created_at: view.enrolment.created_at,
+            history: enrolments::events(ctx.db, id).await?,
+        });
+    }
+    Ok(export)
+}
+
+/// The account's history, keeping network addresses only of the person's own actions.
+async fn own_history(ctx: Ctx<'_>, user_id: i64) -> Result<Vec<AuditRecord>, DbError> {
+    let mut history = audit_log::for_user(ctx.db, user_id, 10_000).await?;
+    for event in &mut history {
+        if event.actor_user_id != Some(user_id) {
+            event.client_address = None;
+        }
+    }
+    Ok(history)
+}
