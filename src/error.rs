@@ -1,8 +1,40 @@
 //! `AppError`: what a handler can fail with, and the status page each failure becomes.
 //!
-//! Handlers return `Result<_, AppError>`; the storage layer has `DbError`, configuration
-//! `ConfigError`. An `AppError` response carries an [`ErrorPage`] marker that the
-//! error-page layer turns into the full HTML page (with the request id for a 500).
+//! ## One error type per layer
+//!
+//! | layer | error | says |
+//! |---|---|---|
+//! | web (handlers, extractors) | [`AppError`] (here) | which page to show |
+//! | services (`accounts/`, `catalogue/`, `content/`, `enrolment/`, …) | each its own `thiserror` enum in the service module, e.g. `enrolment::EnrolmentError`, `enrolment::card::CheckoutError` | what a person can be told (`NotFound`, `CohortFull`, `SlugTaken`, …), plus `Db(#[from] DbError)` for storage |
+//! | storage (`db/`) | `db::DbError`: `NotFound`, `UniqueViolation(constraint)`, `Other(sqlx::Error)`; `db::NotReady` for `/readyz` | the kind of failure, mapped once from the driver's |
+//! | typed columns (`db::text_column`) | `UnknownValue` inside `DbError::Other` (a column decode error, logged where found) | a stored value no enum variant knows |
+//! | password hashing (`auth::password`) | `HashError` | Argon2 or its worker pool failed |
+//! | card provider (`payments::stripe`) | `ProviderError` (calls), `WebhookError` (incoming events) | unreachable, refused or malformed; whether a retry may help |
+//! | configuration (`config/`) | `config::ConfigError`: every problem at once | printed at start-up; the process exits with code 2 (the CLI's "refused") |
+//!
+//! Services never import `AppError`, `crate::web` or `crate::app`; errors keep their
+//! source chain (`#[from]`/`#[error(transparent)]`), never a string made of them.
+//!
+//! ## How each becomes a page
+//!
+//! A handler returns `Result<_, AppError>`; `?` converts through the `From` impls below
+//! and the web areas' `From<ServiceError> for AppError` (or the handler matches a
+//! variant into a field error instead). Then:
+//!
+//! | `AppError` | status | page |
+//! |---|---|---|
+//! | `NotFound` (also `DbError::NotFound`, a service's `NotFound`) | 404 | "Page not found" |
+//! | `Forbidden` | 403 | no details |
+//! | `CsrfRejected` | 403 | the sentence asking to refresh and resend the form |
+//! | `BadRequest(message)` (a service variant a person can act on) | 400 | the message under the heading |
+//! | `SignInRequired(next)` | 303 | redirect to `/login?next=…`, no page |
+//! | `Internal(error)` (storage, templates, sessions, hashing, anything unexpected) | 500 | no details; the error is logged with the request span, and the page shows the request id (`x-request-id`) for the person to quote |
+//!
+//! Form problems are not errors: the handler re-renders the form with each problem beside
+//! its field and status 422. The response of an `AppError` carries an [`ErrorPage`]
+//! marker; the error-page layer (`web::error_pages`) renders the full HTML page for it, and
+//! for any other 4xx/5xx without an HTML body (an extractor's rejection, a timeout, a body
+//! too large, a panic caught as 500).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -353,16 +353,11 @@ pub async fn cancel(
     Ok(updated == 1)
 }
 
-/// Reads a cohort for an enrolment change and, on PostgreSQL, locks its row until the
-/// transaction ends, so changes to one cohort's places happen one at a time in every
-/// process. (SQLite's `BEGIN IMMEDIATE` already serialises every write transaction.)
+/// Reads a cohort for an enrolment change and locks its row until the transaction ends,
+/// so changes to one cohort's places happen one at a time in every process.
 pub async fn lock(tx: &mut Tx, cohort_id: i64) -> Result<Option<Cohort>, DbError> {
-    let sql = match tx {
-        Tx::Sqlite(_) => format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1"),
-        Tx::Postgres(_) => {
-            format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1 for update")
-        }
-    };
+    let select = format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1");
+    let sql = super::locking::locking(tx.backend(), &select, super::locking::Lock::Wait);
     Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
 }
 

@@ -1,7 +1,9 @@
 //! Storage: the SQLite/PostgreSQL pools, transactions, migrations and the one dispatch macro.
 //!
 //! SQL is written once with `$1` placeholders and run through [`run!`], which expands the
-//! query once per driver so both are type-checked by every build.
+//! query once per driver so both are type-checked by every build. The helpers beside it:
+//! [`locking`] (row locks), [`stream`] (rows one at a time), [`batch`] (many-row inserts),
+//! [`binds`] (values bound at run time) and [`text_column`] (domain enums as text).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,11 +18,14 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use crate::config::DatabaseUrl;
 
 pub mod audit;
+pub mod batch;
+pub mod binds;
 pub mod cohorts;
 pub mod courses;
 pub mod enrolments;
 pub mod home;
 pub mod interests;
+pub mod locking;
 pub mod outbox;
 pub mod outbox_retry;
 pub mod payments;
@@ -28,6 +33,8 @@ pub mod posts;
 pub mod publishable;
 pub mod reports;
 pub mod slugs;
+pub mod stream;
+pub mod text_column;
 pub mod throttles;
 pub mod tokens;
 pub mod uploads;
@@ -290,6 +297,13 @@ impl Db {
 }
 
 impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
     pub async fn commit(self) -> Result<(), DbError> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,

@@ -88,7 +88,7 @@ pub async fn insert(tx: &mut Tx, mail: &NewMail<'_>, now: DateTime<Utc>) -> Resu
 
 /// Claims up to `limit` due mails until `lease_until`: queued or failed ones whose time has
 /// come, and ones whose earlier claim lapsed (a worker that died mid-send).
-/// PostgreSQL skips rows another process holds; SQLite's single writer serialises claims.
+/// Processes sharing the outbox skip the rows another one is claiming.
 pub async fn claim_due(
     db: &Db,
     now: DateTime<Utc>,
@@ -99,30 +99,17 @@ pub async fn claim_due(
                where (status in ('queued', 'failed') and next_attempt_at <= $1) \
                   or (status = 'sending' and claimed_until <= $1) \
                order by next_attempt_at, email_outbox_id limit $3";
-    let claim = |lock: &str| {
-        format!(
-            "update email_outbox set status = 'sending', claimed_until = $2, attempts = attempts + 1 \
-             where email_outbox_id in ({due}{lock}) returning {MAIL_COLUMNS}"
-        )
-    };
-    Ok(match db {
-        Db::Sqlite(pools) => {
-            sqlx::query_as(&claim(""))
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(&pools.writer)
-                .await?
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_as(&claim(" for update skip locked"))
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        }
-    })
+    let due = super::locking::locking(db.backend(), due, super::locking::Lock::SkipLocked);
+    let sql = format!(
+        "update email_outbox set status = 'sending', claimed_until = $2, attempts = attempts + 1 \
+         where email_outbox_id in ({due}) returning {MAIL_COLUMNS}"
+    );
+    Ok(run!(write db, |c| sqlx::query_as(&sql)
+        .bind(now)
+        .bind(lease_until)
+        .bind(limit)
+        .fetch_all(c)
+        .await)?)
 }
 
 pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::locking::{Lock, locking};
 use super::{Db, DbError, Tx, run};
 
 /// A key's counter as stored.
@@ -12,8 +13,8 @@ pub struct Counter {
     pub blocked_until: Option<DateTime<Utc>>,
 }
 
-/// Reads a counter inside `tx`, locking its row on PostgreSQL (SQLite's write transaction
-/// already excludes every other writer), so deciding and counting is one step.
+/// Reads a counter inside `tx`, locking its row until the transaction ends, so deciding
+/// and counting is one step.
 pub async fn lock(tx: &mut Tx, key: &str, now: DateTime<Utc>) -> Result<Option<Counter>, DbError> {
     // The row must exist to be locked: otherwise simultaneous first attempts would each
     // count from zero. A concurrent insert of the same key makes this one wait for it.
@@ -22,21 +23,8 @@ pub async fn lock(tx: &mut Tx, key: &str, now: DateTime<Utc>) -> Result<Option<C
     run!(tx tx, |c| sqlx::query(ensure).bind(key).bind(now).execute(c).await.map(|_| ()))?;
     let select =
         "select window_started_at, attempts, blocked_until from throttles where throttle_key = $1";
-    Ok(match tx {
-        Tx::Sqlite(tx) => {
-            sqlx::query_as(select)
-                .bind(key)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
-        Tx::Postgres(tx) => {
-            let locking = format!("{select} for update");
-            sqlx::query_as(&locking)
-                .bind(key)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
-    })
+    let sql = locking(tx.backend(), select, Lock::Wait);
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(key).fetch_optional(c).await)?)
 }
 
 pub async fn store(tx: &mut Tx, key: &str, counter: &Counter) -> Result<(), DbError> {

@@ -1,6 +1,10 @@
 //! Pure rules with no I/O: parse-validated values and the policies built on them.
 
 /// An enum stored as text, with a label for people: `ALL`, `as_str`, `label`, `parse`.
+///
+/// Storage reads and writes it through `as_str` and `parse`: add the type to the
+/// `stored_as_text!` list in `src/db/text_column.rs` to use it as a column (an unknown
+/// stored value is then a logged decode error, not a default).
 macro_rules! labelled_enum {
     ($name:ident { $($variant:ident = $value:literal, $label:literal;)+ }) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,6 +36,7 @@ pub mod london;
 pub mod money;
 pub mod password;
 pub mod redirect;
+pub mod role;
 pub mod search;
 pub mod slug;
 pub mod throttle;

@@ -1,10 +1,18 @@
-//! The storage layer behaves the same on both backends: error kinds, timestamps, writers.
+//! The storage layer behaves the same on both backends: error kinds, timestamps, writers,
+//! streamed reads, batched inserts and enums stored as text.
 
 use academy::clock::Clock;
+use academy::db::batch::{self, Inserted};
+use academy::db::binds::Value;
+use academy::db::stream::fetch_stream;
 use academy::db::users::{self, LearnerType, NewUser, Role};
-use academy::db::{Db, DbError};
+use academy::db::{Backend, Db, DbError};
+use academy::domain::catalogue::CohortStatus;
 use academy::domain::email::Email;
-use chrono::{TimeZone, Utc};
+use academy::domain::enrolment::Status;
+use academy::run_query;
+use chrono::{DateTime, TimeZone, Utc};
+use futures_util::StreamExt;
 
 use crate::backend_tests;
 use crate::support::TestDatabase;
@@ -95,5 +103,184 @@ backend_tests! {
             writer.await.unwrap().expect("no write transaction fails");
         }
         assert_eq!(users::count(&db).await.unwrap(), 50);
+    }
+}
+
+/// A table of the tests' own, the same on both backends.
+async fn bulk_table(db: &Db) {
+    let sql = "create table bulk_rows (n bigint primary key, label text not null, \
+               flag boolean not null, written_at timestamptz)";
+    run_query!(write db, |c| sqlx::query(sql).execute(c).await.map(|_| ()))
+        .expect("create bulk_rows");
+}
+
+fn bulk_row(n: i64, at: DateTime<Utc>) -> [Value; 4] {
+    [
+        n.into(),
+        format!("row {n}").into(),
+        (n % 2 == 0).into(),
+        (n % 3 == 0).then_some(at).into(),
+    ]
+}
+
+async fn count_bulk_rows(db: &Db) -> i64 {
+    let sql = "select count(*) from bulk_rows";
+    run_query!(read db, |c| sqlx::query_scalar(sql).fetch_one(c).await).unwrap()
+}
+
+const BULK: i64 = 20_000;
+
+backend_tests! {
+    async fn batched_inserts_split_at_the_bind_limit_inside_one_transaction(backend) {
+        let database = TestDatabase::create(backend).await;
+        let db = migrated(&database).await;
+        bulk_table(&db).await;
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let columns = ["n", "label", "flag", "written_at"];
+
+        // 20,000 rows of 4 values: 80,000 binds, more than either backend takes at once.
+        let mut tx = db.begin().await.unwrap();
+        let done = batch::insert_rows(&mut tx, "bulk_rows", columns, (1..=BULK).map(|n| bulk_row(n, at)))
+            .await
+            .unwrap();
+        let statements = match backend {
+            Backend::Sqlite => 3,   // 8,191 rows (32,764 binds) a statement
+            Backend::Postgres => 2, // 16,383 rows (65,532 binds) a statement
+        };
+        assert_eq!(done, Inserted { rows: BULK as u64, statements });
+        assert!(batch::rows_per_statement(backend, 4) * 4 <= batch::max_binds(backend));
+        tx.commit().await.unwrap();
+        assert_eq!(count_bulk_rows(&db).await, BULK);
+
+        let sql = "select n, label, flag, written_at from bulk_rows where n in ($1, $2, $3) order by n";
+        let rows: Vec<(i64, String, bool, Option<DateTime<Utc>>)> = run_query!(read &db, |c| sqlx::query_as(sql)
+            .bind(1_i64).bind(8_192_i64).bind(BULK).fetch_all(c).await).unwrap();
+        assert_eq!(rows, vec![
+            (1, "row 1".into(), false, None),
+            (8_192, "row 8192".into(), true, None),
+            (BULK, format!("row {BULK}"), true, None),
+        ]);
+        let sql = "select written_at from bulk_rows where n = 9999";
+        let written: Option<DateTime<Utc>> = run_query!(read &db, |c| sqlx::query_scalar(sql).fetch_one(c).await).unwrap();
+        assert_eq!(written, Some(at));
+
+        // A failure in a later statement (n = 1 again) takes the earlier ones with it.
+        let mut tx = db.begin().await.unwrap();
+        let rows = (BULK + 1..=2 * BULK).chain([1]).map(|n| bulk_row(n, at));
+        match batch::insert_rows(&mut tx, "bulk_rows", columns, rows).await {
+            Err(DbError::UniqueViolation(_)) => {}
+            other => panic!("expected a unique violation, got {other:?}"),
+        }
+        drop(tx);
+        assert_eq!(count_bulk_rows(&db).await, BULK, "the rolled-back batch left nothing");
+    }
+
+    async fn streamed_reads_yield_rows_one_at_a_time_in_order(backend) {
+        let database = TestDatabase::create(backend).await;
+        let db = migrated(&database).await;
+        bulk_table(&db).await;
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        batch::insert_rows(&mut tx, "bulk_rows", ["n", "label", "flag", "written_at"], (1..=BULK).map(|n| bulk_row(n, at)))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        // Every row, in order, counted as it arrives: nothing collects them.
+        let sql = "select n, label from bulk_rows where n > $1 order by n";
+        let mut rows = fetch_stream::<(i64, String)>(&db, sql, vec![Value::from(0_i64)]);
+        let mut seen = 0_i64;
+        while let Some(row) = rows.next().await {
+            let (n, label) = row.unwrap();
+            seen += 1;
+            assert_eq!(n, seen, "rows arrive in the query's order");
+            assert_eq!(label, format!("row {n}"));
+        }
+        assert_eq!(seen, BULK);
+        drop(rows);
+
+        // Taking the first row and dropping the stream stops the read and frees the
+        // connection; the pool serves the next query as usual.
+        for _ in 0..8 {
+            let mut rows = fetch_stream::<(i64,)>(&db, "select n from bulk_rows order by n", vec![]);
+            assert_eq!(rows.next().await.unwrap().unwrap(), (1,));
+        }
+        assert_eq!(count_bulk_rows(&db).await, BULK);
+
+        // A statement that fails at its 15,000th row has already handed over the 14,999
+        // rows before it: rows reach the caller while the query is still running.
+        let failing_late = match backend {
+            Backend::Sqlite => "with recursive numbers(n) as (select 1 union all select n + 1 \
+                                from numbers where n < 20000) select n from numbers \
+                                where json(case when n = 15000 then '{' else '1' end) is not null",
+            Backend::Postgres => "select n::bigint from generate_series(1, 20000) as n \
+                                  where 1 / (n - 15000) is not null or n > 15000",
+        };
+        let mut rows = fetch_stream::<(i64,)>(&db, failing_late, vec![]);
+        let mut before_failure = 0_i64;
+        let failure = loop {
+            match rows.next().await {
+                Some(Ok((n,))) => {
+                    before_failure += 1;
+                    assert_eq!(n, before_failure);
+                }
+                Some(Err(error)) => break error,
+                None => panic!("the statement should fail at row 15,000"),
+            }
+        };
+        assert_eq!(before_failure, 14_999, "rows before the failing one arrive first ({failure})");
+    }
+
+    async fn enums_round_trip_as_text_and_unknown_values_are_errors(backend) {
+        let database = TestDatabase::create(backend).await;
+        let db = migrated(&database).await;
+        let sql = "create table typed_rows (id bigint primary key, status text not null, cohort text)";
+        run_query!(write &db, |c| sqlx::query(sql).execute(c).await.map(|_| ())).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        for (id, status) in Status::ALL.iter().enumerate() {
+            let sql = "insert into typed_rows (id, status, cohort) values ($1, $2, $3)";
+            let cohort = (id % 2 == 0).then_some(CohortStatus::Open);
+            run_query!(tx &mut tx, |c| sqlx::query(sql).bind(id as i64).bind(*status).bind(cohort).execute(c).await.map(|_| ())).unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        let sql = "select status, cohort from typed_rows order by id";
+        let read: Vec<(Status, Option<CohortStatus>)> =
+            run_query!(read &db, |c| sqlx::query_as(sql).fetch_all(c).await).unwrap();
+        let expected: Vec<_> = Status::ALL
+            .iter()
+            .enumerate()
+            .map(|(id, status)| (*status, (id % 2 == 0).then_some(CohortStatus::Open)))
+            .collect();
+        assert_eq!(read, expected);
+        let sql = "select status from typed_rows where status = $1";
+        let stored: String = run_query!(read &db, |c| sqlx::query_scalar(sql).bind(Status::AwaitingPayment).fetch_one(c).await).unwrap();
+        assert_eq!(stored, "awaiting_payment", "stored as its text, matched by it");
+
+        // The account columns read back as the domain's types.
+        let email = Email::parse("typed@example.org").unwrap();
+        let mut tx = db.begin().await.unwrap();
+        users::insert(&mut tx, &NewUser { role: Role::Admin, learner_type: LearnerType::Nhs, ..learner(&email, "Typed") }, Clock::system().now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let sql = "select role, learner_type from users";
+        let account: (Role, LearnerType) = run_query!(read &db, |c| sqlx::query_as(sql).fetch_one(c).await).unwrap();
+        assert_eq!(account, (Role::Admin, LearnerType::Nhs));
+
+        // A value the type does not know is a decode error naming it, never a default.
+        let sql = "insert into typed_rows (id, status) values (99, 'lost_in_the_post')";
+        run_query!(write &db, |c| sqlx::query(sql).execute(c).await.map(|_| ())).unwrap();
+        let sql = "select status from typed_rows where id = 99";
+        let result: Result<Status, DbError> =
+            run_query!(read &db, |c| sqlx::query_scalar(sql).fetch_one(c).await).map_err(DbError::from);
+        match result {
+            Err(DbError::Other(sqlx::Error::ColumnDecode { source, .. })) => {
+                let message = source.to_string();
+                assert!(message.contains("lost_in_the_post") && message.contains("Status"), "{message}");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+        let sql = "select status from typed_rows order by id";
+        let all: Result<Vec<Status>, sqlx::Error> = run_query!(read &db, |c| sqlx::query_scalar(sql).fetch_all(c).await);
+        assert!(all.is_err(), "one unknown row fails the read rather than being skipped");
     }
 }

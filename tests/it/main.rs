@@ -9,6 +9,7 @@ mod admin;
 mod admin_cohorts;
 mod admin_content;
 mod admin_enrolments;
+mod architecture;
 mod catalogue;
 mod cli;
 mod content;
