@@ -1,7 +1,7 @@
 //! Academy: course enrolment and learning for healthcare safety education.
 #![forbid(unsafe_code)]
 
-/// Account steps shared by pages: links with their emails, audit, notices.
+/// Account services: every write to an account, and the admins' actions on accounts.
 pub mod accounts;
 /// Router assembly with its layers, and the server loop.
 pub mod app;
