@@ -167,7 +167,12 @@ pub async fn delete(
         return rejected(&delete_page(&viewer, &errors));
     }
     let now = state.clock.now();
-    crate::enrolment::learner::end_places_of_deleted_account(&state, &mut tx, user.user_id).await?;
+    crate::enrolment::learner::end_places_of_deleted_account(
+        state.enrolment(),
+        &mut tx,
+        user.user_id,
+    )
+    .await?;
     enrolments::delete_for_user(&mut tx, user.user_id).await?;
     interests::delete_for_email(&mut tx, &user.email).await?;
     outbox::delete_for_user(&mut tx, user.user_id).await?;

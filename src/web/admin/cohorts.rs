@@ -244,7 +244,7 @@ pub async fn update(
     }
     save_sessions(&mut tx, id, &checked).await?;
     // A raised capacity goes to the waiting list first.
-    crate::enrolment::offer_free_seats(&state, &mut tx, id).await?;
+    crate::enrolment::offer_free_seats(state.enrolment(), &mut tx, id).await?;
     audit_admin(
         &mut tx,
         admin.user_id,
@@ -500,8 +500,14 @@ pub async fn cancel(
         user_id: Some(admin.user_id),
         client: Some(&address),
     };
-    let places =
-        crate::enrolment::admin::cancel_cohort_places(&state, &mut tx, id, &message, actor).await?;
+    let places = crate::enrolment::admin::cancel_cohort_places(
+        state.enrolment(),
+        &mut tx,
+        id,
+        &message,
+        actor,
+    )
+    .await?;
     audit_admin(
         &mut tx,
         admin.user_id,
@@ -566,7 +572,7 @@ async fn change_status(
     if changed && to == CohortStatus::Open {
         notify_interested(&mut tx, &state, &cohort, now).await?;
         // Seats freed while it was closed go to the waiting list.
-        crate::enrolment::offer_free_seats(&state, &mut tx, id).await?;
+        crate::enrolment::offer_free_seats(state.enrolment(), &mut tx, id).await?;
     }
     if !changed {
         return Err(AppError::BadRequest(format!(

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
@@ -12,14 +12,16 @@ use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::payments::{self, Payment};
 use crate::domain::enrolment::{self as rules, Status};
 use crate::domain::london;
-use crate::enrolment::{Actor, learner, money};
+use crate::enrolment::card::start_checkout;
+use crate::enrolment::learner::{self, NextStep};
+use crate::enrolment::{Actor, money};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
-use super::own_enrolment;
+use super::{after_taking, own_enrolment, to_place};
 
 /// A row of the enrolment's history.
 pub struct HistoryRow {
@@ -149,7 +151,8 @@ pub async fn pay(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     own_enrolment(&state, &user, id).await?;
-    Ok(super::enrol::to_checkout(&state, &user, id).await)
+    let checkout = start_checkout(state.enrolment(), &user, id).await;
+    Ok(after_taking(NextStep::Pay(id, checkout)))
 }
 
 #[derive(Template)]
@@ -175,7 +178,7 @@ pub async fn confirm_cancel(
     let status = view.enrolment.status();
     let now = state.clock.now();
     if !rules::learner_may_cancel(status, view.starts_on, now) {
-        return Ok(Redirect::to(&format!("/enrolments/{id}")).into_response());
+        return Ok(to_place(id));
     }
     let days = state.config.enrolment.refund_cutoff_days;
     let paid = payments::for_enrolment(&state.db, id)
@@ -206,12 +209,11 @@ pub async fn cancel(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    own_enrolment(&state, &user, id).await?;
     let address = client.to_string();
     let actor = Actor {
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    let result = learner::cancel(&state, &user, id, actor).await;
+    let result = learner::cancel(state.enrolment(), &user, id, actor).await;
     super::after_learner_step(id, result, Notice::PlaceCancelled)
 }
