@@ -33,7 +33,7 @@ pub mod seats;
 pub mod settlement;
 
 pub use crate::context::Actor;
-pub use notify::{cohort_dates, money};
+pub use notify::{cohort_dates, date_range, money};
 pub use seats::offer_free_seats;
 
 /// What enrolment workflows work with: storage, the clock and links ([`Ctx`]), the

@@ -1,6 +1,8 @@
 //! Queueing a place's emails in its transaction: to the learner (the confirmation with its
 //! calendar among them), a copy to whoever pays, and notices to the education team.
 
+use chrono::NaiveDate;
+
 use crate::context::Ctx;
 use crate::db::Tx;
 use crate::db::cohorts::{self, Cohort};
@@ -33,11 +35,12 @@ pub fn facts(site: &Site, place: &Place) -> PlaceFacts {
 
 /// "12 January to 9 February 2027".
 pub fn cohort_dates(cohort: &Cohort) -> String {
-    format!(
-        "{} to {}",
-        london::date(cohort.starts_on),
-        london::date(cohort.ends_on)
-    )
+    date_range(cohort.starts_on, cohort.ends_on)
+}
+
+/// "12 January to 9 February 2027", for a cohort's first and last days.
+pub fn date_range(starts_on: NaiveDate, ends_on: NaiveDate) -> String {
+    format!("{} to {}", london::date(starts_on), london::date(ends_on))
 }
 
 /// "£250.00".

@@ -168,6 +168,13 @@ pub struct EnrolmentEvent {
     pub occurred_at: DateTime<Utc>,
 }
 
+impl EnrolmentEvent {
+    /// What the enrolment became, as pages say it ("Confirmed"); the stored name if unknown.
+    pub fn to_label(&self) -> String {
+        Status::parse(&self.to_status).map_or(self.to_status.clone(), |s| s.label().to_owned())
+    }
+}
+
 pub async fn events(db: &Db, enrolment_id: i64) -> Result<Vec<EnrolmentEvent>, DbError> {
     let sql = "select from_status, to_status, note, occurred_at from enrolment_events \
                where enrolment_id = $1 order by enrolment_event_id";

@@ -79,11 +79,7 @@ async fn page_for(
     let history = enrolments::events(&state.db, id)
         .await?
         .into_iter()
-        .map(|e| {
-            let what =
-                Status::parse(&e.to_status).map_or(e.to_status.clone(), |s| s.label().to_owned());
-            (london::date_time(e.occurred_at), what, e.note)
-        })
+        .map(|e| (london::date_time(e.occurred_at), e.to_label(), e.note))
         .collect();
     let page = EnrolmentPage {
         layout: Layout::new(

@@ -10,6 +10,7 @@ use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::domain::enrolment::Status;
 use crate::domain::london;
+use crate::enrolment::date_range;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
@@ -94,11 +95,7 @@ async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
         _ => None,
     };
     Ok(Row {
-        dates: format!(
-            "{} to {}",
-            london::date(view.starts_on),
-            london::date(view.ends_on)
-        ),
+        dates: date_range(view.starts_on, view.ends_on),
         status,
         next_step,
         view,

@@ -14,7 +14,7 @@ use crate::domain::enrolment::{self as rules, Status};
 use crate::domain::london;
 use crate::enrolment::card::start_checkout;
 use crate::enrolment::learner::{self, NextStep};
-use crate::enrolment::{Actor, money};
+use crate::enrolment::{Actor, date_range, money};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
@@ -77,11 +77,7 @@ pub async fn page(
         .with_banner(notice.banner()),
         status,
         reference: rules::reference(id),
-        dates: format!(
-            "{} to {}",
-            london::date(view.starts_on),
-            london::date(view.ends_on)
-        ),
+        dates: date_range(view.starts_on, view.ends_on),
         position: enrolments::waitlist_position(&state.db, &view.enrolment).await?,
         hold_until: view
             .enrolment
@@ -113,8 +109,7 @@ async fn history(state: &AppState, id: i64) -> Result<Vec<HistoryRow>, AppError>
         .into_iter()
         .map(|event| HistoryRow {
             when: london::date_time(event.occurred_at),
-            what: Status::parse(&event.to_status)
-                .map_or(event.to_status.clone(), |s| s.label().to_owned()),
+            what: event.to_label(),
             note: event.note,
         })
         .collect())
