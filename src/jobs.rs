@@ -1,4 +1,7 @@
 //! Background work run on a timer in every process, and on demand in tests.
+//!
+//! Each job takes the whole `AppState` here, at its entry point, and hands the service it
+//! runs only the narrow context that service takes.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -68,37 +71,37 @@ const JOBS: &[Job] = &[
 
 fn expire_holds_and_offers(state: AppState) -> JobFuture {
     Box::pin(async move {
-        crate::enrolment::jobs::expire_lapsed(&state)
-            .await
-            .map(|_| ())
+        crate::enrolment::jobs::expire_lapsed(state.enrolment()).await?;
+        Ok(())
     })
 }
 
 fn remind_learners(state: AppState) -> JobFuture {
     Box::pin(async move {
-        crate::enrolment::jobs::warn_holds(&state).await?;
-        crate::enrolment::jobs::send_reminders(&state).await?;
+        crate::enrolment::jobs::warn_holds(state.ctx()).await?;
+        crate::enrolment::jobs::send_reminders(state.ctx()).await?;
         Ok(())
     })
 }
 
 fn send_refunds(state: AppState) -> JobFuture {
     Box::pin(async move {
-        crate::enrolment::card::send_refunds(&state)
-            .await
-            .map(|_| ())
+        crate::enrolment::card::send_refunds(state.enrolment()).await?;
+        Ok(())
     })
 }
 
 fn deliver_email(state: AppState) -> JobFuture {
-    Box::pin(async move { crate::email::outbox::deliver_due(&state).await.map(|_| ()) })
+    Box::pin(async move {
+        crate::email::outbox::deliver_due(&state.outbox()).await?;
+        Ok(())
+    })
 }
 
 fn purge_email_bodies(state: AppState) -> JobFuture {
     Box::pin(async move {
-        crate::email::outbox::purge_old_bodies(&state)
-            .await
-            .map(|_| ())
+        crate::email::outbox::purge_old_bodies(&state.outbox()).await?;
+        Ok(())
     })
 }
 

@@ -15,7 +15,9 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::context::Ctx;
 use crate::db::Db;
+use crate::email::outbox::OutboxWorker;
 use crate::email::{Mailer, Site};
+use crate::enrolment::EnrolmentCtx;
 use crate::payments::CardProvider;
 
 /// Everything a handler may need; cheap to clone.
@@ -95,6 +97,28 @@ impl AppState {
             db: &self.db,
             clock: &self.clock,
             site: &self.site,
+        }
+    }
+
+    /// The context enrolment workflows take: [`AppState::ctx`], the enrolment policy and
+    /// the card provider.
+    pub fn enrolment(&self) -> EnrolmentCtx<'_> {
+        EnrolmentCtx {
+            ctx: self.ctx(),
+            policy: &self.config.enrolment,
+            card: self.card.as_ref(),
+        }
+    }
+
+    /// What the outbox worker takes: storage, the clock, the mailer and its settings.
+    pub fn outbox(&self) -> OutboxWorker<'_> {
+        OutboxWorker {
+            db: &self.db,
+            clock: &self.clock,
+            mailer: &self.mailer,
+            from: &self.config.mail_from,
+            max_attempts: self.config.outbox_max_attempts,
+            retention_days: self.config.mail_retention_days,
         }
     }
 }

@@ -1,12 +1,11 @@
 //! Deleting an account: its places end, its profile, mail and counters are erased, and its
 //! audit trail is kept reduced to the id.
 
-use crate::context::Ctx;
 use crate::db::audit::{self as audit_log, audit_own};
 use crate::db::users::{self, User};
 use crate::db::{DbError, enrolments, interests, outbox, throttles};
+use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
-use crate::state::AppState;
 
 /// Why an account was not deleted.
 #[derive(Debug, thiserror::Error)]
@@ -25,14 +24,9 @@ pub enum DeleteError {
 /// transaction: places end as if the learner cancelled them (seats go to the waiting list,
 /// paid card places are refunded under the usual policy), then the account's rows go.
 ///
-/// `enrolment` is there only because `enrolment::learner::end_places_of_deleted_account`
-/// still takes the whole state; it becomes the enrolment service's own context when that
-/// function takes one.
-pub async fn delete_account(
-    ctx: Ctx<'_>,
-    enrolment: &AppState,
-    user: &User,
-) -> Result<(), DeleteError> {
+/// It takes the enrolment workflow's context, which carries the common `Ctx`.
+pub async fn delete_account(enrolment: EnrolmentCtx<'_>, user: &User) -> Result<(), DeleteError> {
+    let ctx = enrolment.ctx;
     let mut tx = ctx.db.begin().await?;
     users::lock(&mut tx, user.user_id).await?;
     if user.is_admin() && users::count_active_admins(&mut tx).await? <= 1 {

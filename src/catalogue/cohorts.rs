@@ -9,8 +9,8 @@ use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, CohortFields};
 use crate::db::{DbError, Tx, courses};
 use crate::domain::catalogue::CohortStatus;
+use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
-use crate::state::AppState;
 
 /// A live session as checked by the cohort form.
 #[derive(Clone, Debug)]
@@ -99,15 +99,14 @@ pub async fn create(
 /// Saves an edit of a cohort and its sessions; the calendar sequence moves on, and seats
 /// a raised capacity frees are offered to the waiting list.
 ///
-/// `enrolment` is what `crate::enrolment::offer_free_seats` takes today (the whole
-/// state); it becomes the enrolment workflow's narrow context when that lands.
+/// It takes the enrolment workflow's context, which carries the common [`Ctx`].
 pub async fn update(
-    ctx: Ctx<'_>,
-    enrolment: &AppState,
+    enrolment: EnrolmentCtx<'_>,
     by: Admin<'_>,
     cohort_id: i64,
     input: &CohortInput,
 ) -> Result<(), CohortError> {
+    let ctx = enrolment.ctx;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let cohort = cohorts::find_in(&mut tx, cohort_id)

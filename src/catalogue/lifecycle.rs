@@ -8,8 +8,8 @@ use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, Cohort};
 use crate::db::{DbError, Tx};
 use crate::domain::catalogue::CohortStatus;
+use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
-use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LifecycleError {
@@ -38,14 +38,13 @@ pub enum LifecycleError {
 /// course's interest list is mailed once (and leaves it), and seats freed while it was
 /// closed go to the waiting list. Returns the cohort as it now stands.
 ///
-/// `enrolment` is what `crate::enrolment::offer_free_seats` takes today (the whole
-/// state); it becomes the enrolment workflow's narrow context when that lands.
+/// It takes the enrolment workflow's context, which carries the common [`Ctx`].
 pub async fn open(
-    ctx: Ctx<'_>,
-    enrolment: &AppState,
+    enrolment: EnrolmentCtx<'_>,
     by: Admin<'_>,
     cohort_id: i64,
 ) -> Result<Cohort, LifecycleError> {
+    let ctx = enrolment.ctx;
     let mut tx = ctx.db.begin().await?;
     let from = [CohortStatus::Draft, CohortStatus::Closed];
     let cohort = change_status(&mut tx, cohort_id, &from, CohortStatus::Open, ctx).await?;
@@ -104,15 +103,14 @@ async fn record(
 /// hold, offer and waiting-list entry on it is cancelled and its learner sent the message
 /// (and refunded where due). Returns how many places were cancelled.
 ///
-/// `enrolment` is what `crate::enrolment::admin::cancel_cohort_places` takes today (the
-/// whole state); it becomes the enrolment workflow's narrow context when that lands.
+/// It takes the enrolment workflow's context, which carries the common [`Ctx`].
 pub async fn cancel(
-    ctx: Ctx<'_>,
-    enrolment: &AppState,
+    enrolment: EnrolmentCtx<'_>,
     by: Admin<'_>,
     cohort_id: i64,
     message: &str,
 ) -> Result<usize, LifecycleError> {
+    let ctx = enrolment.ctx;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     if !cohorts::cancel(&mut tx, cohort_id, message, now).await? {

@@ -6,11 +6,12 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use rand::Rng;
 
+use super::Mailer;
 use super::templates::{OutgoingEmail, Site};
-use crate::db::Tx;
+use crate::clock::Clock;
 use crate::db::outbox::{self, Attachment, NewMail, OutboxMail};
+use crate::db::{Db, DbError, Tx};
 use crate::domain::email::Email;
-use crate::state::AppState;
 
 /// Who a mail goes to, and the key that makes queueing it twice a no-op.
 pub struct Envelope<'a> {
@@ -72,12 +73,27 @@ pub struct DeliveryReport {
 const LEASE: Duration = Duration::minutes(5);
 const BATCH: i64 = 20;
 
+/// What the delivery worker works with: storage, the clock, the mailer and the outbox
+/// settings. Callers build it with `AppState::outbox`.
+#[derive(Clone, Copy)]
+pub struct OutboxWorker<'a> {
+    pub db: &'a Db,
+    pub clock: &'a Clock,
+    pub mailer: &'a Mailer,
+    /// The sender of every mail.
+    pub from: &'a Mailbox,
+    /// Attempts after which a failing mail is given up (dead).
+    pub max_attempts: u32,
+    /// Days the body of a sent mail is kept.
+    pub retention_days: u32,
+}
+
 /// Sends every due mail, batch by batch, until none is due.
-pub async fn deliver_due(state: &AppState) -> anyhow::Result<DeliveryReport> {
+pub async fn deliver_due(worker: &OutboxWorker<'_>) -> Result<DeliveryReport, DbError> {
     let mut report = DeliveryReport::default();
     loop {
-        let now = state.clock.now();
-        let mut batch = outbox::claim_due(&state.db, now, now + LEASE, BATCH).await?;
+        let now = worker.clock.now();
+        let mut batch = outbox::claim_due(worker.db, now, now + LEASE, BATCH).await?;
         // `update … returning` has no order on PostgreSQL: send in the order mail was queued,
         // so a person reads "you are on the waiting list" before "a place is free".
         batch.sort_by_key(|mail| mail.email_outbox_id);
@@ -85,33 +101,32 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<DeliveryReport> {
             return Ok(report);
         }
         for mail in batch {
-            deliver_one(state, mail, &mut report).await?;
+            deliver_one(worker, mail, &mut report).await?;
         }
     }
 }
 
 async fn deliver_one(
-    state: &AppState,
+    worker: &OutboxWorker<'_>,
     mail: OutboxMail,
     report: &mut DeliveryReport,
-) -> anyhow::Result<()> {
-    let result = match build_message(&state.config.mail_from, &mail) {
-        Ok(message) => state.mailer.send(message).await,
+) -> Result<(), DbError> {
+    let result = match build_message(worker.from, &mail) {
+        Ok(message) => worker.mailer.send(message).await,
         Err(error) => Err(error),
     };
-    let now = state.clock.now();
+    let now = worker.clock.now();
     match result {
         Ok(()) => {
-            outbox::mark_sent(&state.db, mail.email_outbox_id, now).await?;
+            outbox::mark_sent(worker.db, mail.email_outbox_id, now).await?;
             report.sent += 1;
         }
         Err(error) => {
-            let give_up =
-                error.permanent || mail.attempts >= i64::from(state.config.outbox_max_attempts);
+            let give_up = error.permanent || mail.attempts >= i64::from(worker.max_attempts);
             let retry_at = (!give_up).then(|| now + retry_delay(mail.attempts));
             tracing::warn!(mail = mail.email_outbox_id, kind = %mail.kind, attempts = mail.attempts,
                 error = %error.message, dead = give_up, "email not sent");
-            outbox::mark_failed(&state.db, mail.email_outbox_id, &error.message, retry_at).await?;
+            outbox::mark_failed(worker.db, mail.email_outbox_id, &error.message, retry_at).await?;
             if give_up {
                 report.dead += 1
             } else {
@@ -168,10 +183,10 @@ pub fn retry_delay(attempts: i64) -> Duration {
 }
 
 /// Erases bodies of mail sent longer ago than the retention period.
-pub async fn purge_old_bodies(state: &AppState) -> anyhow::Result<u64> {
-    let now = state.clock.now();
-    let before = now - Duration::days(i64::from(state.config.mail_retention_days));
-    Ok(outbox::purge_bodies(&state.db, before, now).await?)
+pub async fn purge_old_bodies(worker: &OutboxWorker<'_>) -> Result<u64, DbError> {
+    let now = worker.clock.now();
+    let before = now - Duration::days(i64::from(worker.retention_days));
+    outbox::purge_bodies(worker.db, before, now).await
 }
 
 #[cfg(test)]

@@ -1,15 +1,18 @@
 //! Enrolment work on timers, safe to run in every process at once: ending lapsed holds and
 //! offers, warning invoice holds, and reminding learners before the first live session.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
-use crate::db::enrolments;
+use crate::context::Ctx;
+use crate::db::{cohorts, enrolments};
 use crate::domain::enrolment::Status;
 use crate::domain::london;
-use crate::state::AppState;
 
+use super::expiry::{expire, has_lapsed};
 use super::mails::{PaymentNeeded, SessionReminder};
-use super::{EnrolmentError, facts, money, open_place, send};
+use super::notify::{facts, money, send};
+use super::place::open_place;
+use super::{EnrolmentCtx, EnrolmentError};
 
 const BATCH: i64 = 100;
 /// Invoice holds are warned this long before they end.
@@ -17,22 +20,14 @@ const HOLD_WARNING: Duration = Duration::days(3);
 
 /// Ends every hold and offer whose time has run out; each seat goes to the waiting list.
 /// Another process (or a late payment) may get there first: that place is skipped.
-pub async fn expire_lapsed(state: &AppState) -> anyhow::Result<usize> {
+pub async fn expire_lapsed(ctx: EnrolmentCtx<'_>) -> Result<usize, EnrolmentError> {
     let mut expired = 0;
-    for (enrolment_id, _) in enrolments::lapsed(&state.db, state.clock.now(), BATCH).await? {
-        let (mut tx, mut place) = open_place(state, enrolment_id).await?;
-        let now = state.clock.now();
-        let lapsed = match place.enrolment.status() {
-            Status::Offered => place.enrolment.offer_expires_at.is_some_and(|t| t <= now),
-            Status::AwaitingPayment | Status::AwaitingInvoice => {
-                place.enrolment.hold_expires_at.is_some_and(|t| t <= now)
-            }
-            _ => false,
-        };
-        if !lapsed {
+    for (enrolment_id, _) in enrolments::lapsed(ctx.db(), ctx.now(), BATCH).await? {
+        let (mut tx, mut place) = open_place(ctx.ctx, enrolment_id).await?;
+        if !has_lapsed(ctx.ctx, &place) {
             continue;
         }
-        super::learner::expire(state, &mut tx, &mut place).await?;
+        expire(ctx, &mut tx, &mut place).await?;
         tx.commit().await?;
         expired += 1;
     }
@@ -40,20 +35,20 @@ pub async fn expire_lapsed(state: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Reminds invoice holders a few days before their hold ends, once.
-pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
-    let now = state.clock.now();
+pub async fn warn_holds(ctx: Ctx<'_>) -> Result<usize, EnrolmentError> {
+    let now = ctx.now();
     let mut warned = 0;
     for (enrolment_id, _) in
-        enrolments::holds_to_warn(&state.db, now, now + HOLD_WARNING, BATCH).await?
+        enrolments::holds_to_warn(ctx.db, now, now + HOLD_WARNING, BATCH).await?
     {
-        let (mut tx, place) = open_place(state, enrolment_id).await?;
+        let (mut tx, place) = open_place(ctx, enrolment_id).await?;
         if place.enrolment.status() != Status::AwaitingInvoice
             || !enrolments::mark_hold_warned(&mut tx, enrolment_id, now).await?
         {
             continue;
         }
         let mail = PaymentNeeded {
-            p: facts(state, &place),
+            p: facts(ctx.site, &place),
             by_card: false,
             amount: money(place.enrolment.fee_pence),
             hold_until: place
@@ -63,7 +58,7 @@ pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
                 .unwrap_or_default(),
             expiring: true,
         };
-        send(state, &mut tx, &place, "hold_warning", &mail).await?;
+        send(ctx, &mut tx, &place, "hold_warning", &mail).await?;
         tx.commit().await?;
         warned += 1;
     }
@@ -72,23 +67,23 @@ pub async fn warn_holds(state: &AppState) -> anyhow::Result<usize> {
 
 /// Reminds confirmed learners 7 days and 1 day before the first live session, once each.
 /// A place confirmed inside the last week gets only the reminders still ahead of it.
-pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
-    let now = state.clock.now();
+pub async fn send_reminders(ctx: Ctx<'_>) -> Result<usize, EnrolmentError> {
+    let now = ctx.now();
     let mut sent = 0;
     for (week, within) in [(false, Duration::days(1)), (true, Duration::days(7))] {
         // The week reminder is only for sessions more than a day away.
         let from = if week { now + Duration::days(1) } else { now };
         for (enrolment_id, _) in
-            enrolments::due_reminders(&state.db, week, from, now + within, BATCH).await?
+            enrolments::due_reminders(ctx.db, week, from, now + within, BATCH).await?
         {
-            sent += usize::from(remind(state, enrolment_id, week).await?);
+            sent += usize::from(remind(ctx, enrolment_id, week).await?);
         }
     }
     Ok(sent)
 }
 
 /// "today", "tomorrow" or "in 6 days", counted in London calendar days.
-fn days_until(now: chrono::DateTime<chrono::Utc>, at: chrono::DateTime<chrono::Utc>) -> String {
+fn days_until(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     match (london::day_of(at) - london::day_of(now)).num_days() {
         ..=0 => "today".into(),
         1 => "tomorrow".into(),
@@ -96,19 +91,19 @@ fn days_until(now: chrono::DateTime<chrono::Utc>, at: chrono::DateTime<chrono::U
     }
 }
 
-async fn remind(state: &AppState, enrolment_id: i64, week: bool) -> Result<bool, EnrolmentError> {
-    let now = state.clock.now();
-    let (mut tx, place) = open_place(state, enrolment_id).await?;
+async fn remind(ctx: Ctx<'_>, enrolment_id: i64, week: bool) -> Result<bool, EnrolmentError> {
+    let now = ctx.now();
+    let (mut tx, place) = open_place(ctx, enrolment_id).await?;
     if place.enrolment.status() != Status::Confirmed
         || !enrolments::mark_reminded(&mut tx, enrolment_id, week, now).await?
     {
         return Ok(false);
     }
-    let Some(first) = super::first_session(&mut tx, place.cohort.cohort_id).await? else {
+    let Some(first) = cohorts::first_session_start(&mut tx, place.cohort.cohort_id).await? else {
         return Ok(false);
     };
     let mail = SessionReminder {
-        p: facts(state, &place),
+        p: facts(ctx.site, &place),
         when: days_until(now, first),
         first_session: london::date_time(first),
     };
@@ -117,7 +112,7 @@ async fn remind(state: &AppState, enrolment_id: i64, week: bool) -> Result<bool,
     } else {
         "reminder_day"
     };
-    send(state, &mut tx, &place, event, &mail).await?;
+    send(ctx, &mut tx, &place, event, &mail).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -3,15 +3,16 @@
 use crate::db::Tx;
 use crate::db::payments;
 use crate::domain::enrolment as rules;
-use crate::state::AppState;
 
-use super::{EnrolmentError, Place, money, notify_admins};
+use super::notify::{money, notify_admins};
+use super::place::Place;
+use super::{EnrolmentCtx, EnrolmentError};
 
 /// Settles the payment of a place that just ended: an unpaid one is void; a paid card
 /// payment is refunded (`refund_pence`, by the refund job); a paid or invoiced invoice is
 /// left to the education team, who are told. Returns what the learner's email says.
 pub async fn settle_payment(
-    state: &AppState,
+    ctx: EnrolmentCtx<'_>,
     tx: &mut Tx,
     place: &Place,
     refund_pence: i64,
@@ -19,14 +20,14 @@ pub async fn settle_payment(
     let Some(payment) = payments::for_enrolment_in(tx, place.enrolment.enrolment_id).await? else {
         return Ok(String::new());
     };
-    let now = state.clock.now();
+    let now = ctx.now();
     let settled = payments::settle_for_cancellation(tx, &payment, refund_pence, now).await?;
     // An organisation may be raising a purchase order or paying already: a person follows up.
     let invoiced = payment.method == "invoice" && payment.status != "void";
     if invoiced {
         let reference = rules::reference(place.enrolment.enrolment_id);
         notify_admins(
-            state,
+            ctx.ctx,
             tx,
             &format!("invoice-cancelled:{}", payment.payment_id),
             format!("an invoiced place was cancelled ({reference})"),
@@ -54,7 +55,7 @@ pub async fn settle_payment(
         ),
         (None, "paid") if payment.method == "card" => format!(
             "Places cancelled less than {} days before the start are not refunded.",
-            state.config.enrolment.refund_cutoff_days
+            ctx.policy.refund_cutoff_days
         ),
         _ => String::new(),
     })

@@ -1,8 +1,10 @@
-//! Card payments: the checkout provider (Stripe Checkout over HTTP) and its signed webhooks.
+//! Card payments: the checkout provider (Stripe Checkout over HTTP), the signatures on its
+//! webhooks, and the events they carry.
 
+mod signature;
 mod stripe;
+mod webhook;
 
-pub use stripe::{
-    CardProvider, CheckoutRequest, CheckoutSession, ProviderError, WEBHOOK_TOLERANCE, WebhookError,
-    WebhookEvent, WebhookKind, sign_webhook,
-};
+pub use signature::{WEBHOOK_TOLERANCE, sign_webhook};
+pub use stripe::{CardProvider, CheckoutRequest, CheckoutSession, ProviderError};
+pub use webhook::{WebhookError, WebhookEvent, WebhookKind};

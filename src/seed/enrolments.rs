@@ -75,7 +75,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         free_place(state, learner, *open).await?;
     }
     enrol(
-        state,
+        state.enrolment(),
         &sam,
         *open,
         Choice::Invoice(billing(&sam)),
@@ -83,18 +83,18 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
     )
     .await?;
     let invoiced = enrol(
-        state,
+        state.enrolment(),
         external[0],
         *open,
         Choice::Invoice(billing(external[0])),
         as_learner(external[0]),
     )
     .await?;
-    admin::confirm_invoice(state, invoiced.enrolment_id, by_admin).await?;
+    admin::confirm_invoice(state.enrolment(), invoiced.enrolment_id, by_admin).await?;
     let leaving = enrolment_of(state, nhs[3].user_id, *open).await?;
-    learner::cancel(state, nhs[3], leaving, as_learner(nhs[3])).await?;
+    learner::cancel(state.enrolment(), nhs[3], leaving, as_learner(nhs[3])).await?;
     let moving = enrolment_of(state, nhs[4].user_id, *open).await?;
-    admin::move_place(state, moving, *future, by_admin).await?;
+    admin::move_place(state.enrolment(), moving, *future, by_admin).await?;
     for learner in &nhs[20..23] {
         free_place(state, learner, *open).await?;
     }
@@ -105,7 +105,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
     }
     for learner in [nhs[0], &sam, &amina, nhs[1], nhs[2]] {
         enrol(
-            state,
+            state.enrolment(),
             learner,
             full,
             Choice::WaitingList,
@@ -114,10 +114,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         .await?;
     }
     let withdrawing = enrolment_of(state, nhs[2].user_id, full).await?;
-    learner::cancel(state, nhs[2], withdrawing, as_learner(nhs[2])).await?;
+    learner::cancel(state.enrolment(), nhs[2], withdrawing, as_learner(nhs[2])).await?;
     let cancelling = enrolment_of(state, nhs[8].user_id, full).await?;
     admin::cancel(
-        state,
+        state.enrolment(),
         cancelling,
         "Moved to a later cohort at the learner's request.",
         by_admin,
@@ -147,7 +147,14 @@ fn billing(user: &User) -> Billing {
 }
 
 async fn free_place(state: &AppState, learner: &User, cohort_id: i64) -> anyhow::Result<()> {
-    enrol(state, learner, cohort_id, Choice::Free, as_learner(learner)).await?;
+    enrol(
+        state.enrolment(),
+        learner,
+        cohort_id,
+        Choice::Free,
+        as_learner(learner),
+    )
+    .await?;
     Ok(())
 }
 
@@ -324,6 +331,6 @@ async fn lapse_offer(state: &AppState, enrolment_id: i64) -> anyhow::Result<()> 
     .execute(c)
     .await
     .map(|_| ()))?;
-    jobs::expire_lapsed(state).await?;
+    jobs::expire_lapsed(state.enrolment()).await?;
     Ok(())
 }

@@ -35,7 +35,7 @@ async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
             return (StatusCode::BAD_REQUEST, error.to_string()).into_response();
         }
     };
-    match handle_event(&state, &event).await {
+    match handle_event(state.enrolment(), &event).await {
         Ok(outcome) => {
             tracing::info!(event = %event.id, ?outcome, "webhook handled");
             (StatusCode::OK, "ok").into_response()

@@ -40,7 +40,7 @@ async fn queue_welcome(app: &TestApp, to: &str, key: &str) -> bool {
 }
 
 async fn deliver(app: &TestApp) -> DeliveryReport {
-    academy::email::outbox::deliver_due(&app.state)
+    academy::email::outbox::deliver_due(&app.state.outbox())
         .await
         .unwrap()
 }

@@ -126,7 +126,7 @@ backend_tests! {
         let db = app.database.connect().await;
         let mut tx = db.begin().await.unwrap();
         academy::run_query!(tx & mut tx, |c| sqlx::query("update cohorts set capacity = 2").execute(c).await.map(|_| ())).unwrap();
-        academy::enrolment::offer_free_seats(&app.state, &mut tx, cohort).await.unwrap();
+        academy::enrolment::offer_free_seats(app.state.enrolment(), &mut tx, cohort).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(app.status_of(id).await, "offered");
         app.assert_seats_add_up().await;

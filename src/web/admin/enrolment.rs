@@ -3,7 +3,7 @@
 //! record an invoice paid.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -17,10 +17,11 @@ use crate::domain::enrolment::{Status, reference};
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, admin, money};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::notice::Notice;
+use crate::web::notice::{Notice, NoticeQuery};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -78,11 +79,7 @@ async fn page_for(
     let history = enrolments::events(&state.db, id)
         .await?
         .into_iter()
-        .map(|e| {
-            let what =
-                Status::parse(&e.to_status).map_or(e.to_status.clone(), |s| s.label().to_owned());
-            (london::date_time(e.occurred_at), what, e.note)
-        })
+        .map(|e| (london::date_time(e.occurred_at), e.to_label(), e.note))
         .collect();
     let page = EnrolmentPage {
         layout: Layout::new(
@@ -115,7 +112,7 @@ pub async fn page(
     viewer: Viewer,
     _: AdminUser,
     Path(id): Path<i64>,
-    axum::extract::Query(notice): axum::extract::Query<crate::web::notice::NoticeQuery>,
+    Query(notice): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     page_for(
         &state,
@@ -129,9 +126,9 @@ pub async fn page(
 }
 
 fn done(id: i64) -> Response {
-    Redirect::to(&format!(
-        "/admin/enrolments/{id}?notice={}",
-        Notice::EnrolmentUpdated.name()
+    Redirect::to(&paths::with_notice(
+        &paths::admin_enrolment(id),
+        Notice::EnrolmentUpdated.name(),
     ))
     .into_response()
 }
@@ -146,7 +143,8 @@ async fn refused(
     error: EnrolmentError,
 ) -> Result<Response, AppError> {
     let message = match error {
-        EnrolmentError::Internal(_) | EnrolmentError::NotFound => return Err(error.into()),
+        error if error.is_internal() => return Err(error.into()),
+        EnrolmentError::NotFound => return Err(AppError::NotFound),
         EnrolmentError::CohortFull => {
             "That cohort has no free place, or people are waiting for one. Raise its capacity first, or choose another".to_owned()
         }
@@ -192,7 +190,7 @@ pub async fn cancel(
         return page_for(&state, &viewer, id, &form, &errors, None).await;
     }
     let address = client.to_string();
-    match admin::cancel(&state, id, &reason, actor!(admin_user, address)).await {
+    match admin::cancel(state.enrolment(), id, &reason, actor!(admin_user, address)).await {
         Ok(()) => Ok(done(id)),
         Err(error) => refused(&state, &viewer, id, &form, "reason", error).await,
     }
@@ -212,19 +210,8 @@ pub async fn move_place(
         return page_for(&state, &viewer, id, &form, &errors, None).await;
     };
     let address = client.to_string();
-    match admin::move_place(&state, id, target, actor!(admin_user, address)).await {
+    match admin::move_place(state.enrolment(), id, target, actor!(admin_user, address)).await {
         Ok(new_id) => Ok(done(new_id)),
-        Err(EnrolmentError::NotFound) if enrolments::find(&state.db, id).await?.is_some() => {
-            refused(
-                &state,
-                &viewer,
-                id,
-                &form,
-                "cohort",
-                EnrolmentError::NotEnrolling,
-            )
-            .await
-        }
         Err(error) => refused(&state, &viewer, id, &form, "cohort", error).await,
     }
 }
@@ -281,8 +268,8 @@ async fn invoice_step(
     let address = client.to_string();
     let actor = actor!(admin_user, address);
     let result = match step {
-        InvoiceStep::ConfirmOrder => admin::confirm_invoice(&state, id, actor).await,
-        InvoiceStep::RecordPaid => admin::record_invoice_paid(&state, id, actor).await,
+        InvoiceStep::ConfirmOrder => admin::confirm_invoice(state.enrolment(), id, actor).await,
+        InvoiceStep::RecordPaid => admin::record_invoice_paid(state.enrolment(), id, actor).await,
     };
     match result {
         Ok(()) => Ok(done(id)),

@@ -11,12 +11,12 @@ use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::cohorts::{self, Cohort};
 use crate::db::courses::{self, Course};
 use crate::db::enrolments::{self, RosterEntry};
-use crate::db::users;
 use crate::domain::email::Email;
 use crate::domain::enrolment::{Funding, Status, reference};
 use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, admin};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
@@ -195,16 +195,10 @@ pub async fn add(
         Some("Enter the learner's email address"),
         254,
     );
-    let learner = match Email::parse(&email) {
-        Ok(email) => users::find_by_email(&state.db, &email).await?,
-        Err(_) => None,
-    };
-    let Some(learner) = learner.filter(|_| errors.is_empty()) else {
+    let parsed = Email::parse(&email).ok().filter(|_| errors.is_empty());
+    let Some(email) = parsed else {
         if errors.is_empty() {
-            errors.add(
-                "email",
-                "No account has that email address. Ask the learner to register first",
-            );
+            errors.add("email", NO_ACCOUNT);
         }
         return roster_page(&state, &viewer, id, &form, &errors, None).await;
     };
@@ -213,33 +207,32 @@ pub async fn add(
         user_id: Some(admin_user.user_id),
         client: Some(&address),
     };
-    match admin::add_learner(&state, &learner, id, form.over_capacity == "yes", actor).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/cohorts/{id}?notice={}",
-            Notice::EnrolmentUpdated.name()
-        ))
-        .into_response()),
-        Err(EnrolmentError::CohortFull) => {
-            errors.add(
-                "email",
-                "The cohort is full. Tick the box to add the learner beyond capacity",
-            );
-            roster_page(&state, &viewer, id, &form, &errors, None).await
-        }
-        Err(EnrolmentError::NotVerified) => {
-            errors.add(
-                "email",
-                "This learner has not confirmed their email address yet, so cannot be enrolled",
-            );
-            roster_page(&state, &viewer, id, &form, &errors, None).await
-        }
-        Err(problem @ (EnrolmentError::AlreadyEnrolled(_) | EnrolmentError::NotEnrolling)) => {
-            errors.add("email", problem.to_string());
-            roster_page(&state, &viewer, id, &form, &errors, None).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let over_capacity = form.over_capacity == "yes";
+    let message =
+        match admin::add_learner(state.enrolment(), &email, id, over_capacity, actor).await {
+            Ok(_) => {
+                let roster = paths::admin_cohort(id);
+                let done = paths::with_notice(&roster, Notice::EnrolmentUpdated.name());
+                return Ok(Redirect::to(&done).into_response());
+            }
+            Err(EnrolmentError::NoAccount) => NO_ACCOUNT.to_owned(),
+            Err(EnrolmentError::CohortFull) => {
+                "The cohort is full. Tick the box to add the learner beyond capacity".to_owned()
+            }
+            Err(EnrolmentError::NotVerified) => {
+                "This learner has not confirmed their email address yet, so cannot be enrolled"
+                    .to_owned()
+            }
+            Err(problem @ (EnrolmentError::AlreadyEnrolled(_) | EnrolmentError::NotEnrolling)) => {
+                problem.to_string()
+            }
+            Err(other) => return Err(other.into()),
+        };
+    errors.add("email", message);
+    roster_page(&state, &viewer, id, &form, &errors, None).await
 }
+
+const NO_ACCOUNT: &str = "No account has that email address. Ask the learner to register first";
 
 /// Excel reads a formula from a cell starting with one of these; prefixing a quote shows
 /// the text as typed instead (OWASP's advice for CSV injection).
@@ -292,7 +285,7 @@ pub async fn csv(
     }
     let body = writer
         .into_inner()
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| AppError::internal(e.into_error()))?;
     let filename = format!(
         "attachment; filename=\"roster-cohort-{}.csv\"",
         cohort.cohort_id

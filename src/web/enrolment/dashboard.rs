@@ -10,7 +10,9 @@ use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::domain::enrolment::Status;
 use crate::domain::london;
+use crate::enrolment::date_range;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
@@ -76,13 +78,13 @@ pub async fn page(
 async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
     let status = view.enrolment.status();
     let id = view.enrolment.enrolment_id;
-    let link = |label: String| Some((label, format!("/enrolments/{id}")));
+    let link = |label: String| Some((label, paths::enrolment(id)));
     let next_step = match status {
         Status::AwaitingPayment => link("Pay to keep your place".into()),
         Status::AwaitingInvoice => link("Waiting for your organisation's payment".into()),
         Status::Offered => Some((
             "Accept or decline the place".into(),
-            format!("/enrolments/{id}/offer"),
+            paths::enrolment_offer(id),
         )),
         Status::Waitlisted => {
             match enrolments::waitlist_position(&state.db, &view.enrolment).await? {
@@ -93,11 +95,7 @@ async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
         _ => None,
     };
     Ok(Row {
-        dates: format!(
-            "{} to {}",
-            london::date(view.starts_on),
-            london::date(view.ends_on)
-        ),
+        dates: date_range(view.starts_on, view.ends_on),
         status,
         next_step,
         view,

@@ -12,7 +12,7 @@ use crate::db::payments::{self, Payment};
 use crate::db::users::{self, User};
 use crate::domain::enrolment::reference;
 use crate::domain::london;
-use crate::enrolment::money;
+use crate::enrolment::{date_range, money};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
@@ -136,11 +136,7 @@ pub async fn document_response(
         learner: &learner,
         view,
         reference: reference(id),
-        dates: format!(
-            "{} to {}",
-            london::date(view.starts_on),
-            london::date(view.ends_on)
-        ),
+        dates: date_range(view.starts_on, view.ends_on),
         amounts: amounts(
             payment.amount_pence,
             state.config.enrolment.vat_basis_points,

@@ -14,16 +14,17 @@ use crate::db::users::User;
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
 use crate::domain::email::Email;
-use crate::domain::enrolment::Status;
 use crate::domain::london;
-use crate::enrolment::learner::{Choice, enrol};
-use crate::enrolment::{Actor, EnrolmentError, card, cohort_dates, money};
+use crate::enrolment::learner::{self, Choice};
+use crate::enrolment::{Actor, EnrolmentError, cohort_dates, money};
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::notice::Notice;
 use crate::web::render;
+
+use super::after_taking;
 
 /// What the learner may do on this cohort right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +134,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let (cohort, course) = cohort_and_course(&state, id).await?;
     if let Some(existing) = active_enrolment(&state, &user, id).await? {
-        return Ok(Redirect::to(&format!("/enrolments/{existing}")).into_response());
+        return Ok(Redirect::to(&paths::enrolment(existing)).into_response());
     }
     let form = EnrolForm {
         billing_email: user.email.clone(),
@@ -193,58 +194,24 @@ pub async fn submit(
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    let enrolled = match enrol(&state, &user, id, choice, actor).await {
-        Ok(enrolled) => enrolled,
-        Err(EnrolmentError::AlreadyEnrolled(_)) => {
-            let existing = active_enrolment(&state, &user, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return Ok(Redirect::to(&format!("/enrolments/{existing}")).into_response());
-        }
+    match learner::take_place(state.enrolment(), &user, id, choice, actor).await {
+        Ok(next) => Ok(after_taking(next)),
         Err(
             problem @ (EnrolmentError::NotEnrolling
             | EnrolmentError::NotVerified
             | EnrolmentError::FundingNotOffered),
         ) => {
             errors.add("funding", problem.to_string());
-            return rejected(&enrol_page(
+            rejected(&enrol_page(
                 &state,
                 &viewer,
                 &user,
                 (&cohort, &course),
                 &form,
                 &errors,
-            ));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let place = format!("/enrolments/{}", enrolled.enrolment_id);
-    if enrolled.status != Status::AwaitingPayment || enrolled.existing {
-        return Ok(Redirect::to(&place).into_response());
-    }
-    Ok(to_checkout(&state, &user, enrolled.enrolment_id).await)
-}
-
-/// Sends the learner to the provider's checkout page, or back to their place with a notice
-/// when the provider cannot be reached (the seat stays held).
-pub async fn to_checkout(state: &AppState, user: &User, enrolment_id: i64) -> Response {
-    match card::checkout_url(state, user, enrolment_id).await {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(error) => {
-            tracing::warn!(enrolment = enrolment_id, %error, "checkout not started");
-            let notice = match error {
-                // The hold ends too soon for a new checkout; the old one has closed.
-                card::CheckoutError::Enrolment(EnrolmentError::OfferEnded) => {
-                    Notice::CheckoutClosed
-                }
-                _ => Notice::CheckoutFailed,
-            };
-            Redirect::to(&format!(
-                "/enrolments/{enrolment_id}?notice={}",
-                notice.name()
             ))
-            .into_response()
         }
+        Err(other) => Err(other.into()),
     }
 }
 

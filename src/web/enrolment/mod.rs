@@ -1,15 +1,17 @@
 //! The learner's side of enrolment: the enrol page, their enrolments, offers, payment,
-//! cancellation, documents and the dashboard.
+//! cancellation, documents and the dashboard; and how an enrolment error becomes a page.
 
 use axum::Router;
-use axum::routing::{get, post};
-
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::users::User;
 use crate::enrolment::EnrolmentError;
+use crate::enrolment::card::Checkout;
+use crate::enrolment::learner::NextStep;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::notice::Notice;
 
@@ -40,6 +42,18 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// A refusal a person can act on is a 400 page saying why; a missing place is a 404; a
+/// failure underneath is a 500 (logged with its sources).
+impl From<EnrolmentError> for AppError {
+    fn from(error: EnrolmentError) -> Self {
+        match error {
+            EnrolmentError::NotFound => AppError::NotFound,
+            error if error.is_internal() => AppError::internal(error),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
 /// Where a learner's cancel or decline leads: back to the enrolment with a notice, or, when
 /// it had already changed (a second click, an offer that ended), to where it stands now.
 fn after_learner_step(
@@ -48,16 +62,33 @@ fn after_learner_step(
     notice: Notice,
 ) -> Result<Response, AppError> {
     match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/enrolments/{id}?notice={}", notice.name())).into_response())
-        }
+        Ok(()) => Ok(to_place_with(id, notice)),
         Err(
             EnrolmentError::Changed(_)
             | EnrolmentError::TooLateToCancel
             | EnrolmentError::OfferEnded,
-        ) => Ok(Redirect::to(&format!("/enrolments/{id}")).into_response()),
+        ) => Ok(to_place(id)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Where an enrol or an accepted offer leads: the place, or the card checkout (back to the
+/// place with a notice when it could not start; the seat stays held).
+fn after_taking(next: NextStep) -> Response {
+    match next {
+        NextStep::Place(id) => to_place(id),
+        NextStep::Pay(_, Checkout::Open(url)) => Redirect::to(&url).into_response(),
+        NextStep::Pay(id, Checkout::Closed) => to_place_with(id, Notice::CheckoutClosed),
+        NextStep::Pay(id, Checkout::Failed) => to_place_with(id, Notice::CheckoutFailed),
+    }
+}
+
+fn to_place(id: i64) -> Response {
+    Redirect::to(&paths::enrolment(id)).into_response()
+}
+
+fn to_place_with(id: i64, notice: Notice) -> Response {
+    Redirect::to(&paths::with_notice(&paths::enrolment(id), notice.name())).into_response()
 }
 
 /// The learner's own enrolment; anyone else's is "not found", never "forbidden".

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
@@ -21,8 +21,8 @@ use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 
-use super::enrol::{EnrolForm, choice_from, to_checkout};
-use super::own_enrolment;
+use super::enrol::{EnrolForm, choice_from};
+use super::{after_taking, own_enrolment, to_place};
 
 #[derive(Template)]
 #[template(path = "enrolment/offer.html")]
@@ -77,7 +77,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let view = own_enrolment(&state, &user, id).await?;
     if view.enrolment.status() != Status::Offered {
-        return Ok(Redirect::to(&format!("/enrolments/{id}")).into_response());
+        return Ok(to_place(id));
     }
     let form = EnrolForm {
         billing_email: user.email.clone(),
@@ -108,12 +108,10 @@ pub async fn accept(
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    let back = Redirect::to(&format!("/enrolments/{id}")).into_response();
-    match learner::accept_offer(&state, &user, id, choice, actor).await {
-        Ok(Status::AwaitingPayment) => Ok(to_checkout(&state, &user, id).await),
-        Ok(_) => Ok(back),
+    match learner::take_offer(state.enrolment(), &user, id, choice, actor).await {
+        Ok(next) => Ok(after_taking(next)),
         // Ended or answered already: the enrolment page says where it stands.
-        Err(EnrolmentError::OfferEnded | EnrolmentError::Changed(_)) => Ok(back),
+        Err(EnrolmentError::OfferEnded | EnrolmentError::Changed(_)) => Ok(to_place(id)),
         Err(problem @ EnrolmentError::FundingNotOffered) => {
             errors.add("funding", problem.to_string());
             rejected(&offer_page(&state, &viewer, &user, &view, &form, &errors).await?)
@@ -128,12 +126,11 @@ pub async fn decline(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    own_enrolment(&state, &user, id).await?;
     let address = client.to_string();
     let actor = Actor {
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    let result = learner::decline_offer(&state, &user, id, actor).await;
+    let result = learner::decline_offer(state.enrolment(), &user, id, actor).await;
     super::after_learner_step(id, result, Notice::OfferDeclined)
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
@@ -12,14 +12,16 @@ use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::payments::{self, Payment};
 use crate::domain::enrolment::{self as rules, Status};
 use crate::domain::london;
-use crate::enrolment::{Actor, learner, money};
+use crate::enrolment::card::start_checkout;
+use crate::enrolment::learner::{self, NextStep};
+use crate::enrolment::{Actor, date_range, money};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
-use super::own_enrolment;
+use super::{after_taking, own_enrolment, to_place};
 
 /// A row of the enrolment's history.
 pub struct HistoryRow {
@@ -75,11 +77,7 @@ pub async fn page(
         .with_banner(notice.banner()),
         status,
         reference: rules::reference(id),
-        dates: format!(
-            "{} to {}",
-            london::date(view.starts_on),
-            london::date(view.ends_on)
-        ),
+        dates: date_range(view.starts_on, view.ends_on),
         position: enrolments::waitlist_position(&state.db, &view.enrolment).await?,
         hold_until: view
             .enrolment
@@ -111,8 +109,7 @@ async fn history(state: &AppState, id: i64) -> Result<Vec<HistoryRow>, AppError>
         .into_iter()
         .map(|event| HistoryRow {
             when: london::date_time(event.occurred_at),
-            what: Status::parse(&event.to_status)
-                .map_or(event.to_status.clone(), |s| s.label().to_owned()),
+            what: event.to_label(),
             note: event.note,
         })
         .collect())
@@ -149,7 +146,8 @@ pub async fn pay(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     own_enrolment(&state, &user, id).await?;
-    Ok(super::enrol::to_checkout(&state, &user, id).await)
+    let checkout = start_checkout(state.enrolment(), &user, id).await;
+    Ok(after_taking(NextStep::Pay(id, checkout)))
 }
 
 #[derive(Template)]
@@ -175,7 +173,7 @@ pub async fn confirm_cancel(
     let status = view.enrolment.status();
     let now = state.clock.now();
     if !rules::learner_may_cancel(status, view.starts_on, now) {
-        return Ok(Redirect::to(&format!("/enrolments/{id}")).into_response());
+        return Ok(to_place(id));
     }
     let days = state.config.enrolment.refund_cutoff_days;
     let paid = payments::for_enrolment(&state.db, id)
@@ -206,12 +204,11 @@ pub async fn cancel(
     client: ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    own_enrolment(&state, &user, id).await?;
     let address = client.to_string();
     let actor = Actor {
         user_id: Some(user.user_id),
         client: Some(&address),
     };
-    let result = learner::cancel(&state, &user, id, actor).await;
+    let result = learner::cancel(state.enrolment(), &user, id, actor).await;
     super::after_learner_step(id, result, Notice::PlaceCancelled)
 }

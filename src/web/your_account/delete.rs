@@ -70,7 +70,7 @@ pub async fn delete(
     }
     // Ending the account's places is the enrolment service's part; it still takes the
     // whole state (see `delete_account`).
-    match delete_account(state.ctx(), &state, &user).await {
+    match delete_account(state.enrolment(), &user).await {
         Ok(()) => {}
         Err(DeleteError::OnlyAdmin) => {
             return refuse(

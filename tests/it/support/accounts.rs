@@ -69,7 +69,7 @@ impl TestApp {
 
     /// Delivers queued mail, then returns what was sent to `to`.
     pub async fn mails_to(&self, to: &str) -> Vec<SentMail> {
-        academy::email::outbox::deliver_due(&self.state)
+        academy::email::outbox::deliver_due(&self.state.outbox())
             .await
             .expect("delivery");
         self.sent_emails()

@@ -109,8 +109,7 @@ pub async fn update(
     };
     let client = client.to_string();
     let by = Admin::new(admin.user_id, &client);
-    // merge: the enrolment workflow's narrow context replaces `&state` here.
-    match service::update(state.ctx(), &state, by, id, &input).await {
+    match service::update(state.enrolment(), by, id, &input).await {
         Ok(()) => Ok(back_to_cohorts(cohort.course_id)),
         Err(CohortError::CapacityBelowTaken) => {
             let mut errors = FormErrors::default();

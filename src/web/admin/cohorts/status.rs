@@ -27,8 +27,7 @@ pub async fn open(
 ) -> Result<Response, AppError> {
     let client = client.to_string();
     let by = Admin::new(admin.user_id, &client);
-    // merge: the enrolment workflow's narrow context replaces `&state` here.
-    let cohort = lifecycle::open(state.ctx(), &state, by, id).await?;
+    let cohort = lifecycle::open(state.enrolment(), by, id).await?;
     Ok(back_to_cohorts(cohort.course_id))
 }
 
@@ -117,7 +116,6 @@ pub async fn cancel(
     }
     let client = client.to_string();
     let by = Admin::new(admin.user_id, &client);
-    // merge: the enrolment workflow's narrow context replaces `&state` here.
-    lifecycle::cancel(state.ctx(), &state, by, id, &message).await?;
+    lifecycle::cancel(state.enrolment(), by, id, &message).await?;
     Ok(back_to_cohorts(cohort.course_id))
 }

@@ -1,0 +1,245 @@
+//! The `enrolments` and `enrolment_events` tables, and the seat counter on `cohorts` they
+//! keep true: every seat change is a conditional write in the enrolment's transaction.
+//!
+//! Here: the row, its inserts, transitions and history, and lookups by id, learner and
+//! cohort. Seats and the queue are in [`seats`], joined views in [`views`], timed work in
+//! [`schedule`].
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, Tx, run};
+use crate::domain::enrolment::{ACTIVE_SQL, Funding, Status};
+
+mod schedule;
+mod seats;
+mod views;
+
+pub use schedule::{
+    due_reminders, extend_hold, holds_to_warn, lapsed, mark_hold_warned, mark_reminded,
+};
+pub use seats::{
+    first_waiting, holding_count, next_waitlist_number, queue_exists, release_seat, take_seat,
+    take_seat_over_capacity, waiting_rank, waitlist_position,
+};
+pub use views::{EnrolmentView, RosterEntry, roster, view, views_for_user};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Enrolment {
+    pub enrolment_id: i64,
+    pub user_id: i64,
+    pub cohort_id: i64,
+    pub status: String,
+    pub funding: Option<String>,
+    pub fee_pence: i64,
+    pub over_capacity: bool,
+    pub waitlist_number: Option<i64>,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub moved_to_enrolment_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Enrolment {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Cancelled)
+    }
+
+    pub fn funding(&self) -> Option<Funding> {
+        self.funding.as_deref().and_then(Funding::parse)
+    }
+}
+
+pub(super) const COLUMNS: &str = "enrolment_id, user_id, cohort_id, status, funding, fee_pence, over_capacity, \
+     waitlist_number, hold_expires_at, offer_expires_at, moved_to_enrolment_id, created_at, updated_at";
+
+/// `COLUMNS` qualified with a table alias, for joins.
+pub(super) fn columns_of(alias: &str) -> String {
+    COLUMNS
+        .split(", ")
+        .map(|col| format!("{alias}.{col}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub struct NewEnrolment {
+    pub user_id: i64,
+    pub cohort_id: i64,
+    pub status: Status,
+    pub funding: Option<Funding>,
+    pub fee_pence: i64,
+    pub over_capacity: bool,
+    pub waitlist_number: Option<i64>,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts an enrolment; `UniqueViolation` if the learner already has an active one here.
+pub async fn insert(
+    tx: &mut Tx,
+    enrolment: &NewEnrolment,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let sql = "insert into enrolments (user_id, cohort_id, status, funding, fee_pence, \
+               over_capacity, waitlist_number, hold_expires_at, created_at, updated_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning enrolment_id";
+    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+        .bind(enrolment.user_id)
+        .bind(enrolment.cohort_id)
+        .bind(enrolment.status.as_str())
+        .bind(enrolment.funding.map(Funding::as_str))
+        .bind(enrolment.fee_pence)
+        .bind(enrolment.over_capacity)
+        .bind(enrolment.waitlist_number)
+        .bind(enrolment.hold_expires_at)
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// What a transition writes besides the new state.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Changes {
+    pub funding: Option<Funding>,
+    pub fee_pence: Option<i64>,
+    /// Set (or cleared with `None`) on every transition: only holding states have one.
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub moved_to_enrolment_id: Option<i64>,
+}
+
+/// Moves an enrolment from `from` to `to` if it is still in `from`; false otherwise (someone
+/// else got there first), in which case nothing was written.
+pub async fn transition(
+    tx: &mut Tx,
+    enrolment_id: i64,
+    from: Status,
+    to: Status,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let sql = "update enrolments set status = $3, funding = coalesce($4, funding), \
+               fee_pence = coalesce($5, fee_pence), hold_expires_at = $6, offer_expires_at = $7, \
+               moved_to_enrolment_id = coalesce($8, moved_to_enrolment_id), updated_at = $9 \
+               where enrolment_id = $1 and status = $2";
+    let updated = run!(tx tx, |c| sqlx::query(sql)
+        .bind(enrolment_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(changes.funding.map(Funding::as_str))
+        .bind(changes.fee_pence)
+        .bind(changes.hold_expires_at)
+        .bind(changes.offer_expires_at)
+        .bind(changes.moved_to_enrolment_id)
+        .bind(now)
+        .execute(c)
+        .await.map(|d| d.rows_affected()))?;
+    Ok(updated == 1)
+}
+
+/// Appends to an enrolment's history.
+pub async fn record_event(
+    tx: &mut Tx,
+    enrolment_id: i64,
+    from: Option<Status>,
+    to: Status,
+    actor_user_id: Option<i64>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = "insert into enrolment_events (enrolment_id, from_status, to_status, actor_user_id, \
+               note, occurred_at) values ($1, $2, $3, $4, $5, $6)";
+    run!(tx tx, |c| sqlx::query(sql)
+        .bind(enrolment_id)
+        .bind(from.map(Status::as_str))
+        .bind(to.as_str())
+        .bind(actor_user_id)
+        .bind(note)
+        .bind(now)
+        .execute(c)
+        .await.map(|d| d.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct EnrolmentEvent {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: String,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl EnrolmentEvent {
+    /// What the enrolment became, as pages say it ("Confirmed"); the stored name if unknown.
+    pub fn to_label(&self) -> String {
+        Status::parse(&self.to_status).map_or(self.to_status.clone(), |s| s.label().to_owned())
+    }
+}
+
+pub async fn events(db: &Db, enrolment_id: i64) -> Result<Vec<EnrolmentEvent>, DbError> {
+    let sql = "select from_status, to_status, note, occurred_at from enrolment_events \
+               where enrolment_id = $1 order by enrolment_event_id";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(enrolment_id).fetch_all(c).await)?)
+}
+
+pub async fn find(db: &Db, enrolment_id: i64) -> Result<Option<Enrolment>, DbError> {
+    let sql = format!("select {COLUMNS} from enrolments where enrolment_id = $1");
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(enrolment_id).fetch_optional(c).await)?)
+}
+
+/// The enrolment as this transaction sees it (after the cohort lock, the truth).
+pub async fn find_in(tx: &mut Tx, enrolment_id: i64) -> Result<Option<Enrolment>, DbError> {
+    let sql = format!("select {COLUMNS} from enrolments where enrolment_id = $1");
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(enrolment_id).fetch_optional(c).await)?)
+}
+
+/// The learner's active enrolment on a cohort, if any.
+pub async fn find_active(
+    tx: &mut Tx,
+    user_id: i64,
+    cohort_id: i64,
+) -> Result<Option<Enrolment>, DbError> {
+    let sql = format!(
+        "select {COLUMNS} from enrolments where user_id = $1 and cohort_id = $2 \
+         and status in {ACTIVE_SQL}"
+    );
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(cohort_id)
+        .fetch_optional(c)
+        .await)?)
+}
+
+/// The learner's active enrolments among some cohorts: (cohort id, enrolment id, status).
+pub async fn active_for_user(db: &Db, user_id: i64) -> Result<Vec<(i64, i64, String)>, DbError> {
+    let sql = format!(
+        "select cohort_id, enrolment_id, status from enrolments \
+         where user_id = $1 and status in {ACTIVE_SQL}"
+    );
+    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(user_id).fetch_all(c).await)?)
+}
+
+/// Active enrolments of a cohort (for cancelling the whole cohort).
+pub async fn active_in_cohort(tx: &mut Tx, cohort_id: i64) -> Result<Vec<Enrolment>, DbError> {
+    let sql = format!(
+        "select {COLUMNS} from enrolments where cohort_id = $1 and status in {ACTIVE_SQL} \
+         order by enrolment_id"
+    );
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_all(c).await)?)
+}
+
+/// Removes a deleted account's enrolments and their history; payments keep their record
+/// (their link to the enrolment becomes null).
+pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
+    let sql = "delete from enrolments where user_id = $1";
+    run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A learner's active enrolments, by cohort (the order cohorts are locked in).
+pub async fn active_of_user(tx: &mut Tx, user_id: i64) -> Result<Vec<Enrolment>, DbError> {
+    let sql = format!(
+        "select {COLUMNS} from enrolments where user_id = $1 and status in {ACTIVE_SQL} \
+         order by cohort_id"
+    );
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(user_id).fetch_all(c).await)?)
+}

@@ -1,0 +1,287 @@
+//! Asking for a place: how the learner pays (or why their choice is not offered), a seat or
+//! the waiting list, and what follows taking a seat (the payment record and the email).
+
+use chrono::{DateTime, Utc};
+
+use crate::context::{Actor, Ctx};
+use crate::db::enrolments::{self, NewEnrolment};
+use crate::db::payments::{self, Billing, Series};
+use crate::db::users::User;
+use crate::db::{DbError, Tx, cohorts, courses};
+use crate::domain::catalogue::CohortStatus;
+use crate::domain::eligibility::LearnerType;
+use crate::domain::email::Email;
+use crate::domain::enrolment::{self as rules, Funding, Placement, Status};
+use crate::domain::london;
+use crate::paths;
+
+use crate::enrolment::mails::{PaymentNeeded, ProForma, WaitlistJoined};
+use crate::enrolment::notify::{facts, money, send, send_confirmation, send_copy};
+use crate::enrolment::place::{Place, read_place};
+use crate::enrolment::seats::offer_free_seats;
+use crate::enrolment::{EnrolmentCtx, EnrolmentError};
+
+/// How the learner asked to take a place.
+#[derive(Clone, Debug)]
+pub enum Choice {
+    /// A free place (NHS learners, or a course without a fee).
+    Free,
+    Card,
+    Invoice(Billing),
+    /// The cohort looked full: join the queue (an offer follows at once if a seat is free).
+    WaitingList,
+}
+
+/// The outcome of asking for a place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Enrolled {
+    pub enrolment_id: i64,
+    pub status: Status,
+    /// The learner already had this enrolment (a second click on Enrol).
+    pub existing: bool,
+}
+
+/// How a learner pays for a seat on a course, or why their choice is not offered.
+pub fn funding_for(
+    ctx: EnrolmentCtx<'_>,
+    learner: &User,
+    fee_pence: i64,
+    choice: &Choice,
+) -> Result<Option<Funding>, EnrolmentError> {
+    if learner.learner_type() == LearnerType::Nhs {
+        return Ok(Some(Funding::NhsFree));
+    }
+    if fee_pence == 0 {
+        return Ok(Some(Funding::Waived));
+    }
+    match choice {
+        Choice::Card if ctx.card.is_some() => Ok(Some(Funding::Card)),
+        Choice::Invoice(_) => Ok(Some(Funding::Invoice)),
+        Choice::WaitingList => Ok(None),
+        Choice::Card | Choice::Free => Err(EnrolmentError::FundingNotOffered),
+    }
+}
+
+/// When a hold in `status` ends, if it is a hold.
+pub(super) fn hold_until(ctx: EnrolmentCtx<'_>, status: Status) -> Option<DateTime<Utc>> {
+    let now = ctx.now();
+    match status {
+        Status::AwaitingPayment => Some(now + ctx.policy.card_hold),
+        Status::AwaitingInvoice => Some(now + ctx.policy.invoice_hold),
+        _ => None,
+    }
+}
+
+/// Asks for a place on a cohort: a seat if one is free and nobody is queueing, otherwise
+/// the waiting list. A learner who already has an active enrolment gets that one back.
+pub async fn enrol(
+    ctx: EnrolmentCtx<'_>,
+    learner: &User,
+    cohort_id: i64,
+    choice: Choice,
+    actor: Actor<'_>,
+) -> Result<Enrolled, EnrolmentError> {
+    if !learner.is_verified() {
+        return Err(EnrolmentError::NotVerified);
+    }
+    let now = ctx.now();
+    let mut tx = ctx.db().begin().await?;
+    let cohort = cohorts::lock(&mut tx, cohort_id)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    let course = courses::find_in(&mut tx, cohort.course_id)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    if !course.published || cohort.status() == CohortStatus::Draft {
+        return Err(EnrolmentError::NotFound);
+    }
+    if let Some(existing) = enrolments::find_active(&mut tx, learner.user_id, cohort_id).await? {
+        return Ok(Enrolled {
+            enrolment_id: existing.enrolment_id,
+            status: existing.status(),
+            existing: true,
+        });
+    }
+    if !cohort.facts().is_enrolling(now) {
+        return Err(EnrolmentError::NotEnrolling);
+    }
+    let funding = funding_for(ctx, learner, course.fee_pence, &choice)?;
+    let seat_free = cohort.seats_taken < cohort.capacity;
+    let queue_exists = enrolments::queue_exists(&mut tx, cohort_id).await?;
+    let placement = match funding {
+        Some(funding) => rules::place(funding, seat_free, queue_exists),
+        None => Placement::WaitingList,
+    };
+    let placement = match placement {
+        Placement::Seat(status) if enrolments::take_seat(&mut tx, cohort_id).await? => {
+            Placement::Seat(status)
+        }
+        _ => Placement::WaitingList,
+    };
+    let fee_pence = match funding {
+        Some(Funding::Card | Funding::Invoice) => course.fee_pence,
+        _ => 0,
+    };
+    let (status, waitlist_number, hold_expires_at) = match placement {
+        Placement::Seat(status) => (status, None, hold_until(ctx, status)),
+        Placement::WaitingList => (
+            Status::Waitlisted,
+            Some(enrolments::next_waitlist_number(&mut tx, cohort_id).await?),
+            None,
+        ),
+    };
+    let new = NewEnrolment {
+        user_id: learner.user_id,
+        cohort_id,
+        status,
+        funding: match status {
+            Status::Waitlisted => funding.filter(|f| *f == Funding::NhsFree),
+            _ => funding,
+        },
+        fee_pence,
+        over_capacity: false,
+        waitlist_number,
+        hold_expires_at,
+    };
+    let enrolment_id = match enrolments::insert(&mut tx, &new, now).await {
+        Ok(id) => id,
+        Err(DbError::UniqueViolation(_)) => {
+            // A second click committed first: that enrolment is the answer.
+            drop(tx);
+            return existing_enrolment(ctx, learner, cohort_id).await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    enrolments::record_event(&mut tx, enrolment_id, None, status, actor.user_id, "", now).await?;
+    crate::db::audit::audit(
+        &mut tx,
+        actor.user_id,
+        Some(learner.user_id),
+        "enrolment.created",
+        &format!("{} {}", rules::reference(enrolment_id), status.as_str()),
+        actor.client,
+        now,
+    )
+    .await?;
+    let mut place = read_place(&mut tx, enrolment_id, cohort).await?;
+    match status {
+        Status::Waitlisted => {
+            let position = enrolments::waiting_rank(&mut tx, &place.enrolment).await?;
+            let mail = WaitlistJoined {
+                p: facts(ctx.site(), &place),
+                position,
+            };
+            send(ctx.ctx, &mut tx, &place, "waitlisted", &mail).await?;
+            offer_free_seats(ctx, &mut tx, cohort_id).await?;
+            place.enrolment = enrolments::find_in(&mut tx, enrolment_id)
+                .await?
+                .ok_or(EnrolmentError::NotFound)?;
+        }
+        _ => seat_taken(ctx.ctx, &mut tx, &place, &choice).await?,
+    }
+    tx.commit().await?;
+    Ok(Enrolled {
+        enrolment_id,
+        status: place.enrolment.status(),
+        existing: false,
+    })
+}
+
+/// The learner's active enrolment on a cohort, read after a concurrent enrol committed.
+async fn existing_enrolment(
+    ctx: EnrolmentCtx<'_>,
+    learner: &User,
+    cohort_id: i64,
+) -> Result<Enrolled, EnrolmentError> {
+    let enrolment_id = enrolments::active_for_user(ctx.db(), learner.user_id)
+        .await?
+        .into_iter()
+        .find(|(cohort, ..)| *cohort == cohort_id)
+        .map(|(_, enrolment_id, _)| enrolment_id)
+        .ok_or(EnrolmentError::NotFound)?;
+    let enrolment = enrolments::find(ctx.db(), enrolment_id)
+        .await?
+        .ok_or(EnrolmentError::NotFound)?;
+    Ok(Enrolled {
+        enrolment_id,
+        status: enrolment.status(),
+        existing: true,
+    })
+}
+
+/// What follows taking a seat: the payment record and the learner's email.
+pub(super) async fn seat_taken(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    place: &Place,
+    choice: &Choice,
+) -> Result<(), EnrolmentError> {
+    let now = ctx.now();
+    let enrolment = &place.enrolment;
+    let hold_until = enrolment
+        .hold_expires_at
+        .map(london::date_time)
+        .unwrap_or_default();
+    let description = format!(
+        "{}: {} ({})",
+        place.course.title,
+        place.cohort.name,
+        rules::reference(enrolment.enrolment_id)
+    );
+    match enrolment.status() {
+        Status::Confirmed => send_confirmation(ctx, tx, place, None).await,
+        Status::AwaitingPayment => {
+            payments::insert_card(
+                tx,
+                enrolment.enrolment_id,
+                &description,
+                enrolment.fee_pence,
+                now,
+            )
+            .await?;
+            let mail = PaymentNeeded {
+                p: facts(ctx.site, place),
+                by_card: true,
+                amount: money(enrolment.fee_pence),
+                hold_until,
+                expiring: false,
+            };
+            send(ctx, tx, place, "payment_needed", &mail).await
+        }
+        Status::AwaitingInvoice => {
+            let Choice::Invoice(billing) = choice else {
+                return Err(EnrolmentError::FundingNotOffered);
+            };
+            let number = payments::next_number(tx, Series::ProForma).await?;
+            payments::insert_invoice(
+                tx,
+                enrolment.enrolment_id,
+                &description,
+                enrolment.fee_pence,
+                billing,
+                &number,
+                now,
+            )
+            .await?;
+            let mail = ProForma {
+                p: facts(ctx.site, place),
+                number,
+                amount: money(enrolment.fee_pence),
+                hold_until,
+                document_url: ctx.site.url(&paths::enrolment_document(
+                    enrolment.enrolment_id,
+                    "proforma",
+                )),
+            };
+            send(ctx, tx, place, "proforma", &mail).await?;
+            // The pro-forma also goes to whoever pays it.
+            match Email::parse(&billing.billing_email) {
+                Ok(billing_contact) => {
+                    send_copy(ctx, tx, place, "proforma", &billing_contact, &mail).await
+                }
+                Err(_) => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
