@@ -9,14 +9,14 @@ use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::accounts::first_admin::AdminMade;
 use crate::app;
 use crate::clock::Clock;
 use crate::config::{Config, VARIABLES};
-use crate::db::users::{self, LearnerType, NewUser, Role};
 use crate::domain::email::Email;
 use crate::domain::password::check_new_password;
 use crate::state::AppState;
-use crate::{jobs, seed};
+use crate::{accounts, jobs, seed};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -288,42 +288,19 @@ fn prompt_password() -> Result<String, String> {
 
 async fn create_admin(config: Config, input: AdminInput) -> anyhow::Result<()> {
     let state = AppState::start(config, Clock::system()).await?;
-    let password_hash = state.passwords.hash(&input.password).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let outcome = match users::find_by_email_in(&mut tx, &input.email).await? {
-        Some(user) => {
-            users::promote_to_admin(
-                &mut tx,
-                user.user_id,
-                &input.name,
-                &password_hash,
-                input.email.as_str(),
-                now,
-            )
-            .await?;
-            "is now an admin (name and password updated)"
-        }
-        None => {
-            let new_user = NewUser {
-                email: &input.email,
-                password_hash: &password_hash,
-                full_name: &input.name,
-                role: Role::Admin,
-                organisation: "",
-                job_role: "",
-                professional_body: None,
-                registration_number: None,
-                learner_type: LearnerType::External,
-                learner_type_reason: "Account created from the command line",
-                email_verified_at: Some(now),
-            };
-            users::insert(&mut tx, &new_user, now).await?;
-            "was created as an admin"
-        }
-    };
-    tx.commit().await?;
+    let made = accounts::first_admin::create_admin(
+        state.ctx(),
+        &state.passwords,
+        &input.email,
+        &input.name,
+        &input.password,
+    )
+    .await;
     state.db.close().await;
+    let outcome = match made? {
+        AdminMade::Promoted => "is now an admin (name and password updated)",
+        AdminMade::Created => "was created as an admin",
+    };
     println!("{} {outcome}.", input.email);
     Ok(())
 }

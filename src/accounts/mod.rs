@@ -7,6 +7,7 @@ pub mod admin;
 pub mod deletion;
 pub mod email_change;
 pub mod export;
+pub mod first_admin;
 pub mod learner_type;
 pub mod links;
 pub mod mails;

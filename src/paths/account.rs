@@ -1,0 +1,82 @@
+//! Signing in, emailed links and the learner's own account and dashboard.
+
+use super::encode;
+
+pub fn login() -> &'static str {
+    "/login"
+}
+
+/// The sign-in page, then back to `next` (a local path).
+pub fn login_then(next: &str) -> String {
+    format!("/login?next={}", encode(next))
+}
+
+pub fn logout() -> &'static str {
+    "/logout"
+}
+
+pub fn register() -> &'static str {
+    "/register"
+}
+
+pub fn register_check_email() -> &'static str {
+    "/register/check-email"
+}
+
+pub fn forgot_password() -> &'static str {
+    "/forgot-password"
+}
+
+pub fn forgot_password_check_email() -> &'static str {
+    "/forgot-password/check-email"
+}
+
+/// The page a verification link opens (its button posts back to the same address).
+pub fn verify_email(token: &str) -> String {
+    format!("/verify-email/{}", token)
+}
+
+pub fn resend_verification() -> &'static str {
+    "/verify-email/resend"
+}
+
+/// The page a reset link opens.
+pub fn reset_password(token: &str) -> String {
+    format!("/reset-password/{}", token)
+}
+
+pub fn account() -> &'static str {
+    "/account"
+}
+
+pub fn account_profile() -> &'static str {
+    "/account/profile"
+}
+
+pub fn account_password() -> &'static str {
+    "/account/password"
+}
+
+pub fn account_email() -> &'static str {
+    "/account/email"
+}
+
+pub fn account_data() -> &'static str {
+    "/account/data"
+}
+
+pub fn account_delete() -> &'static str {
+    "/account/delete"
+}
+
+pub fn account_deleted() -> &'static str {
+    "/account/deleted"
+}
+
+pub fn sign_out_everywhere() -> &'static str {
+    "/account/sign-out-everywhere"
+}
+
+pub fn dashboard() -> &'static str {
+    "/dashboard"
+}

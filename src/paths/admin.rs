@@ -1,0 +1,124 @@
+//! The education team's pages.
+
+use super::encode;
+use std::fmt::Display;
+
+pub fn admin() -> &'static str {
+    "/admin"
+}
+
+pub fn admin_users() -> &'static str {
+    "/admin/users"
+}
+
+pub fn admin_user(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}")
+}
+
+pub fn admin_user_role(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/role")
+}
+
+pub fn admin_user_learner_type(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/learner-type")
+}
+
+pub fn admin_user_disable(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/disable")
+}
+
+pub fn admin_user_enable(user_id: impl Display) -> String {
+    format!("/admin/users/{user_id}/enable")
+}
+
+pub fn admin_emails() -> &'static str {
+    "/admin/emails"
+}
+
+/// The outbox list filtered to one status (`queued`, `failed`, …).
+pub fn admin_emails_with_status(status: &str) -> String {
+    format!("/admin/emails?status={}", encode(status))
+}
+
+/// The outbox list after a retry, with its banner.
+pub fn admin_emails_retried() -> String {
+    format!("{}?retried=1", admin_emails())
+}
+
+pub fn admin_email_retry(email_id: impl Display) -> String {
+    format!("/admin/emails/{email_id}/retry")
+}
+
+pub fn admin_courses() -> &'static str {
+    "/admin/courses"
+}
+
+pub fn admin_course(course_id: impl Display) -> String {
+    format!("/admin/courses/{course_id}")
+}
+
+pub fn admin_cohorts() -> &'static str {
+    "/admin/cohorts"
+}
+
+pub fn admin_cohort(cohort_id: impl Display) -> String {
+    format!("/admin/cohorts/{cohort_id}")
+}
+
+pub fn admin_enrolment(enrolment_id: impl Display) -> String {
+    format!("/admin/enrolments/{enrolment_id}")
+}
+
+pub fn admin_reports() -> &'static str {
+    "/admin/reports"
+}
+
+pub fn admin_report(report_id: impl Display) -> String {
+    format!("/admin/reports/{report_id}")
+}
+
+pub fn admin_report_new() -> &'static str {
+    "/admin/reports/new"
+}
+
+pub fn admin_report_edit(report_id: impl Display) -> String {
+    format!("/admin/reports/{report_id}/edit")
+}
+
+/// The page that confirms a deletion (its button posts back to the same address).
+pub fn admin_report_delete(report_id: impl Display) -> String {
+    format!("/admin/reports/{report_id}/delete")
+}
+
+pub fn admin_posts() -> &'static str {
+    "/admin/posts"
+}
+
+pub fn admin_post(post_id: impl Display) -> String {
+    format!("/admin/posts/{post_id}")
+}
+
+pub fn admin_post_new() -> &'static str {
+    "/admin/posts/new"
+}
+
+pub fn admin_post_edit(post_id: impl Display) -> String {
+    format!("/admin/posts/{post_id}/edit")
+}
+
+/// The page that confirms a deletion (its button posts back to the same address).
+pub fn admin_post_delete(post_id: impl Display) -> String {
+    format!("/admin/posts/{post_id}/delete")
+}
+
+pub fn admin_home() -> &'static str {
+    "/admin/home"
+}
+
+pub fn admin_uploads() -> &'static str {
+    "/admin/uploads"
+}
+
+pub fn admin_upload(upload_id: impl Display) -> String {
+    format!("/admin/uploads/{upload_id}")
+}
