@@ -5,7 +5,7 @@ use super::learner_type::admin_reason;
 use crate::context::Ctx;
 use crate::db::audit::{audit, audit_admin};
 use crate::db::users::{self, LearnerType, Role, User};
-use crate::db::{DbError, Tx, outbox_retry};
+use crate::db::{DbError, Tx, outbox};
 
 /// Why an admin's change to an account was refused.
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +153,7 @@ pub enum RetryError {
 pub async fn retry_email(ctx: Ctx<'_>, by: ByAdmin<'_>, email_id: i64) -> Result<(), RetryError> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
-    if !outbox_retry::retry(&mut tx, email_id, now).await? {
+    if !outbox::retry_in(&mut tx, email_id, now).await? {
         return Err(RetryError::NotRetryable);
     }
     let detail = email_id.to_string();

@@ -1,6 +1,7 @@
 //! What reports and posts share as services: when an item appears (draft, now or at a
 //! scheduled time), saving it under a free address with its old one kept as a redirect and
-//! an audit event named `{kind}_created` or `{kind}_updated`, and deleting it.
+//! an audit event named `{kind}_created` or `{kind}_updated` (and `{kind}_published`,
+//! `_unpublished` or `_scheduled` when that changed, as courses are audited), and deleting it.
 
 use chrono::{DateTime, Utc};
 
@@ -45,6 +46,23 @@ impl Publication {
             Publication::Now => Some(stored.filter(|at| *at <= now).unwrap_or(now)),
             Publication::At(at) => Some(at),
         }
+    }
+}
+
+/// How a save changed when an item appears, named as courses name theirs (`published`,
+/// `unpublished`), plus `scheduled` for a future time set or moved. None when unchanged.
+pub fn publication_change(
+    before: Option<DateTime<Utc>>,
+    after: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
+    if before == after {
+        return None;
+    }
+    match Publication::of_stored(after, now) {
+        Publication::Draft => Some("unpublished"),
+        Publication::Now => Some("published"),
+        Publication::At(_) => Some("scheduled"),
     }
 }
 
@@ -129,7 +147,8 @@ pub(super) async fn save<W: ItemWrite>(
     if publishable::slug_taken(&mut tx, kind, slug, id).await? {
         return Err(PublishableError::SlugTaken(kind));
     }
-    let publish_at = publication.publish_at(stored.as_ref().and_then(|s| s.publish_at), now);
+    let before = stored.as_ref().and_then(|s| s.publish_at);
+    let publish_at = publication.publish_at(before, now);
     let raced = |error| match error {
         DbError::UniqueViolation(_) => PublishableError::SlugTakenJustNow(kind),
         other => PublishableError::Db(other),
@@ -158,6 +177,11 @@ pub(super) async fn save<W: ItemWrite>(
         now,
     )
     .await?;
+    // Publishing is audited under one vocabulary for courses, reports and posts.
+    if let Some(change) = publication_change(before, publish_at, now) {
+        let action = format!("{noun}_{change}");
+        audit_admin(&mut tx, admin, &action, &detail, client, now).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -231,5 +255,22 @@ mod tests {
             state_label(&Some(earlier), now),
             "Published 27 February 2026"
         );
+    }
+
+    #[test]
+    fn publishing_changes_are_named_as_for_courses() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+        let earlier = Some(now - Duration::days(3));
+        let later = Some(now + Duration::days(1));
+        assert_eq!(publication_change(None, Some(now), now), Some("published"));
+        assert_eq!(publication_change(earlier, None, now), Some("unpublished"));
+        assert_eq!(publication_change(None, later, now), Some("scheduled"));
+        assert_eq!(publication_change(later, Some(now), now), Some("published"));
+        assert_eq!(
+            publication_change(earlier, earlier, now),
+            None,
+            "kept as it was"
+        );
+        assert_eq!(publication_change(None, None, now), None);
     }
 }

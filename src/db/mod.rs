@@ -27,7 +27,6 @@ pub mod home;
 pub mod interests;
 pub mod locking;
 pub mod outbox;
-pub mod outbox_retry;
 pub mod payments;
 pub mod posts;
 pub mod publishable;

@@ -141,10 +141,19 @@ pub async fn mark_failed(
 }
 
 /// An admin's retry of a dead or failed mail: due now, with a fresh count of attempts.
+/// False when it cannot be (not failed or dead, or its body already erased).
 pub async fn retry(db: &Db, id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
+    let retried = retry_in(&mut tx, id, now).await?;
+    tx.commit().await?;
+    Ok(retried)
+}
+
+/// [`retry`] inside the caller's transaction (beside the admin's audit event).
+pub async fn retry_in(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
     let sql = "update email_outbox set status = 'queued', attempts = 0, next_attempt_at = $2 \
                where email_outbox_id = $1 and status in ('failed', 'dead') and body_text is not null";
-    let updated = run!(write db, |c| sqlx::query(sql)
+    let updated = run!(tx tx, |c| sqlx::query(sql)
         .bind(id)
         .bind(now)
         .execute(c)
