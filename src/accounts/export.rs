@@ -30,7 +30,7 @@ struct EnrolmentExport {
     reference: String,
     course: String,
     cohort: String,
-    status: String,
+    status: crate::domain::enrolment::Status,
     funding: Option<String>,
     fee_pence: i64,
     created_at: DateTime<Utc>,

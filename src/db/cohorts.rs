@@ -16,7 +16,7 @@ pub struct Cohort {
     pub enrol_closes_at: DateTime<Utc>,
     pub capacity: i64,
     pub seats_taken: i64,
-    pub status: String,
+    pub status: CohortStatus,
     pub delivery_notes: String,
     pub calendar_sequence: i64,
     pub updated_at: DateTime<Utc>,
@@ -24,7 +24,7 @@ pub struct Cohort {
 
 impl Cohort {
     pub fn status(&self) -> CohortStatus {
-        CohortStatus::parse(&self.status).unwrap_or(CohortStatus::Draft)
+        self.status
     }
 
     pub fn facts(&self) -> CohortFacts {

@@ -15,8 +15,8 @@ pub struct Course {
     pub description: String,
     pub who_for: String,
     pub learning_outcomes: String,
-    pub level: String,
-    pub format: String,
+    pub level: Level,
+    pub format: Format,
     pub duration: String,
     pub cpd_minutes: i64,
     pub accreditation: String,
@@ -27,11 +27,11 @@ pub struct Course {
 
 impl Course {
     pub fn level_label(&self) -> &'static str {
-        Level::parse(&self.level).map_or("", Level::label)
+        self.level.label()
     }
 
     pub fn format_label(&self) -> &'static str {
-        Format::parse(&self.format).map_or("", Format::label)
+        self.format.label()
     }
 
     /// "£450": the fee for learners outside the NHS in England.

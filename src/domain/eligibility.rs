@@ -32,6 +32,13 @@ impl LearnerType {
     }
 }
 
+/// Serialises as its stored text (`as_str`), as the string field it replaced did.
+impl serde::Serialize for LearnerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// The NHS England email domains: an allow-list (each with its subdomains) minus a deny-list
 /// (the devolved nations' subdomains, whose staff are not covered).
 #[derive(Clone, Debug, PartialEq, Eq)]

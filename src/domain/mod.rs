@@ -25,6 +25,13 @@ macro_rules! labelled_enum {
                 match raw { $($value => Some($name::$variant),)+ _ => None }
             }
         }
+
+        /// Serialises as its stored text (`as_str`), as the string field it replaced did.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
     };
 }
 

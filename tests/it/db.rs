@@ -284,3 +284,87 @@ backend_tests! {
         assert!(all.is_err(), "one unknown row fails the read rather than being skipped");
     }
 }
+
+backend_tests! {
+    async fn an_enrolment_with_an_unknown_stored_status_fails_to_read(backend) {
+        use academy::db::cohorts::{self, CohortFields};
+        use academy::db::courses::{self, CourseFields};
+        use academy::db::enrolments::{self, NewEnrolment};
+        use academy::domain::catalogue::{Format, Level};
+        use chrono::{Duration, NaiveDate};
+
+        let database = TestDatabase::create(backend).await;
+        let db = migrated(&database).await;
+        let now = Clock::system().now();
+        let email = Email::parse("unknown-status@example.org").unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let user_id = users::insert(&mut tx, &learner(&email, "Unknown Status"), now).await.unwrap();
+        let course = CourseFields {
+            slug: "unknown-status",
+            title: "Unknown status",
+            summary: "",
+            description: "",
+            who_for: "",
+            learning_outcomes: "",
+            level: Level::Intermediate,
+            format: Format::OnlineLive,
+            duration: "1 day",
+            cpd_minutes: 60,
+            accreditation: "",
+            fee_pence: 0,
+            published: true,
+        };
+        let course_id = courses::insert(&mut tx, &course, now).await.unwrap();
+        let starts_on = NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();
+        let cohort = CohortFields {
+            course_id,
+            name: "May",
+            starts_on,
+            ends_on: starts_on + Duration::days(1),
+            enrol_opens_at: now - Duration::days(1),
+            enrol_closes_at: now + Duration::days(1),
+            capacity: 10,
+            status: CohortStatus::Open,
+            delivery_notes: "",
+        };
+        let cohort_id = cohorts::insert(&mut tx, &cohort, now).await.unwrap();
+        let enrolment = NewEnrolment {
+            user_id,
+            cohort_id,
+            status: Status::Confirmed,
+            funding: None,
+            fee_pence: 0,
+            over_capacity: false,
+            waitlist_number: None,
+            hold_expires_at: None,
+        };
+        let enrolment_id = enrolments::insert(&mut tx, &enrolment, now).await.unwrap();
+        tx.commit().await.unwrap();
+        let found = enrolments::find(&db, enrolment_id).await.unwrap().expect("the enrolment reads");
+        assert_eq!(found.status, Status::Confirmed);
+
+        // Store a status this version does not know (as a newer release or a hand edit
+        // might), past the table's check constraint.
+        let mut tx = db.begin().await.unwrap();
+        let (before, after) = match backend {
+            Backend::Sqlite => ("pragma ignore_check_constraints = on", "pragma ignore_check_constraints = off"),
+            Backend::Postgres => ("alter table enrolments drop constraint enrolments_status_check", "select 1"),
+        };
+        run_query!(tx &mut tx, |c| sqlx::query(before).execute(c).await.map(|_| ())).unwrap();
+        let sql = "update enrolments set status = 'lost_in_the_post' where enrolment_id = $1";
+        run_query!(tx &mut tx, |c| sqlx::query(sql).bind(enrolment_id).execute(c).await.map(|_| ())).unwrap();
+        run_query!(tx &mut tx, |c| sqlx::query(after).execute(c).await.map(|_| ())).unwrap();
+        tx.commit().await.unwrap();
+
+        // Reading it is an error naming the value, not a cancelled enrolment.
+        match enrolments::find(&db, enrolment_id).await {
+            Err(DbError::Other(sqlx::Error::ColumnDecode { source, .. })) => {
+                let message = source.to_string();
+                assert!(message.contains("lost_in_the_post") && message.contains("Status"), "{message}");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+        assert!(enrolments::view(&db, enrolment_id).await.is_err(), "the joined view fails too");
+        assert!(enrolments::views_for_user(&db, user_id).await.is_err(), "and the learner's list");
+    }
+}

@@ -28,7 +28,7 @@ pub struct Enrolment {
     pub enrolment_id: i64,
     pub user_id: i64,
     pub cohort_id: i64,
-    pub status: String,
+    pub status: Status,
     pub funding: Option<String>,
     pub fee_pence: i64,
     pub over_capacity: bool,
@@ -42,7 +42,7 @@ pub struct Enrolment {
 
 impl Enrolment {
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Cancelled)
+        self.status
     }
 
     pub fn funding(&self) -> Option<Funding> {

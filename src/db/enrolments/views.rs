@@ -46,7 +46,7 @@ pub struct RosterEntry {
     pub full_name: String,
     pub email: String,
     pub organisation: String,
-    pub learner_type: String,
+    pub learner_type: crate::domain::eligibility::LearnerType,
 }
 
 /// Everyone who ever enrolled on a cohort, queue order within each state.

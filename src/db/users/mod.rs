@@ -29,13 +29,13 @@ pub struct User {
     pub user_id: i64,
     pub email: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub email_verified_at: Option<DateTime<Utc>>,
     pub organisation: String,
     pub job_role: String,
     pub professional_body: Option<String>,
     pub registration_number: Option<String>,
-    pub learner_type: String,
+    pub learner_type: LearnerType,
     pub learner_type_reason: String,
     pub disabled_at: Option<DateTime<Utc>>,
     pub pending_email: Option<String>,
@@ -48,7 +48,7 @@ pub struct User {
 
 impl User {
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin.as_str()
+        self.role == Role::Admin
     }
 
     pub fn is_verified(&self) -> bool {
@@ -60,7 +60,7 @@ impl User {
     }
 
     pub fn learner_type(&self) -> LearnerType {
-        LearnerType::parse(&self.learner_type).unwrap_or(LearnerType::External)
+        self.learner_type
     }
 }
 

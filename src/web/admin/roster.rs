@@ -272,7 +272,7 @@ pub async fn csv(
                 &row.entry.full_name,
                 &row.entry.email,
                 &row.entry.organisation,
-                &row.entry.learner_type,
+                row.entry.learner_type.as_str(),
                 row.status.label(),
                 row.funding,
                 &row.detail,
