@@ -8,7 +8,7 @@ use super::{Db, DbError, Tx, run};
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Post {
     pub post_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::content::PostKind,
     pub slug: String,
     pub title: String,
     pub summary: String,

@@ -107,7 +107,7 @@ pub async fn find_published_by_slug(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Finding {
     pub finding_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::content::FindingKind,
     pub reference: String,
     pub text: String,
     pub addressee: String,

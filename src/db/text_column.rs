@@ -79,6 +79,8 @@ stored_as_text!(
     crate::domain::catalogue::CohortStatus,
     crate::domain::catalogue::Format,
     crate::domain::catalogue::Level,
+    crate::domain::content::FindingKind,
+    crate::domain::content::PostKind,
     crate::domain::eligibility::LearnerType,
     crate::domain::enrolment::Funding,
     crate::domain::enrolment::Status,

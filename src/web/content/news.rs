@@ -156,7 +156,10 @@ pub async fn calendar(
         Ok(post) => post,
         Err(_) => return Err(AppError::NotFound),
     };
-    let Some(start) = post.event_starts_at.filter(|_| post.kind == "event") else {
+    let Some(start) = post
+        .event_starts_at
+        .filter(|_| post.kind == crate::domain::content::PostKind::Event)
+    else {
         return Err(AppError::NotFound);
     };
     let site = state.site();

@@ -11,6 +11,7 @@ use super::{moved_or_missing, published_on, well_formed};
 use crate::auth::Viewer;
 use crate::content::Kind;
 use crate::db::reports::{self, Finding, Report, ReportFilter};
+use crate::domain::content::FindingKind;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
@@ -150,10 +151,10 @@ pub async fn page(
     };
     let mut groups = [Vec::new(), Vec::new(), Vec::new()];
     for finding in reports::findings(&state.db, report.report_id).await? {
-        let index = match finding.kind.as_str() {
-            "recommendation" => 0,
-            "observation" => 1,
-            _ => 2,
+        let index = match finding.kind {
+            FindingKind::Recommendation => 0,
+            FindingKind::Observation => 1,
+            FindingKind::Action => 2,
         };
         let due = finding
             .response_due_on

@@ -67,7 +67,7 @@ impl PostForm {
         let (event_day, event_month, event_year) =
             date_parts(post.event_starts_at.map(london::day_of));
         PostForm {
-            kind: post.kind.clone(),
+            kind: post.kind.as_str().to_owned(),
             title: post.title.clone(),
             slug: post.slug.clone(),
             summary: post.summary.clone(),

@@ -68,7 +68,7 @@ impl FindingRow {
     fn stored(finding: Finding) -> FindingRow {
         let (due_day, due_month, due_year) = date_parts(finding.response_due_on);
         FindingRow {
-            kind: finding.kind,
+            kind: finding.kind.as_str().to_owned(),
             reference: finding.reference,
             text: finding.text,
             addressee: finding.addressee,
