@@ -31,7 +31,7 @@ struct EnrolmentExport {
     course: String,
     cohort: String,
     status: crate::domain::enrolment::Status,
-    funding: Option<String>,
+    funding: Option<crate::domain::enrolment::Funding>,
     fee_pence: i64,
     created_at: DateTime<Utc>,
     history: Vec<EnrolmentEvent>,

@@ -29,7 +29,7 @@ pub struct Enrolment {
     pub user_id: i64,
     pub cohort_id: i64,
     pub status: Status,
-    pub funding: Option<String>,
+    pub funding: Option<Funding>,
     pub fee_pence: i64,
     pub over_capacity: bool,
     pub waitlist_number: Option<i64>,
@@ -46,7 +46,7 @@ impl Enrolment {
     }
 
     pub fn funding(&self) -> Option<Funding> {
-        self.funding.as_deref().and_then(Funding::parse)
+        self.funding
     }
 }
 
