@@ -84,8 +84,7 @@ pub struct ErrorPage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::SignInRequired(next) = &self {
-            let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-            return Redirect::to(&format!("/login?next={next}")).into_response();
+            return Redirect::to(&crate::paths::login_then(next)).into_response();
         }
         let detail = match &self {
             AppError::Internal(error) => {

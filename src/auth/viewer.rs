@@ -125,7 +125,7 @@ fn return_path(parts: &Parts) -> String {
             .path_and_query()
             .map_or("/", |p| p.as_str())
             .to_owned(),
-        _ => "/account".to_owned(),
+        _ => crate::paths::account().to_owned(),
     }
 }
 

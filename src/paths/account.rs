@@ -2,7 +2,7 @@
 
 use super::encode;
 
-pub fn login() -> &'static str {
+pub const fn login() -> &'static str {
     "/login"
 }
 
@@ -11,23 +11,23 @@ pub fn login_then(next: &str) -> String {
     format!("/login?next={}", encode(next))
 }
 
-pub fn logout() -> &'static str {
+pub const fn logout() -> &'static str {
     "/logout"
 }
 
-pub fn register() -> &'static str {
+pub const fn register() -> &'static str {
     "/register"
 }
 
-pub fn register_check_email() -> &'static str {
+pub const fn register_check_email() -> &'static str {
     "/register/check-email"
 }
 
-pub fn forgot_password() -> &'static str {
+pub const fn forgot_password() -> &'static str {
     "/forgot-password"
 }
 
-pub fn forgot_password_check_email() -> &'static str {
+pub const fn forgot_password_check_email() -> &'static str {
     "/forgot-password/check-email"
 }
 
@@ -36,7 +36,7 @@ pub fn verify_email(token: &str) -> String {
     format!("/verify-email/{}", token)
 }
 
-pub fn resend_verification() -> &'static str {
+pub const fn resend_verification() -> &'static str {
     "/verify-email/resend"
 }
 
@@ -45,38 +45,38 @@ pub fn reset_password(token: &str) -> String {
     format!("/reset-password/{}", token)
 }
 
-pub fn account() -> &'static str {
+pub const fn account() -> &'static str {
     "/account"
 }
 
-pub fn account_profile() -> &'static str {
+pub const fn account_profile() -> &'static str {
     "/account/profile"
 }
 
-pub fn account_password() -> &'static str {
+pub const fn account_password() -> &'static str {
     "/account/password"
 }
 
-pub fn account_email() -> &'static str {
+pub const fn account_email() -> &'static str {
     "/account/email"
 }
 
-pub fn account_data() -> &'static str {
+pub const fn account_data() -> &'static str {
     "/account/data"
 }
 
-pub fn account_delete() -> &'static str {
+pub const fn account_delete() -> &'static str {
     "/account/delete"
 }
 
-pub fn account_deleted() -> &'static str {
+pub const fn account_deleted() -> &'static str {
     "/account/deleted"
 }
 
-pub fn sign_out_everywhere() -> &'static str {
+pub const fn sign_out_everywhere() -> &'static str {
     "/account/sign-out-everywhere"
 }
 
-pub fn dashboard() -> &'static str {
+pub const fn dashboard() -> &'static str {
     "/dashboard"
 }

@@ -3,11 +3,11 @@
 use super::encode;
 use std::fmt::Display;
 
-pub fn admin() -> &'static str {
+pub const fn admin() -> &'static str {
     "/admin"
 }
 
-pub fn admin_users() -> &'static str {
+pub const fn admin_users() -> &'static str {
     "/admin/users"
 }
 
@@ -31,7 +31,7 @@ pub fn admin_user_enable(user_id: impl Display) -> String {
     format!("/admin/users/{user_id}/enable")
 }
 
-pub fn admin_emails() -> &'static str {
+pub const fn admin_emails() -> &'static str {
     "/admin/emails"
 }
 
@@ -49,7 +49,7 @@ pub fn admin_email_retry(email_id: impl Display) -> String {
     format!("/admin/emails/{email_id}/retry")
 }
 
-pub fn admin_courses() -> &'static str {
+pub const fn admin_courses() -> &'static str {
     "/admin/courses"
 }
 
@@ -57,7 +57,7 @@ pub fn admin_course(course_id: impl Display) -> String {
     format!("/admin/courses/{course_id}")
 }
 
-pub fn admin_cohorts() -> &'static str {
+pub const fn admin_cohorts() -> &'static str {
     "/admin/cohorts"
 }
 
@@ -69,7 +69,7 @@ pub fn admin_enrolment(enrolment_id: impl Display) -> String {
     format!("/admin/enrolments/{enrolment_id}")
 }
 
-pub fn admin_reports() -> &'static str {
+pub const fn admin_reports() -> &'static str {
     "/admin/reports"
 }
 
@@ -77,7 +77,7 @@ pub fn admin_report(report_id: impl Display) -> String {
     format!("/admin/reports/{report_id}")
 }
 
-pub fn admin_report_new() -> &'static str {
+pub const fn admin_report_new() -> &'static str {
     "/admin/reports/new"
 }
 
@@ -90,7 +90,7 @@ pub fn admin_report_delete(report_id: impl Display) -> String {
     format!("/admin/reports/{report_id}/delete")
 }
 
-pub fn admin_posts() -> &'static str {
+pub const fn admin_posts() -> &'static str {
     "/admin/posts"
 }
 
@@ -98,7 +98,7 @@ pub fn admin_post(post_id: impl Display) -> String {
     format!("/admin/posts/{post_id}")
 }
 
-pub fn admin_post_new() -> &'static str {
+pub const fn admin_post_new() -> &'static str {
     "/admin/posts/new"
 }
 
@@ -111,11 +111,11 @@ pub fn admin_post_delete(post_id: impl Display) -> String {
     format!("/admin/posts/{post_id}/delete")
 }
 
-pub fn admin_home() -> &'static str {
+pub const fn admin_home() -> &'static str {
     "/admin/home"
 }
 
-pub fn admin_uploads() -> &'static str {
+pub const fn admin_uploads() -> &'static str {
     "/admin/uploads"
 }
 

@@ -4,7 +4,7 @@ use std::fmt::Display;
 
 use super::with_notice;
 
-pub fn courses() -> &'static str {
+pub const fn courses() -> &'static str {
     "/courses"
 }
 
@@ -35,7 +35,7 @@ pub fn course_interest_notice(slug: &str, notice: &str) -> String {
 
 // The catalogue's admin pages (the lists are `admin_courses` and `admin_cohorts` below).
 
-pub fn admin_course_new() -> &'static str {
+pub const fn admin_course_new() -> &'static str {
     "/admin/courses/new"
 }
 

@@ -3,7 +3,7 @@
 use super::encode;
 use std::fmt::Display;
 
-pub fn reports() -> &'static str {
+pub const fn reports() -> &'static str {
     "/reports"
 }
 
@@ -23,11 +23,11 @@ pub fn reports_page(query: &str, topic: &str, year: Option<i32>, page: i64) -> S
     format!("/reports?{}", params.finish())
 }
 
-pub fn reports_feed() -> &'static str {
+pub const fn reports_feed() -> &'static str {
     "/reports/feed.atom"
 }
 
-pub fn news() -> &'static str {
+pub const fn news() -> &'static str {
     "/news"
 }
 
@@ -49,7 +49,7 @@ pub fn post_event_calendar(slug: &str) -> String {
     format!("/news/{}/event.ics", slug)
 }
 
-pub fn news_feed() -> &'static str {
+pub const fn news_feed() -> &'static str {
     "/news/feed.atom"
 }
 

@@ -1,22 +1,22 @@
 //! Public pages: the home page, information pages, the sitemap and static assets.
 
-pub fn home() -> &'static str {
+pub const fn home() -> &'static str {
     "/"
 }
 
-pub fn contact() -> &'static str {
+pub const fn contact() -> &'static str {
     "/contact"
 }
 
-pub fn privacy() -> &'static str {
+pub const fn privacy() -> &'static str {
     "/privacy"
 }
 
-pub fn accessibility() -> &'static str {
+pub const fn accessibility() -> &'static str {
     "/accessibility"
 }
 
-pub fn sitemap() -> &'static str {
+pub const fn sitemap() -> &'static str {
     "/sitemap.xml"
 }
 

@@ -12,6 +12,7 @@ use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 
 #[derive(RustEmbed)]
@@ -35,8 +36,8 @@ static VERSIONS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
 /// cached for a year.
 pub fn versioned_url(name: &str) -> String {
     match VERSIONS.get(name) {
-        Some(version) => format!("/static/{name}?v={version}"),
-        None => format!("/static/{name}"),
+        Some(version) => format!("{}?v={version}", paths::asset(name)),
+        None => paths::asset(name),
     }
 }
 

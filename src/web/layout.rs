@@ -3,6 +3,7 @@
 use super::assets;
 use crate::auth::Viewer;
 use crate::auth::viewer::CsrfToken;
+use crate::paths;
 
 /// The header navigation areas, for marking the current one with `aria-current`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,33 +25,33 @@ pub struct NavLink {
 
 const PUBLIC_NAV: [NavLink; 3] = [
     NavLink {
-        href: "/courses",
+        href: paths::courses(),
         label: "Courses",
         section: Section::Courses,
     },
     NavLink {
-        href: "/reports",
+        href: paths::reports(),
         label: "Reports",
         section: Section::Reports,
     },
     NavLink {
-        href: "/news",
+        href: paths::news(),
         label: "News",
         section: Section::News,
     },
 ];
 const SIGN_IN: NavLink = NavLink {
-    href: "/login",
+    href: paths::login(),
     label: "Sign in",
     section: Section::Account,
 };
 const ACCOUNT: NavLink = NavLink {
-    href: "/account",
+    href: paths::account(),
     label: "Your account",
     section: Section::Account,
 };
 const ADMIN: NavLink = NavLink {
-    href: "/admin",
+    href: paths::admin(),
     label: "Admin",
     section: Section::Admin,
 };
