@@ -7,15 +7,12 @@ use super::publishable::{self, ItemWrite, Kind, Publication, PublishableError, S
 use crate::context::Ctx;
 use crate::db::posts::{self, PostFields};
 use crate::db::{DbError, Tx};
-
-/// The kinds of post, with the names their lists use.
-pub const KINDS: [(&str, &str); 3] = [("news", "News"), ("event", "Events"), ("blog", "Blogs")];
+use crate::domain::content::PostKind;
 
 /// A post as checked, ready to store.
 #[derive(Clone, Debug)]
 pub struct PostInput {
-    /// One of [`KINDS`].
-    pub kind: &'static str,
+    pub kind: PostKind,
     pub slug: String,
     pub title: String,
     pub summary: String,

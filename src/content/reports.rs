@@ -7,19 +7,12 @@ use super::publishable::{self, ItemWrite, Kind, Publication, PublishableError, S
 use crate::context::Ctx;
 use crate::db::reports::{self, FindingFields, ReportFields};
 use crate::db::{DbError, Tx};
-
-/// The kinds of finding, in the order a report page groups them, with their names.
-pub const FINDING_KINDS: [(&str, &str); 3] = [
-    ("recommendation", "Safety recommendation"),
-    ("observation", "Safety observation"),
-    ("action", "Safety action"),
-];
+use crate::domain::content::FindingKind;
 
 /// A safety recommendation, observation or action, checked.
 #[derive(Clone, Debug)]
 pub struct FindingInput {
-    /// One of [`FINDING_KINDS`].
-    pub kind: &'static str,
+    pub kind: FindingKind,
     pub reference: String,
     pub text: String,
     pub addressee: String,

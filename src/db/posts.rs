@@ -74,7 +74,7 @@ pub async fn find_published_by_slug(
 
 /// A post as an admin (or the demo seed) writes it.
 pub struct PostFields<'a> {
-    pub kind: &'a str,
+    pub kind: crate::domain::content::PostKind,
     pub slug: &'a str,
     pub title: &'a str,
     pub summary: &'a str,

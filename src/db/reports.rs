@@ -189,7 +189,7 @@ pub async fn insert(
 
 /// A finding as written: (kind, reference, text, addressee, response status, due, response).
 pub struct FindingFields<'a> {
-    pub kind: &'a str,
+    pub kind: crate::domain::content::FindingKind,
     pub reference: &'a str,
     pub text: &'a str,
     pub addressee: &'a str,

@@ -6,6 +6,17 @@ labelled_enum!(PostKind {
     Blog = "blog", "Blogs";
 });
 
+impl PostKind {
+    /// One post's kind as its caption names it: "News", "Event", "Blog".
+    pub fn singular(self) -> &'static str {
+        match self {
+            PostKind::News => "News",
+            PostKind::Event => "Event",
+            PostKind::Blog => "Blog",
+        }
+    }
+}
+
 labelled_enum!(FindingKind {
     Recommendation = "recommendation", "Safety recommendation";
     Observation = "observation", "Safety observation";

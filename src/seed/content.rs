@@ -8,6 +8,7 @@ use crate::db::posts::{self, PostFields};
 use crate::db::reports::{self, FindingFields, ReportFields};
 use crate::db::uploads::{self, NewUpload};
 use crate::db::{Tx, courses};
+use crate::domain::content::{FindingKind, PostKind};
 use crate::state::AppState;
 
 struct Image {
@@ -66,10 +67,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         weeks_ago: 2,
     }).await?;
     findings(&mut tx, id, &[
-        ("recommendation", "R/2026/001", "Develop national guidance on documenting and handing over plans to pause and restart anticoagulation around procedures.", "NHS England", "Accepted", Some((2026, 9, 30)), "We accept this recommendation and will publish guidance with professional bodies."),
-        ("recommendation", "R/2026/002", "Evaluate whether electronic prescribing systems can prompt staff when a paused medicine has not been restarted.", "NHS England", "Awaiting response", Some((2026, 12, 31)), ""),
-        ("observation", "O/2026/001", "Trusts may benefit from reviewing how pharmacists take part in planning around procedures for patients taking anticoagulants.", "", "", None, ""),
-        ("action", "A/2026/001", "The trust involved has added a restart prompt to its procedure checklist.", "", "", None, ""),
+        (FindingKind::Recommendation, "R/2026/001", "Develop national guidance on documenting and handing over plans to pause and restart anticoagulation around procedures.", "NHS England", "Accepted", Some((2026, 9, 30)), "We accept this recommendation and will publish guidance with professional bodies."),
+        (FindingKind::Recommendation, "R/2026/002", "Evaluate whether electronic prescribing systems can prompt staff when a paused medicine has not been restarted.", "NHS England", "Awaiting response", Some((2026, 12, 31)), ""),
+        (FindingKind::Observation, "O/2026/001", "Trusts may benefit from reviewing how pharmacists take part in planning around procedures for patients taking anticoagulants.", "", "", None, ""),
+        (FindingKind::Action, "A/2026/001", "The trust involved has added a restart prompt to its procedure checklist.", "", "", None, ""),
     ]).await?;
     if let Some(course) = flagship {
         reports::link_course(&mut tx, id, course).await?;
@@ -84,7 +85,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         weeks_ago: 6,
     }).await?;
     findings(&mut tx, id, &[
-        ("recommendation", "R/2026/003", "Agree a common set of safety management principles that all providers and integrated care boards can use.", "Department of Health and Social Care", "Partially accepted", Some((2026, 10, 31)), "We will work with system partners on shared principles for integrated care systems."),
+        (FindingKind::Recommendation, "R/2026/003", "Agree a common set of safety management principles that all providers and integrated care boards can use.", "Department of Health and Social Care", "Partially accepted", Some((2026, 10, 31)), "We will work with system partners on shared principles for integrated care systems."),
     ]).await?;
     if let Some(course) = flagship {
         reports::link_course(&mut tx, id, course).await?;
@@ -99,8 +100,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         weeks_ago: 10,
     }).await?;
     findings(&mut tx, id, &[
-        ("recommendation", "R/2025/014", "Set out expectations for involving families in reviews of deaths in mental health services.", "NHS England", "Accepted", Some((2026, 6, 30)), "Guidance on family involvement was published in June."),
-        ("observation", "O/2025/007", "Staff support after a patient's death varies widely between services.", "", "", None, ""),
+        (FindingKind::Recommendation, "R/2025/014", "Set out expectations for involving families in reviews of deaths in mental health services.", "NHS England", "Accepted", Some((2026, 6, 30)), "Guidance on family involvement was published in June."),
+        (FindingKind::Observation, "O/2025/007", "Staff support after a patient's death varies widely between services.", "", "", None, ""),
     ]).await?;
     added += 1;
 
@@ -223,7 +224,7 @@ async fn report(
 }
 
 type FindingRow<'a> = (
-    &'a str,
+    FindingKind,
     &'a str,
     &'a str,
     &'a str,
@@ -237,7 +238,7 @@ async fn findings(tx: &mut Tx, report_id: i64, rows: &[FindingRow<'_>]) -> anyho
         rows.iter().enumerate()
     {
         let finding = FindingFields {
-            kind,
+            kind: *kind,
             reference,
             text,
             addressee,
@@ -251,7 +252,7 @@ async fn findings(tx: &mut Tx, report_id: i64, rows: &[FindingRow<'_>]) -> anyho
 }
 
 struct PostText<'a> {
-    kind: &'a str,
+    kind: PostKind,
     title: &'a str,
     summary: &'a str,
     body: &'a str,
@@ -265,7 +266,7 @@ struct PostText<'a> {
 async fn seed_posts(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut items = vec![
         PostText {
-            kind: "news",
+            kind: PostKind::News,
             title: "HSSIB celebrates making the shortlist for HSJ Digital Awards 2025",
             summary: "Our work has been shortlisted in the Digital Clinical Safety Award category of the HSJ Digital Awards 2025.",
             body: "We are delighted that our investigation team's work on digital clinical safety has been recognised by the shortlist. The winners are announced at the awards evening.",
@@ -275,7 +276,7 @@ async fn seed_posts(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             event: None,
         },
         PostText {
-            kind: "news",
+            kind: PostKind::News,
             title: "Learning prompts for hospitals to improve anticoagulation medication safety",
             summary: "Our new report looks at an 87-year-old man's anticoagulation medicine around a procedure, and offers prompts hospitals can use to learn from it.",
             body: "Read the [full report](/reports/medication-not-given-anticoagulation-before-and-after-a-procedure) for the learning prompts and our safety recommendations.",
@@ -285,7 +286,7 @@ async fn seed_posts(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             event: None,
         },
         PostText {
-            kind: "blog",
+            kind: PostKind::Blog,
             title: "Patient safety in Japan: no-fault compensation for birth injury",
             summary: "In the last of three guest posts, Professor Shin Ushiro explains how Japan's no-fault compensation scheme for birth injury works, and how patients and families shaped it.",
             body: "Japan introduced a no-fault compensation scheme for cerebral palsy related to birth. Families receive support without having to prove fault, and every case is reviewed so that maternity care can learn from it.",
@@ -295,7 +296,7 @@ async fn seed_posts(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             event: None,
         },
         PostText {
-            kind: "event",
+            kind: PostKind::Event,
             title: "Webinar: bringing a systems approach to your incident reviews",
             summary: "A free lunchtime webinar with two of our investigators, with time for questions.",
             body: "Join us online to hear how investigators look beyond individual actions. Joining details are sent when you register.",
@@ -307,7 +308,7 @@ async fn seed_posts(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
     ];
     for n in 0..9 {
         items.push(PostText {
-            kind: ["news", "blog", "event"][n % 3],
+            kind: [PostKind::News, PostKind::Blog, PostKind::Event][n % 3],
             title: OLDER_POSTS[n],
             summary: "An earlier item from our news, events and blogs.",
             body: "",

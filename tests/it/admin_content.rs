@@ -283,7 +283,7 @@ backend_tests! {
         let ctx = app.state.ctx();
         let client = "192.0.2.1";
         let mut input = PostInput {
-            kind: "news",
+            kind: academy::domain::content::PostKind::News,
             slug: "a-new-post".into(),
             title: "A new post".into(),
             summary: "Said once.".into(),

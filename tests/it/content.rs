@@ -63,7 +63,7 @@ async fn add_post(app: &TestApp, kind: &str, title: &str, days_ago: i64) {
     let slug = academy::domain::slug::slugify(title);
     let event = (kind == "event").then(|| now + Duration::days(10));
     let fields = PostFields {
-        kind,
+        kind: academy::domain::content::PostKind::parse(kind).expect("a post kind"),
         slug: &slug,
         title,
         summary: "A summary.",
@@ -137,9 +137,9 @@ backend_tests! {
         add_cohort(&app, course, "May 2026 cohort", 10).await;
         let id = add_report(&app, NewReport { title: "Safety management across boundaries", topic: "Safety management", body: "## What we found\n\nThings.", publish_at: published(&app, 1) }).await;
         let mut tx = app.state.db.begin().await.unwrap();
-        let finding = FindingFields { kind: "recommendation", reference: "R/2026/003", text: "Agree common principles.", addressee: "Department of Health and Social Care", response_status: "Accepted", response_due_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 31), response: "We will." };
+        let finding = FindingFields { kind: academy::domain::content::FindingKind::Recommendation, reference: "R/2026/003", text: "Agree common principles.", addressee: "Department of Health and Social Care", response_status: "Accepted", response_due_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 31), response: "We will." };
         reports::insert_finding(&mut tx, id, 0, &finding).await.unwrap();
-        let observation = FindingFields { kind: "observation", reference: "O/1", text: "Staff support varies.", addressee: "", response_status: "", response_due_on: None, response: "" };
+        let observation = FindingFields { kind: academy::domain::content::FindingKind::Observation, reference: "O/1", text: "Staff support varies.", addressee: "", response_status: "", response_due_on: None, response: "" };
         reports::insert_finding(&mut tx, id, 0, &observation).await.unwrap();
         reports::link_course(&mut tx, id, course).await.unwrap();
         tx.commit().await.unwrap();

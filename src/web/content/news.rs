@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::{moved_or_missing, published_on, well_formed};
 use crate::auth::Viewer;
 use crate::content::Kind;
-use crate::content::posts::KINDS;
 use crate::db::posts::{self, Post};
+use crate::domain::content::PostKind;
 use crate::domain::london;
 use crate::error::AppError;
 use crate::paths;
@@ -23,15 +23,6 @@ use crate::web::pagination::{PageQuery, Pager};
 use crate::web::render;
 
 const PAGE_SIZE: i64 = 10;
-
-/// "News", "Event", "Blog" for one post.
-pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "event" => "Event",
-        "blog" => "Blog",
-        _ => "News",
-    }
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -46,7 +37,7 @@ struct ListPage {
     layout: Layout,
     posts: Vec<Post>,
     kind: String,
-    kinds: [(&'static str, &'static str); 3],
+    kinds: &'static [PostKind],
     total: i64,
     pager: Pager,
 }
@@ -59,7 +50,7 @@ pub async fn list(
     let now = state.clock.now();
     let kind = query
         .kind
-        .filter(|k| KINDS.iter().any(|(value, _)| value == k))
+        .filter(|k| PostKind::parse(k).is_some())
         .unwrap_or_default();
     let filter = (!kind.is_empty()).then_some(kind.as_str());
     let page = PageQuery { page: query.page }.number();
@@ -78,7 +69,7 @@ pub async fn list(
         .with_feed("News, events and blogs", site.url(paths::news_feed())),
         posts: found,
         kind,
-        kinds: KINDS,
+        kinds: PostKind::ALL,
         total,
         pager,
     };

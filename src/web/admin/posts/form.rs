@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::content::posts::{KINDS, PostInput};
+use crate::content::posts::PostInput;
 use crate::db::posts::Post;
+use crate::domain::content::PostKind;
 use crate::domain::london;
 use crate::web::admin::cohort_form::instant;
 use crate::web::admin::publishable::{
@@ -105,7 +106,7 @@ impl PostForm {
     /// The post, checked, with `images` the uploaded images one may choose.
     pub fn check(&self, images: &[i64], now: DateTime<Utc>) -> Result<PostInput, FormErrors> {
         let mut errors = FormErrors::default();
-        let kind = KINDS.iter().map(|(k, _)| *k).find(|k| *k == self.kind);
+        let kind = PostKind::parse(&self.kind);
         if kind.is_none() {
             errors.add("kind", "Choose news, event or blog");
         }
@@ -119,12 +120,12 @@ impl PostForm {
         );
         let body = errors.multiline("body", &self.body, None, 50_000);
         let author = errors.text("author", &self.author, None, 120);
-        if kind == Some("blog") && author.is_empty() {
+        if kind == Some(PostKind::Blog) && author.is_empty() {
             errors.add("author", "Enter who wrote the blog post");
         }
         let event_location = errors.text("event_location", &self.event_location, None, 200);
         let event = match kind {
-            Some("event") => self.event(&mut errors),
+            Some(PostKind::Event) => self.event(&mut errors),
             _ => None,
         };
         let image = check_image(&mut errors, &self.image, images);

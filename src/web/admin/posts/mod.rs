@@ -7,10 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::publishable::{self, with_states};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
-use crate::content::posts::{self as service, KINDS};
+use crate::content::posts as service;
 use crate::content::{Kind, PublishableError};
 use crate::db::posts::{self, Post};
 use crate::db::uploads::{self, UploadSummary};
+use crate::domain::content::PostKind;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
@@ -56,7 +57,7 @@ struct FormPage<'a> {
     form: &'a PostForm,
     errors: &'a FormErrors,
     preview: Option<String>,
-    kinds: [(&'static str, &'static str); 3],
+    kinds: &'static [PostKind],
     images: Vec<UploadSummary>,
 }
 
@@ -79,7 +80,7 @@ async fn form_page(
         form,
         errors,
         preview,
-        kinds: KINDS,
+        kinds: PostKind::ALL,
         images: uploads::list(&state.db, Some("image")).await?,
     };
     page_or_rejected(&page, errors)

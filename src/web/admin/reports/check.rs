@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::form::{FindingRow, MAX_FINDINGS, ReportForm};
-use crate::content::reports::{FINDING_KINDS, FindingInput, ReportInput};
+use crate::content::reports::{FindingInput, ReportInput};
+use crate::domain::content::FindingKind;
 use crate::web::admin::cohort_form::parse_date;
 use crate::web::admin::publishable::{check_image, check_slug, check_upload};
 use crate::web::forms::FormErrors;
@@ -126,7 +127,7 @@ fn is_blank(row: &FindingRow) -> bool {
 
 /// One row, or what is wrong with it.
 fn check_row(row: &FindingRow) -> Result<FindingInput, &'static str> {
-    let Some((kind, _)) = FINDING_KINDS.iter().find(|(k, _)| *k == row.kind) else {
+    let Some(kind) = FindingKind::parse(&row.kind) else {
         return Err("choose its type");
     };
     let text = row.text.trim();

@@ -8,11 +8,12 @@ use axum_extra::extract::Form;
 
 use super::publishable::{self, with_states};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
-use crate::content::reports::{self as service, FINDING_KINDS};
+use crate::content::reports as service;
 use crate::content::{Kind, PublishableError};
 use crate::db::courses::{self, Course};
 use crate::db::reports::{self, Report};
 use crate::db::uploads::{self, UploadSummary};
+use crate::domain::content::FindingKind;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
@@ -62,7 +63,7 @@ struct FormPage<'a> {
     rows: Vec<FindingRow>,
     errors: &'a FormErrors,
     preview: Option<String>,
-    kinds: [(&'static str, &'static str); 3],
+    kinds: &'static [FindingKind],
     images: Vec<UploadSummary>,
     pdfs: Vec<UploadSummary>,
     courses: Vec<Course>,
@@ -88,7 +89,7 @@ async fn form_page(
         form,
         errors,
         preview,
-        kinds: FINDING_KINDS,
+        kinds: FindingKind::ALL,
         images: uploads::list(&state.db, Some("image")).await?,
         pdfs: uploads::list(&state.db, Some("pdf")).await?,
         courses: courses::list_all(&state.db).await?,
