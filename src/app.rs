@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::auth::viewer::CookieNames;
 use crate::error::ErrorPage;
 use crate::state::AppState;
 use crate::web::{error_pages, ops, security};
@@ -62,7 +63,8 @@ pub fn metrics_router(state: AppState) -> Router {
 /// Sessions, then who is asking, then the CSRF check on anything that changes state.
 fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let sessions = SessionManagerLayer::new(state.sessions.clone())
-        .with_name("academy_session")
+        .with_name(CookieNames::for_production(state.config.is_production()).session)
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.is_production())

@@ -143,6 +143,8 @@ async fn record(
 /// Why an email was not sent again.
 #[derive(Debug, thiserror::Error)]
 pub enum RetryError {
+    #[error("no such email")]
+    NotFound,
     #[error("only failed or dead emails that still have a body can be sent again")]
     NotRetryable,
     #[error(transparent)]
@@ -154,7 +156,10 @@ pub async fn retry_email(ctx: Ctx<'_>, by: ByAdmin<'_>, email_id: i64) -> Result
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     if !outbox::retry_in(&mut tx, email_id, now).await? {
-        return Err(RetryError::NotRetryable);
+        return match outbox::exists_in(&mut tx, email_id).await? {
+            true => Err(RetryError::NotRetryable),
+            false => Err(RetryError::NotFound),
+        };
     }
     let detail = email_id.to_string();
     audit_admin(

@@ -22,10 +22,36 @@ const SESSION_USER: &str = "user_id";
 const SESSION_EPOCH: &str = "epoch";
 const SESSION_SEEN: &str = "seen";
 const SESSION_REMEMBER: &str = "remember";
+/// When the person signed in (seconds since the epoch): the session's absolute limit runs
+/// from here, however active it is.
+const SESSION_STARTED: &str = "started";
 const SESSION_CSRF: &str = "csrf";
 /// The idle clock is moved at most this often, so a busy reader costs no session write per page.
 const REFRESH_AFTER_SECS: i64 = 5 * 60;
-pub const CSRF_COOKIE: &str = "academy_csrf";
+
+/// The cookies' names. In production the `__Host-` prefix has the browser refuse a cookie
+/// that is not Secure, host-only and for path `/`, so a neighbouring subdomain cannot
+/// plant or overwrite one.
+#[derive(Clone, Copy, Debug)]
+pub struct CookieNames {
+    pub session: &'static str,
+    pub csrf: &'static str,
+}
+
+impl CookieNames {
+    pub const fn for_production(production: bool) -> CookieNames {
+        match production {
+            true => CookieNames {
+                session: "__Host-academy_session",
+                csrf: "__Host-academy_csrf",
+            },
+            false => CookieNames {
+                session: "academy_session",
+                csrf: "academy_csrf",
+            },
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Viewer {
@@ -140,6 +166,7 @@ pub async fn load_viewer(
     next: Next,
 ) -> Response {
     let now = state.clock.now();
+    let names = CookieNames::for_production(state.config.is_production());
     let user = match signed_in_user(&state, &session, now).await {
         Ok(user) => user,
         Err(error) => return error.into_response(),
@@ -151,7 +178,7 @@ pub async fn load_viewer(
             Err(error) => return AppError::internal(error).into_response(),
         },
         None => {
-            let cookie = csrf_cookie(request.headers()).unwrap_or_else(|| {
+            let cookie = csrf_cookie(request.headers(), names.csrf).unwrap_or_else(|| {
                 let fresh = hex::encode(rand::random::<[u8; 32]>());
                 new_cookie = Some(fresh.clone());
                 fresh
@@ -166,7 +193,7 @@ pub async fn load_viewer(
     });
     let mut response = next.run(request).await;
     if let Some(value) = new_cookie.filter(|_| csrf.was_used()) {
-        let cookie = Cookie::build((CSRF_COOKIE, value))
+        let cookie = Cookie::build((names.csrf, value))
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(state.config.is_production())
@@ -179,14 +206,14 @@ pub async fn load_viewer(
     response
 }
 
-fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+fn csrf_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| Cookie::parse(pair.trim().to_owned()).ok())
-        .find(|c| c.name() == CSRF_COOKIE && c.value().len() == 64)
+        .find(|c| c.name() == name && c.value().len() == 64)
         .map(|c| c.value().to_owned())
 }
 
@@ -217,24 +244,26 @@ async fn signed_in_user(
         .await
         .map_err(session_error)?
         .unwrap_or(false);
-    let idle_limit = match remember {
-        true => Duration::days(i64::from(state.config.remember_me_days)),
-        false => Duration::hours(i64::from(state.config.session_idle_hours)),
-    };
+    // A session from before the start was recorded has no absolute limit to keep: it ends.
+    let started = session
+        .get::<i64>(SESSION_STARTED)
+        .await
+        .map_err(session_error)?
+        .and_then(|ts| DateTime::from_timestamp(ts, 0));
+    let lifetime = SessionLifetime::from(&*state.config);
     let idle = now.timestamp() - seen;
-    let user = users::find(&state.db, user_id).await?.filter(|u| {
-        Some(u.session_epoch) == epoch && !u.is_disabled() && idle <= idle_limit.num_seconds()
-    });
-    match user {
-        None => {
-            session.flush().await.map_err(session_error)?;
-            Ok(None)
-        }
-        Some(user) => {
+    let user = match started.filter(|started| lifetime.is_live(remember, *started, idle, now)) {
+        Some(_) => users::find(&state.db, user_id)
+            .await?
+            .filter(|u| Some(u.session_epoch) == epoch && !u.is_disabled()),
+        None => None,
+    };
+    match (user, started) {
+        (Some(user), Some(started)) => {
             if idle > REFRESH_AFTER_SECS {
                 // The layer's default expiry applies on every save; a remembered session
                 // must say again that it is one, or its cookie turns into a browser one.
-                session.set_expiry(Some(expiry(remember, state.config.remember_me_days)));
+                session.set_expiry(Some(lifetime.expiry(remember, started, now)));
                 session
                     .insert(SESSION_SEEN, now.timestamp())
                     .await
@@ -242,6 +271,58 @@ async fn signed_in_user(
             }
             Ok(Some(user))
         }
+        _ => {
+            session.flush().await.map_err(session_error)?;
+            Ok(None)
+        }
+    }
+}
+
+/// How long a signed-in session lasts (from configuration).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionLifetime {
+    /// Without "remember me": ended after this long without a request.
+    pub idle: Duration,
+    /// With "remember me": ended after this long without a request.
+    pub remembered_idle: Duration,
+    /// Any session: ended this long after signing in, however active.
+    pub absolute: Duration,
+}
+
+impl From<&crate::config::Config> for SessionLifetime {
+    fn from(config: &crate::config::Config) -> Self {
+        SessionLifetime {
+            idle: Duration::hours(i64::from(config.session_idle_hours)),
+            remembered_idle: Duration::days(i64::from(config.remember_me_days)),
+            absolute: Duration::days(i64::from(config.session_max_days)),
+        }
+    }
+}
+
+impl SessionLifetime {
+    fn is_live(
+        &self,
+        remember: bool,
+        started: DateTime<Utc>,
+        idle_secs: i64,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let idle_limit = match remember {
+            true => self.remembered_idle,
+            false => self.idle,
+        };
+        idle_secs <= idle_limit.num_seconds() && now < started + self.absolute
+    }
+
+    /// The cookie's lifetime: a browser-session cookie, or for "remember me" the idle limit
+    /// from now, never past the absolute end.
+    fn expiry(&self, remember: bool, started: DateTime<Utc>, now: DateTime<Utc>) -> Expiry {
+        if !remember {
+            return Expiry::OnSessionEnd;
+        }
+        // Relative to the session layer's own clock, which is not ours in tests.
+        let left = self.remembered_idle.min(started + self.absolute - now);
+        Expiry::OnInactivity(time::Duration::seconds(left.num_seconds().max(0)))
     }
 }
 
@@ -261,7 +342,7 @@ pub async fn begin_session(
     user_id: i64,
     epoch: i64,
     remember: bool,
-    remember_days: u32,
+    lifetime: SessionLifetime,
     now: DateTime<Utc>,
 ) -> SessionResult<()> {
     session.cycle_id().await?;
@@ -270,27 +351,32 @@ pub async fn begin_session(
     session.insert(SESSION_EPOCH, epoch).await?;
     session.insert(SESSION_SEEN, now.timestamp()).await?;
     session.insert(SESSION_REMEMBER, remember).await?;
+    session.insert(SESSION_STARTED, now.timestamp()).await?;
     session
         .insert(SESSION_CSRF, hex::encode(rand::random::<[u8; 32]>()))
         .await?;
-    session.set_expiry(Some(expiry(remember, remember_days)));
+    session.set_expiry(Some(lifetime.expiry(remember, now, now)));
     Ok(())
 }
 
-fn expiry(remember: bool, remember_days: u32) -> Expiry {
-    match remember {
-        true => Expiry::OnInactivity(time::Duration::days(i64::from(remember_days))),
-        false => Expiry::OnSessionEnd,
-    }
-}
-
-/// After a password change: this session stays signed in under the new epoch.
-pub async fn follow_epoch(session: &Session, epoch: i64, remember_days: u32) -> SessionResult<()> {
+/// After a password change: this session stays signed in under the new epoch (and keeps
+/// the absolute end of the sign-in it continues).
+pub async fn follow_epoch(
+    session: &Session,
+    epoch: i64,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> SessionResult<()> {
     let remember = session
         .get::<bool>(SESSION_REMEMBER)
         .await?
         .unwrap_or(false);
-    session.set_expiry(Some(expiry(remember, remember_days)));
+    let started = session
+        .get::<i64>(SESSION_STARTED)
+        .await?
+        .and_then(|ts| DateTime::from_timestamp(ts, 0))
+        .unwrap_or(now);
+    session.set_expiry(Some(lifetime.expiry(remember, started, now)));
     session.cycle_id().await?;
     session.insert(SESSION_EPOCH, epoch).await
 }

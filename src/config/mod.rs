@@ -67,6 +67,8 @@ pub struct Config {
     pub remember_me_days: u32,
     /// Without "remember me", a session ends after this long without activity.
     pub session_idle_hours: u32,
+    /// Any session, "remember me" or not, ends this long after signing in.
+    pub session_max_days: u32,
     pub unverified_purge_days: u32,
     /// Sign-in, registration, reset and similar form posts allowed per client address per
     /// minute (generous: a whole NHS trust may share one address).
@@ -171,6 +173,7 @@ impl Config {
             trusted_proxies: vars.parse("ACADEMY_TRUSTED_PROXIES", Vec::new(), parse_networks),
             remember_me_days: vars.number("ACADEMY_REMEMBER_ME_DAYS", 30, 1..=365),
             session_idle_hours: vars.number("ACADEMY_SESSION_IDLE_HOURS", 12, 1..=24 * 30),
+            session_max_days: vars.number("ACADEMY_SESSION_MAX_DAYS", 90, 1..=3650),
             unverified_purge_days: vars.number("ACADEMY_UNVERIFIED_PURGE_DAYS", 30, 1..=3650),
             address_attempts_per_minute: vars.number(
                 "ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE",

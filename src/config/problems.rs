@@ -63,5 +63,19 @@ impl Config {
                 recommended.iterations
             ));
         }
+        // Invoices and receipts are legal documents: they name the real supplier, never the
+        // development placeholder.
+        for name in ["ACADEMY_SUPPLIER_NAME", "ACADEMY_SUPPLIER_ADDRESS"] {
+            if vars.raw(name).is_none() {
+                vars.problem(&format!(
+                    "{name} is required in production (printed on every invoice and receipt)"
+                ));
+            }
+        }
+        if self.enrolment.vat_basis_points > 0 && vars.raw("ACADEMY_VAT_NUMBER").is_none() {
+            vars.problem(
+                "ACADEMY_VAT_NUMBER is required in production when ACADEMY_VAT_RATE is set",
+            );
+        }
     }
 }

@@ -80,6 +80,11 @@ fn production_requires_secret_https_base_url_and_strong_hashing() {
             "postgres://academy:pw@db.internal/academy?sslmode=require",
         ),
         ("ACADEMY_SMTP_URL", "smtps://academy:pw@mail.example:465"),
+        (
+            "ACADEMY_SUPPLIER_NAME",
+            "Health Services Safety Investigations Body",
+        ),
+        ("ACADEMY_SUPPLIER_ADDRESS", "1 Example Street\\nLondon"),
     ])
     .unwrap();
     assert!(ok.is_production());
@@ -116,6 +121,11 @@ fn smtp_urls_follow_lettre_and_production_refuses_clear_passwords() {
             ("ACADEMY_BASE_URL", "https://academy.example"),
             ("ACADEMY_SECRET", "0123456789abcdef0123456789abcdef"),
             ("ACADEMY_SMTP_URL", smtp),
+            (
+                "ACADEMY_SUPPLIER_NAME",
+                "Health Services Safety Investigations Body",
+            ),
+            ("ACADEMY_SUPPLIER_ADDRESS", "1 Example Street"),
         ])
     };
     let err = production("smtp://u:p@mail.example:587").unwrap_err();
@@ -167,4 +177,60 @@ fn development_secret_is_generated_once_and_kept() {
     second.resolve_development_secret().unwrap();
     assert_eq!(first.secret, second.secret);
     assert!(first.secret.unwrap().expose().len() >= 32);
+}
+
+#[test]
+fn production_requires_the_supplier_printed_on_invoices() {
+    let production = [
+        ("ACADEMY_ENV", "production"),
+        ("ACADEMY_BASE_URL", "https://academy.example"),
+        ("ACADEMY_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("ACADEMY_SMTP_URL", "smtps://academy:pw@mail.example:465"),
+    ];
+    let missing = config(&production).unwrap_err().problems;
+    assert_eq!(
+        missing,
+        [
+            "ACADEMY_SUPPLIER_NAME is required in production (printed on every invoice and receipt)",
+            "ACADEMY_SUPPLIER_ADDRESS is required in production (printed on every invoice and receipt)",
+        ],
+        "every missing one is listed at once"
+    );
+
+    let with_vat = [
+        &production[..],
+        &[
+            (
+                "ACADEMY_SUPPLIER_NAME",
+                "Health Services Safety Investigations Body",
+            ),
+            ("ACADEMY_SUPPLIER_ADDRESS", "  "),
+            ("ACADEMY_VAT_RATE", "20"),
+        ],
+    ]
+    .concat();
+    let missing = config(&with_vat).unwrap_err().problems;
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert!(
+        missing[0].starts_with("ACADEMY_SUPPLIER_ADDRESS is required"),
+        "a blank one counts as unset"
+    );
+    assert_eq!(
+        missing[1],
+        "ACADEMY_VAT_NUMBER is required in production when ACADEMY_VAT_RATE is set"
+    );
+
+    let complete = [
+        &with_vat[..],
+        &[
+            ("ACADEMY_SUPPLIER_ADDRESS", "1 Example Street\\nLondon"),
+            ("ACADEMY_VAT_NUMBER", "GB123456789"),
+        ],
+    ]
+    .concat();
+    assert!(config(&complete).is_ok());
+    assert!(
+        config(&[("ACADEMY_VAT_RATE", "20")]).is_ok(),
+        "development keeps its placeholders"
+    );
 }

@@ -162,6 +162,13 @@ pub async fn retry_in(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<bool, 
     Ok(updated == 1)
 }
 
+/// Whether mail `id` exists (to tell an unknown id from one that cannot be retried).
+pub async fn exists_in(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    let sql = "select count(*) from email_outbox where email_outbox_id = $1";
+    let found: i64 = run!(tx tx, |c| sqlx::query_scalar(sql).bind(id).fetch_one(c).await)?;
+    Ok(found > 0)
+}
+
 /// Erases the bodies of mail sent (or given up on) before `before`; they may hold tokens.
 pub async fn purge_bodies(
     db: &Db,

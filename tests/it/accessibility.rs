@@ -190,14 +190,16 @@ backend_tests! {
         let named = |response: &reqwest::Response, name: &str| response.headers().get_all("set-cookie").iter()
             .filter_map(|v| v.to_str().ok()).find(|v| v.starts_with(&format!("{name}="))).map(str::to_owned);
         let response = app.get("/login").await;
-        let csrf = named(&response, "academy_csrf").expect("a CSRF cookie with the form");
-        assert!(csrf.contains("Secure") && csrf.contains("HttpOnly"), "{csrf}");
+        let csrf = named(&response, "__Host-academy_csrf").expect("a host-only CSRF cookie with the form");
+        assert!(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("Path=/"), "{csrf}");
+        assert!(!csrf.contains("Domain"), "{csrf}");
 
         app.create_user("secure@example.org", Role::Learner, true).await;
         let signed_in = app.sign_in("secure@example.org", PASSWORD).await;
         assert_eq!(crate::support::accounts::location(&signed_in), "/account");
-        let session = named(&signed_in, "academy_session").expect("a session cookie at sign-in");
+        let session = named(&signed_in, "__Host-academy_session").expect("a host-only session cookie at sign-in");
         assert!(session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+        assert!(session.contains("Path=/") && !session.contains("Domain"), "{session}");
     }
 
     async fn the_client_address_comes_from_a_trusted_proxy_only(backend) {

@@ -482,6 +482,28 @@ backend_tests! {
         assert!(quiet.headers().get("set-cookie").is_none(), "no write on a request soon after");
     }
 
+    async fn a_session_ends_at_its_absolute_lifetime_however_active(backend) {
+        let app = TestApp::spawn_with(backend, &[("ACADEMY_SESSION_MAX_DAYS", "90")], Router::new()).await;
+        app.create_user("daily@example.org", Role::Learner, true).await;
+        app.post_form("/login", &[("email", "daily@example.org"), ("password", PASSWORD), ("remember_me", "yes")]).await;
+        for _ in 0..8 {
+            app.clock().advance(Duration::days(10));
+            assert_eq!(app.get("/account").await.status(), StatusCode::OK, "used every ten days, it stays signed in");
+        }
+        // Day 85: the idle limit (30 days) would reach past day 90, so the cookie stops there.
+        app.clock().advance(Duration::days(5));
+        let refreshed = app.get("/account").await;
+        assert_eq!(refreshed.status(), StatusCode::OK);
+        let cookie = refreshed.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("academy_session=")).expect("the refresh re-sends the cookie").to_owned();
+        let max_age: i64 = cookie.split(';').find_map(|part| part.trim().strip_prefix("Max-Age=")).expect("a lifetime").parse().unwrap();
+        assert!(max_age <= 5 * 24 * 3600, "the cookie ends with the session's absolute lifetime: {cookie}");
+        app.clock().advance(Duration::days(5) + Duration::minutes(1));
+        let ended = app.get("/account").await;
+        assert_eq!(ended.status(), StatusCode::SEE_OTHER, "ninety days after signing in, it ends");
+        assert!(location(&ended).starts_with("/login"));
+    }
+
     async fn a_password_reset_cancels_an_email_change_someone_else_asked_for(backend) {
         let app = TestApp::spawn(backend).await;
         app.create_user("victim@example.org", Role::Learner, true).await;

@@ -188,6 +188,10 @@ backend_tests! {
         assert_eq!(app.count("select count(*) from email_outbox where status = 'queued'").await, 1);
         let again = app.post_form(&format!("/admin/emails/{id}/retry"), &[]).await;
         assert_eq!(again.status(), StatusCode::BAD_REQUEST, "a queued mail is not retried twice");
+        let unknown = app.post_form(&format!("/admin/emails/{}/retry", id + 1000), &[]).await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "an unknown mail is not there, not a bad request");
+        let audited = app.count("select count(*) from audit_events where action = 'email_retried'").await;
+        assert_eq!(audited, 1, "only the real retry is audited");
     }
 }
 

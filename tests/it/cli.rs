@@ -141,7 +141,7 @@ async fn bad_configuration_is_refused_listing_every_problem() {
     let (out, _, stderr) = output(command).await;
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.starts_with("Academy cannot start: 5 configuration problems"),
+        stderr.starts_with("Academy cannot start: 7 configuration problems"),
         "{stderr}"
     );
     for name in [
@@ -150,6 +150,8 @@ async fn bad_configuration_is_refused_listing_every_problem() {
         "ACADEMY_SECRET must be at least 32",
         "ACADEMY_BASE_URL is required",
         "ACADEMY_SMTP_URL is required",
+        "ACADEMY_SUPPLIER_NAME is required",
+        "ACADEMY_SUPPLIER_ADDRESS is required",
     ] {
         assert!(stderr.contains(name), "{name} in:\n{stderr}");
     }

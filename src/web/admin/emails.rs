@@ -79,6 +79,7 @@ pub async fn retry(
     };
     match retry_email(state.ctx(), by, id).await {
         Ok(()) => Ok(Redirect::to(&paths::admin_emails_retried()).into_response()),
+        Err(RetryError::NotFound) => Err(AppError::NotFound),
         Err(RetryError::NotRetryable) => Err(AppError::BadRequest(
             "Only failed or dead emails that still have a body can be sent again.".into(),
         )),

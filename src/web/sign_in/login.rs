@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::from_this_network;
 use crate::accounts::sign_in::{SignInError, sign_in};
-use crate::auth::viewer::begin_session;
+use crate::auth::viewer::{SessionLifetime, begin_session};
 use crate::auth::{ClientAddress, Viewer};
 use crate::domain::email::Email;
 use crate::domain::redirect::safe_next;
@@ -149,7 +149,7 @@ pub async fn submit(
         signed_in.user_id,
         signed_in.session_epoch,
         remember,
-        state.config.remember_me_days,
+        SessionLifetime::from(&*state.config),
         now,
     )
     .await?;

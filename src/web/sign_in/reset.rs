@@ -12,7 +12,7 @@ use super::from_this_network;
 use super::link_pages::{LINK_EXPIRED, check_email_page, link_problem};
 use crate::accounts::links;
 use crate::accounts::reset::{ResetError, open_reset_link, request_reset, reset_password};
-use crate::auth::viewer::begin_session;
+use crate::auth::viewer::{SessionLifetime, begin_session};
 use crate::auth::{ClientAddress, Viewer};
 use crate::db::tokens::Purpose;
 use crate::domain::email::Email;
@@ -182,14 +182,14 @@ pub async fn reset(
     if done.disabled {
         return Ok(Redirect::to(&paths::with_notice(paths::login(), notice)).into_response());
     }
-    let remember_days = state.config.remember_me_days;
+    let lifetime = SessionLifetime::from(&*state.config);
     let now = state.clock.now();
     begin_session(
         &session,
         done.user_id,
         done.session_epoch,
         false,
-        remember_days,
+        lifetime,
         now,
     )
     .await?;

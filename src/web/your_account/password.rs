@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::{CurrentPassword, current_password, saved};
 use crate::accounts::password::change_password as change;
-use crate::auth::viewer::follow_epoch;
+use crate::auth::viewer::{SessionLifetime, follow_epoch};
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::domain::email::Email;
 use crate::error::AppError;
@@ -94,6 +94,7 @@ pub async fn change_password(
     )
     .await?;
     // Every other session ends with the old epoch; this one carries on under the new one.
-    follow_epoch(&session, epoch.0, state.config.remember_me_days).await?;
+    let lifetime = SessionLifetime::from(&*state.config);
+    follow_epoch(&session, epoch.0, lifetime, state.clock.now()).await?;
     Ok(saved(Notice::PasswordChanged))
 }

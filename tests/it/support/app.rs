@@ -44,6 +44,11 @@ pub const PRODUCTION: &[(&str, &str)] = &[
     ("ACADEMY_BASE_URL", "https://academy.example"),
     ("ACADEMY_ARGON2_MEMORY_KIB", "19456"),
     ("ACADEMY_ARGON2_ITERATIONS", "2"),
+    (
+        "ACADEMY_SUPPLIER_NAME",
+        "Health Services Safety Investigations Body",
+    ),
+    ("ACADEMY_SUPPLIER_ADDRESS", "1 Example Street\\nLondon"),
 ];
 
 /// Settings every test app starts from; tests override single values.
