@@ -22,7 +22,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::auth::viewer::CookieNames;
 use crate::error::ErrorPage;
 use crate::state::AppState;
-use crate::web::{error_pages, ops, security};
+use crate::web::multipart::UploadRoutes;
+use crate::web::{caching, error_pages, ops, security};
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
@@ -36,11 +37,11 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(extra)
         .fallback(|| async { crate::error::AppError::NotFound });
     // Assets need no viewer: no session lookup, no cookie on a response cached for a year.
-    let site = protected(with_viewer(pages, &state), &state)
+    let site = protected(with_page_csrf(pages, &state), &state)
         .merge(protected(crate::web::assets::router(), &state))
         .merge(protected(crate::web::content::uploads::router(), &state))
         .merge(protected_with_limit(
-            with_viewer(crate::web::admin::uploads_router(), &state),
+            with_upload_csrf(crate::web::upload_routes(), &state),
             &state,
             // Room for the file and the form's other fields.
             state.config.max_upload_bytes + 64 * 1024,
@@ -60,7 +61,22 @@ pub fn metrics_router(state: AppState) -> Router {
     ops::metrics_only_router().with_state(state)
 }
 
-/// Sessions, then who is asking, then the CSRF check on anything that changes state.
+/// Page routes: a state-changing request must be a url-encoded form carrying the CSRF
+/// token; anything else (multipart included) is refused before any handler.
+fn with_page_csrf(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    with_viewer(
+        routes.layer(middleware::from_fn(crate::auth::csrf::verify_csrf)),
+        state,
+    )
+}
+
+/// Upload routes: their POST handlers take `CheckedMultipart` (the type of `UploadRoutes`
+/// insists), which checks the token in the body's first part before any file is read.
+fn with_upload_csrf(routes: UploadRoutes, state: &AppState) -> Router<AppState> {
+    with_viewer(routes.into_router(), state)
+}
+
+/// Sessions, then who is asking, then the cache headers that depend on who it is.
 fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let sessions = SessionManagerLayer::new(state.sessions.clone())
         .with_name(CookieNames::for_production(state.config.is_production()).session)
@@ -70,7 +86,7 @@ fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         .with_secure(state.config.is_production())
         .with_expiry(Expiry::OnSessionEnd);
     routes
-        .layer(middleware::from_fn(crate::auth::csrf::verify_csrf))
+        .layer(middleware::from_fn(caching::by_viewer))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::viewer::load_viewer,

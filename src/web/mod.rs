@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 pub mod admin;
 pub mod assets;
+pub mod caching;
 pub mod content;
 pub mod courses;
 pub mod enrolment;
@@ -18,6 +19,7 @@ pub mod home;
 pub mod interest;
 pub mod layout;
 pub mod markdown;
+pub mod multipart;
 pub mod notice;
 pub mod ops;
 pub mod pagination;
@@ -27,7 +29,8 @@ pub mod security;
 pub mod sign_in;
 pub mod your_account;
 
-/// Every page served to people (assets and operations endpoints are added separately).
+/// Every page served to people (assets, uploads and operations endpoints are added
+/// separately).
 pub fn site_routes() -> Router<AppState> {
     Router::new()
         .merge(public::router())
@@ -38,6 +41,11 @@ pub fn site_routes() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(your_account::router())
         .merge(admin::router())
+}
+
+/// Every route that takes a multipart upload (each area adds its own here).
+pub fn upload_routes() -> multipart::UploadRoutes {
+    admin::upload_routes()
 }
 
 /// A permanent redirect for an address that changed (a renamed course, report or post):

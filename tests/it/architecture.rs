@@ -1,6 +1,7 @@
 //! The layer rules of ARCHITECTURE.md that can be read off the source: what `domain/`
 //! may import, who may import `web` and `app`, no transactions in `web/`, services
-//! without the web layer's `AppError`, and no import cycle (`architecture/cycles.rs`).
+//! without the web layer's `AppError`, axum's `Multipart` only inside the CSRF-checking
+//! extractor, and no import cycle (`architecture/cycles.rs`).
 //!
 //! The check reads every file under `src/` (`architecture/source.rs` says how paths are
 //! found); `architecture/checker.rs` tests it on made-up crates. Each failure names the
@@ -8,7 +9,7 @@
 
 mod checker;
 mod cycles;
-mod lexer;
+pub mod lexer;
 mod source;
 
 use std::collections::BTreeSet;
@@ -54,6 +55,10 @@ const SERVICES: &[&str] = &[
 /// Write-path services take a narrow context (`context::Ctx` or their own), never the
 /// whole `AppState`; only the entry points of jobs and the demo seed hold the state.
 const NARROW_SERVICES: &[&str] = &["accounts", "catalogue", "content", "enrolment"];
+
+/// The one file that may name axum's `Multipart`: `CheckedMultipart` checks the CSRF token
+/// in the first part before a handler sees any other.
+const MULTIPART_EXTRACTOR: &str = "web/multipart.rs";
 
 /// Every file under `src/`, paths relative to it with `/` separators.
 fn read_sources(dir: &Path, under: &str, files: &mut Vec<File>) {
@@ -156,8 +161,16 @@ pub fn check(files: &[File]) -> Vec<String> {
                 .entry(module)
                 .or_insert_with(|| (file.path.clone(), reference.line));
         }
+        let tokens = lexer::tokens(&lexer::blank_comments_and_literals(&file.text));
+        if file.path != MULTIPART_EXTRACTOR {
+            for token in tokens.iter().filter(|t| t.text == "Multipart") {
+                failures.push(format!(
+                    "{}: axum's Multipart outside src/{MULTIPART_EXTRACTOR}: take CheckedMultipart on an UploadRoutes route, which checks the CSRF token first",
+                    at(token.line)
+                ));
+            }
+        }
         if file.path.starts_with("web/") {
-            let tokens = lexer::tokens(&lexer::blank_comments_and_literals(&file.text));
             for pair in tokens.windows(2) {
                 if pair[0].text == "begin" && pair[1].text == "(" {
                     failures.push(format!(

@@ -9,6 +9,7 @@ use crate::auth::{AdminUser, Viewer};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
+use crate::web::multipart::UploadRoutes;
 use crate::web::render;
 
 mod cohort_form;
@@ -94,15 +95,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
+        .route("/admin/uploads/{id}", get(uploads::show))
 }
 
 pub use reports::finding_field;
 
-/// `/admin/uploads`, kept apart because its body limit is the upload size, not the site's.
-pub fn uploads_router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/uploads", get(uploads::list).post(uploads::upload))
-        .route("/admin/uploads/{id}", get(uploads::show))
+/// The upload form, kept apart: its body is multipart (CSRF checked by the extractor) and
+/// its limit is the upload size, not the site's.
+pub fn upload_routes() -> UploadRoutes {
+    UploadRoutes::new().upload_with_page("/admin/uploads", uploads::list, uploads::upload)
 }
 
 #[derive(Template)]

@@ -2,7 +2,7 @@
 //! read from the file's bytes, the size is limited, and files live in the database.
 
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::{AdminUser, ClientAddress, Viewer};
@@ -13,6 +13,7 @@ use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
+use crate::web::multipart::CheckedMultipart;
 use crate::web::notice::{Notice, NoticeQuery};
 
 #[derive(Template)]
@@ -90,7 +91,7 @@ enum NotRead {
     Incomplete,
 }
 
-async fn read_form(mut multipart: Multipart, limit: usize) -> Result<Sent, NotRead> {
+async fn read_form(mut multipart: CheckedMultipart, limit: usize) -> Result<Sent, NotRead> {
     let mut sent = Sent::default();
     loop {
         let field = match multipart.next_field().await {
@@ -113,14 +114,14 @@ async fn read_form(mut multipart: Multipart, limit: usize) -> Result<Sent, NotRe
     }
 }
 
-/// Reads the file and its alt text, asks the content service to store it, and shows any
-/// problem beside its field.
+/// Reads the file and its alt text (after the CSRF token, which the extractor checked),
+/// asks the content service to store it, and shows any problem beside its field.
 pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
     AdminUser(admin): AdminUser,
     client: ClientAddress,
-    multipart: Multipart,
+    multipart: CheckedMultipart,
 ) -> Result<Response, AppError> {
     let limit = state.config.max_upload_bytes;
     let mut errors = FormErrors::default();

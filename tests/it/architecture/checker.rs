@@ -205,3 +205,21 @@ fn a_folder_and_its_files_may_name_each_other_but_nothing_outside_may_close_the_
         "{failures:#?}"
     );
 }
+
+#[test]
+fn a_multipart_body_is_read_only_through_the_checked_extractor() {
+    let handler = "use axum::extract::Multipart;\n\
+                   // Multipart in a comment, \"Multipart\" in a string, MultiPart (mail)\n\
+                   async fn upload(form: axum::extract::Multipart) {}\n";
+    assert_eq!(
+        check_with("web/uploads.rs", handler),
+        [
+            "src/web/uploads.rs:1: axum's Multipart outside src/web/multipart.rs: take CheckedMultipart on an UploadRoutes route, which checks the CSRF token first",
+            "src/web/uploads.rs:3: axum's Multipart outside src/web/multipart.rs: take CheckedMultipart on an UploadRoutes route, which checks the CSRF token first",
+        ]
+    );
+    assert_eq!(
+        check_with("web/multipart.rs", handler),
+        Vec::<String>::new()
+    );
+}
