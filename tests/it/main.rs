@@ -23,3 +23,4 @@ mod ops;
 mod payments;
 mod payments_provider;
 mod shell;
+mod sign_in_limits;
