@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::mails::SignInLink;
 use super::mails::{self, MailError};
 use crate::auth::keys::{hash_token, new_token};
 use crate::context::Ctx;
@@ -13,6 +14,8 @@ use crate::paths;
 
 pub const VERIFY_FOR: Duration = Duration::hours(24);
 pub const RESET_FOR: Duration = Duration::hours(1);
+/// Short: the link stands in for a password while someone else is guessing it.
+pub const SIGN_IN_FOR: Duration = Duration::minutes(30);
 
 /// Issuing a link failed in storage.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,29 @@ pub async fn send_reset(
     .await
 }
 
+/// Creates a one-time sign-in link and queues the mail carrying it, in `tx`.
+pub async fn send_sign_in(
+    tx: &mut Tx,
+    ctx: Ctx<'_>,
+    user_id: i64,
+    name: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<(), LinkError> {
+    let link = Link {
+        user_id,
+        purpose: Purpose::SignIn,
+        email,
+        valid_for: SIGN_IN_FOR,
+    };
+    send_link(tx, ctx, link, now, |sign_in_url| SignInLink {
+        name: name.to_owned(),
+        sign_in_url,
+        minutes: SIGN_IN_FOR.num_minutes(),
+    })
+    .await
+}
+
 /// The link behind `token` while it can still be spent (opening a link spends nothing).
 pub async fn usable(
     ctx: Ctx<'_>,
@@ -92,6 +118,7 @@ fn page_of(purpose: Purpose, token: &str) -> String {
     match purpose {
         Purpose::VerifyEmail => paths::verify_email(token),
         Purpose::ResetPassword => paths::reset_password(token),
+        Purpose::SignIn => paths::sign_in_link(token),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod profile;
 pub mod register;
 pub mod reset;
 pub mod sign_in;
+pub mod sign_in_link;
 pub mod verify;
 
 pub use links::{RESET_FOR, VERIFY_FOR, send_reset, send_verification};

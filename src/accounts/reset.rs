@@ -119,9 +119,9 @@ pub async fn reset_password(
     mails::password_changed(&mut tx, ctx, user, email, &event, now).await?;
     audit_own(&mut tx, user.user_id, "password_reset", Some(client), now).await?;
     tx.commit().await?;
-    // The owner proved the mailbox: a lock from someone guessing their password ends (and
-    // the caller signs them in at once, so a guesser cannot lock them out again first).
-    throttle::clear(ctx, &account_key("sign_in", email.as_str())).await?;
+    // The owner proved the mailbox: locks from someone guessing their password end, from
+    // every address and the account's ceiling (and the caller signs them in at once).
+    throttle::clear_sign_in(ctx, email.as_str()).await?;
     Ok(AfterReset {
         user_id: user.user_id,
         session_epoch: user.session_epoch + 1,

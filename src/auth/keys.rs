@@ -10,6 +10,7 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Clone)]
 pub struct Keys {
     csrf: [u8; 32],
+    device: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -22,12 +23,26 @@ impl Keys {
     pub fn derive(secret: &Secret) -> Keys {
         Keys {
             csrf: derive(secret, "academy csrf v1"),
+            device: derive(secret, "academy device v1"),
         }
     }
 
     /// The form token that goes with an anonymous visitor's CSRF cookie.
     pub fn csrf_token_for(&self, cookie: &str) -> String {
         hex::encode(sign(&self.csrf, cookie.as_bytes()))
+    }
+
+    /// The signature of a known-device cookie's contents.
+    pub fn device_signature(&self, contents: &str) -> String {
+        hex::encode(sign(&self.device, contents.as_bytes()))
+    }
+
+    /// Whether `signature` is this secret's for `contents` (compared in constant time).
+    pub fn device_signature_matches(&self, contents: &str, signature: &str) -> bool {
+        constant_time_eq(
+            self.device_signature(contents).as_bytes(),
+            signature.as_bytes(),
+        )
     }
 }
 
@@ -78,5 +93,20 @@ mod tests {
         assert_eq!(one.csrf_token_for("cookie"), one.csrf_token_for("cookie"));
         assert_ne!(one.csrf_token_for("cookie"), two.csrf_token_for("cookie"));
         assert_ne!(one.csrf_token_for("cookie"), one.csrf_token_for("cookie2"));
+    }
+
+    #[test]
+    fn device_signatures_depend_on_the_secret_and_differ_from_csrf_tokens() {
+        let one = Keys::derive(&Secret::new("a".repeat(32)));
+        let two = Keys::derive(&Secret::new("b".repeat(32)));
+        let signature = one.device_signature("v1.7-ab");
+        assert!(one.device_signature_matches("v1.7-ab", &signature));
+        assert!(!one.device_signature_matches("v1.8-ab", &signature));
+        assert!(!two.device_signature_matches("v1.7-ab", &signature));
+        assert_ne!(
+            signature,
+            one.csrf_token_for("v1.7-ab"),
+            "one key per purpose"
+        );
     }
 }

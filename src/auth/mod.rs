@@ -1,7 +1,9 @@
-//! Authentication: passwords, sessions, the viewer and its extractors, CSRF, rate limits.
+//! Authentication: passwords, sessions, the viewer and its extractors, CSRF, rate limits,
+//! the known-device cookie.
 
 pub mod client;
 pub mod csrf;
+pub mod device;
 pub mod keys;
 pub mod password;
 pub mod session_store;

@@ -55,8 +55,9 @@ impl Blocked {
     }
 }
 
-/// Sign-in attempts for one account (cleared by a success): five failures in 15 minutes
-/// start refusals, from 30 seconds doubling to 15 minutes.
+/// Sign-in attempts for one account from one client address (cleared by a success there):
+/// five failures in 15 minutes start refusals, from 30 seconds doubling to 15 minutes.
+/// Keyed on the address too, so someone guessing elsewhere never locks the owner out.
 pub const SIGN_IN_FAILURES: Limit = Limit {
     allowed: 5,
     window: Duration::minutes(15),
@@ -64,7 +65,22 @@ pub const SIGN_IN_FAILURES: Limit = Limit {
     longest_lock: Duration::minutes(15),
 };
 
-/// Verification or reset mails for one account: 5 an hour.
+/// Sign-in attempts for one account from every address together, counted for browsers that
+/// have not signed in to it before. Past it, such a browser is offered a one-time link by
+/// email instead of a password check, for an hour (a browser with the account's device
+/// cookie still signs in as usual, and nobody is locked out).
+///
+/// Why 50 an hour: the per-address lock alone lets a guesser with many addresses try about
+/// 20 passwords an hour from each; this caps all of them together at 50 an hour (1,200 a
+/// day, too few for a passphrase), while an owner who mistypes never comes near it.
+pub const SIGN_IN_CEILING: Limit = Limit {
+    allowed: 50,
+    window: Duration::hours(1),
+    first_lock: Duration::hours(1),
+    longest_lock: Duration::hours(1),
+};
+
+/// Verification, reset or sign-in link mails for one account: 5 an hour.
 pub const ACCOUNT_MAILS: Limit = Limit {
     allowed: 5,
     window: Duration::hours(1),
@@ -89,6 +105,20 @@ pub fn address_key(action: &str, address: &impl std::fmt::Display) -> String {
 pub fn account_key(action: &str, email: &str) -> String {
     format!("{action}:account:{email}")
 }
+
+/// Sign-in attempts for `email` from `address` ([`SIGN_IN_FAILURES`]). Like every key that
+/// names an account, it ends in `:account:{email}`, so deleting the account finds it.
+pub fn sign_in_key(email: &str, address: &str) -> String {
+    format!("{SIGN_IN}:address:{address}:account:{email}")
+}
+
+/// Sign-in attempts for `email` from every address ([`SIGN_IN_CEILING`]).
+pub fn sign_in_ceiling_key(email: &str) -> String {
+    format!("{SIGN_IN}:all:account:{email}")
+}
+
+/// The action every sign-in counter of an account starts with.
+const SIGN_IN: &str = "sign_in";
 
 /// Counts an attempt against `key` and says whether it may go ahead, in one step that
 /// concurrent requests (in any process) cannot race past:
@@ -134,6 +164,28 @@ pub async fn hit<'a>(
         Some(until) if !lock_ended => Ok(Err(Blocked { until })),
         _ => Ok(Ok(())),
     }
+}
+
+/// The lock standing on `key` now, if any, without counting an attempt.
+pub async fn blocked<'a>(
+    counters: impl Into<Counters<'a>>,
+    key: &str,
+) -> Result<Option<Blocked>, DbError> {
+    let Counters { db, clock } = counters.into();
+    let now = clock.now();
+    let until = throttles::blocked_until(db, key).await?;
+    Ok(until
+        .filter(|until| *until > now)
+        .map(|until| Blocked { until }))
+}
+
+/// Forgets every sign-in counter of `email`, from every address and the ceiling (after the
+/// owner proved their mailbox: a reset or an emailed sign-in link).
+pub async fn clear_sign_in<'a>(
+    counters: impl Into<Counters<'a>>,
+    email: &str,
+) -> Result<(), DbError> {
+    throttles::clear_for_account(counters.into().db, SIGN_IN, email).await
 }
 
 /// Forgets `key`'s attempts (after a success that proves the owner).

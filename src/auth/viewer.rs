@@ -36,6 +36,8 @@ const REFRESH_AFTER_SECS: i64 = 5 * 60;
 pub struct CookieNames {
     pub session: &'static str,
     pub csrf: &'static str,
+    /// The known-device cookie (`auth::device`).
+    pub device: &'static str,
 }
 
 impl CookieNames {
@@ -44,10 +46,12 @@ impl CookieNames {
             true => CookieNames {
                 session: "__Host-academy_session",
                 csrf: "__Host-academy_csrf",
+                device: "__Host-academy_device",
             },
             false => CookieNames {
                 session: "academy_session",
                 csrf: "academy_csrf",
+                device: "academy_device",
             },
         }
     }

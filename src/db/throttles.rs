@@ -49,6 +49,24 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// When the lock on `key` ends (`None`: no counter, or never locked).
+pub async fn blocked_until(db: &Db, key: &str) -> Result<Option<DateTime<Utc>>, DbError> {
+    let sql = "select blocked_until from throttles where throttle_key = $1";
+    let found: Option<Option<DateTime<Utc>>> =
+        run!(read db, |c| sqlx::query_scalar(sql).bind(key).fetch_optional(c).await)?;
+    Ok(found.flatten())
+}
+
+/// Forgets every counter of `action` that names the account `email` (keys of the form
+/// `{action}:…:account:{email}`).
+pub async fn clear_for_account(db: &Db, action: &str, email: &str) -> Result<(), DbError> {
+    let escape = crate::domain::search::escape_like;
+    let pattern = format!("{}:%:account:{}", escape(action), escape(email));
+    let sql = "delete from throttles where throttle_key like $1 escape '\\'";
+    run!(write db, |c| sqlx::query(sql).bind(&pattern).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
 /// Drops counters whose window and block are both over.
 pub async fn delete_stale(
     db: &Db,

@@ -1,4 +1,5 @@
-//! The `account_tokens` table: single-use verification and reset links, stored hashed.
+//! The `account_tokens` table: single-use verification, reset and sign-in links, stored
+//! hashed.
 
 use chrono::{DateTime, Utc};
 
@@ -8,6 +9,8 @@ use super::{Db, DbError, Tx, run};
 pub enum Purpose {
     VerifyEmail,
     ResetPassword,
+    /// A one-time sign-in link, offered past the per-account ceiling on sign-in attempts.
+    SignIn,
 }
 
 impl Purpose {
@@ -15,6 +18,7 @@ impl Purpose {
         match self {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
+            Purpose::SignIn => "sign_in",
         }
     }
 }

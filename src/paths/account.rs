@@ -45,6 +45,21 @@ pub fn reset_password(token: &str) -> String {
     format!("/reset-password/{}", token)
 }
 
+/// Asking for a one-time sign-in link by email (the button the sign-in page offers past the
+/// per-account ceiling on attempts).
+pub const fn sign_in_link_request() -> &'static str {
+    "/login/link"
+}
+
+pub const fn sign_in_link_sent() -> &'static str {
+    "/login/link/sent"
+}
+
+/// The page a sign-in link opens (its button posts back to the same address).
+pub fn sign_in_link(token: &str) -> String {
+    format!("/login/link/{}", token)
+}
+
 pub const fn account() -> &'static str {
     "/account"
 }

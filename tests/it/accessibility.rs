@@ -9,7 +9,7 @@ use crate::support::TestApp;
 use crate::support::accounts::PASSWORD;
 
 /// Checks the structure a screen reader or keyboard user depends on.
-fn assert_accessible(path: &str, html: &str) {
+pub(crate) fn assert_accessible(path: &str, html: &str) {
     assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
     // GOV.UK puts the error summary and notification banner above the h1; nothing else.
     let h1 = html.find("<h1").unwrap();

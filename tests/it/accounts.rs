@@ -192,7 +192,7 @@ backend_tests! {
         assert_eq!(longer.status(), StatusCode::TOO_MANY_REQUESTS, "the next lock is longer");
         app.clock().advance(Duration::seconds(61));
         assert_eq!(location(&app.sign_in("target@example.org", PASSWORD).await), "/account", "one attempt after each lock; success clears the count");
-        assert_eq!(app.count("select count(*) from throttles where throttle_key like 'sign_in:account:%'").await, 0);
+        assert_eq!(app.count("select count(*) from throttles where throttle_key like 'sign_in:address:%:account:%'").await, 0);
     }
 
     async fn the_per_address_limit_refuses_then_releases(backend) {

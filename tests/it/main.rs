@@ -25,3 +25,4 @@ mod ops;
 mod payments;
 mod payments_provider;
 mod shell;
+mod sign_in_limits;

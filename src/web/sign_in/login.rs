@@ -1,5 +1,7 @@
-//! `/login` and `/logout`: one generic message for any wrong email or password, the same
-//! timing for unknown addresses, and refusals after repeated failures.
+//! `/login` and `/logout`: one generic message for any wrong email or password (and for
+//! the right password of a disabled account), the same timing for unknown addresses,
+//! refusals after repeated failures from one address, and past an account's ceiling an
+//! emailed link offered instead, unless this browser has signed in to the account before.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -8,8 +10,9 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::from_this_network;
-use crate::accounts::sign_in::{SignInError, sign_in};
+use super::{email_link, from_this_network};
+use crate::accounts::sign_in::{Attempt, SignInError, sign_in};
+use crate::auth::device::KnownDevice;
 use crate::auth::viewer::{SessionLifetime, begin_session};
 use crate::auth::{ClientAddress, Viewer};
 use crate::domain::email::Email;
@@ -98,6 +101,7 @@ pub async fn submit(
     viewer: Viewer,
     session: Session,
     client: ClientAddress,
+    device: KnownDevice,
     Form(mut form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let password = std::mem::take(&mut form.password);
@@ -120,8 +124,13 @@ pub async fn submit(
         );
         return rejected(&page(&viewer, &form, &errors, None));
     };
-    let client = client.to_string();
-    let signed_in = match sign_in(state.ctx(), &state.passwords, &client, &email, &password).await {
+    let attempt = Attempt {
+        client: &client.to_string(),
+        email: &email,
+        password: &password,
+        known_accounts: &device.accounts(),
+    };
+    let signed_in = match sign_in(state.ctx(), &state.passwords, &attempt).await {
         Ok(signed_in) => signed_in,
         Err(SignInError::Locked(blocked)) => {
             errors.add(
@@ -137,10 +146,7 @@ pub async fn submit(
             errors.add("email", WRONG_CREDENTIALS);
             return rejected(&page(&viewer, &form, &errors, None));
         }
-        Err(SignInError::Disabled) => {
-            errors.add("email", "This account has been disabled. Contact the education team if you think this is a mistake.");
-            return rejected(&page(&viewer, &form, &errors, None));
-        }
+        Err(SignInError::OfferLink) => return email_link::offer(&viewer, &form.email),
         Err(other) => return Err(other.into()),
     };
     let remember = form.remember_me == "yes";
@@ -154,7 +160,12 @@ pub async fn submit(
     )
     .await?;
     let next = safe_next(&form.next).unwrap_or(paths::account());
-    Ok(Redirect::to(next).into_response())
+    let mut response = Redirect::to(next).into_response();
+    let production = state.config.is_production();
+    device
+        .signed_in(signed_in.user_id)
+        .set_on(&mut response, &state.keys, production);
+    Ok(response)
 }
 
 pub async fn logout(session: Session) -> Result<Response, AppError> {

@@ -1,5 +1,5 @@
-//! Getting into an account: register, verify an address, sign in and out, reset a
-//! password. The writes are `crate::accounts` services; this module maps their errors.
+//! Getting into an account: register, verify an address, sign in and out (by password, or
+//! by an emailed link past an account's ceiling on attempts), reset a password. The writes are `crate::accounts` services; this module maps their errors.
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -8,12 +8,14 @@ use crate::accounts::links::LinkError;
 use crate::accounts::register::RegisterError;
 use crate::accounts::reset::ResetError;
 use crate::accounts::sign_in::SignInError;
+use crate::accounts::sign_in_link::SignInLinkError;
 use crate::accounts::verify::VerifyError;
 use crate::auth::ClientAddress;
 use crate::auth::throttle::{self, Blocked, address_key, per_address};
 use crate::error::AppError;
 use crate::state::AppState;
 
+mod email_link;
 mod link_pages;
 mod login;
 mod profile_form;
@@ -29,6 +31,12 @@ pub fn router() -> Router<AppState> {
         .route("/register/check-email", get(register::check_email))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/login/link", post(email_link::request))
+        .route("/login/link/sent", get(email_link::sent))
+        .route(
+            "/login/link/{token}",
+            get(email_link::show).post(email_link::confirm),
+        )
         .route("/verify-email/resend", post(verify::resend))
         .route(
             "/verify-email/{token}",
@@ -84,7 +92,18 @@ impl From<SignInError> for AppError {
         match error {
             SignInError::Db(error) => error.into(),
             SignInError::Hash(error) => error.into(),
+            SignInError::Mail(error) => AppError::internal(error),
             refused => AppError::BadRequest(refused.to_string()),
+        }
+    }
+}
+
+impl From<SignInLinkError> for AppError {
+    fn from(error: SignInLinkError) -> Self {
+        match error {
+            SignInLinkError::LinkExpired | SignInLinkError::Disabled => AppError::NotFound,
+            SignInLinkError::Db(error) => error.into(),
+            SignInLinkError::Link(error) => error.into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::from_this_network;
 use super::link_pages::{LINK_EXPIRED, check_email_page, link_problem};
 use crate::accounts::links;
 use crate::accounts::reset::{ResetError, open_reset_link, request_reset, reset_password};
+use crate::auth::device::KnownDevice;
 use crate::auth::viewer::{SessionLifetime, begin_session};
 use crate::auth::{ClientAddress, Viewer};
 use crate::db::tokens::Purpose;
@@ -151,6 +152,7 @@ pub async fn reset(
     viewer: Viewer,
     session: Session,
     client: ClientAddress,
+    device: KnownDevice,
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, AppError> {
@@ -193,5 +195,10 @@ pub async fn reset(
         now,
     )
     .await?;
-    Ok(Redirect::to(&paths::with_notice(paths::account(), notice)).into_response())
+    let mut response = Redirect::to(&paths::with_notice(paths::account(), notice)).into_response();
+    let production = state.config.is_production();
+    device
+        .signed_in(done.user_id)
+        .set_on(&mut response, &state.keys, production);
+    Ok(response)
 }

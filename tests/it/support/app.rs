@@ -51,6 +51,10 @@ pub const PRODUCTION: &[(&str, &str)] = &[
     ("ACADEMY_SUPPLIER_ADDRESS", "1 Example Street\\nLondon"),
 ];
 
+/// Trusts the test client's own address as a proxy, so each browser from
+/// [`TestApp::browser_from`] counts as the client address its `X-Forwarded-For` names.
+pub const BEHIND_PROXY: &[(&str, &str)] = &[("ACADEMY_TRUSTED_PROXIES", "127.0.0.1/32")];
+
 /// Settings every test app starts from; tests override single values.
 fn base_settings(
     database: &TestDatabase,
@@ -141,6 +145,12 @@ impl TestApp {
         Browser::new(self.address)
     }
 
+    /// Another browser whose requests come through the proxy from `client` (an app spawned
+    /// with [`BEHIND_PROXY`] believes it), carrying `cookies` (`name=value`) from the start.
+    pub fn browser_from(&self, client: &str, cookies: &[&str]) -> Browser {
+        Browser::behind_proxy(self.address, client, cookies)
+    }
+
     /// Mail the in-memory mailer accepted (after `run_background_jobs`).
     pub fn sent_emails(&self) -> Vec<academy::email::mailer::SentMail> {
         self.state.mailer.sent()
@@ -182,6 +192,26 @@ impl Browser {
             client,
             base: format!("http://{address}"),
         }
+    }
+
+    /// A browser whose requests say they were forwarded for `client`, with `cookies` set.
+    pub fn behind_proxy(address: SocketAddr, client: &str, cookies: &[&str]) -> Browser {
+        super::install_crypto_provider();
+        let base = format!("http://{address}");
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let url: reqwest::Url = base.parse().expect("base URL");
+        for cookie in cookies {
+            jar.add_cookie_str(cookie, &url);
+        }
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", client.parse().expect("a header value"));
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser { client, base }
     }
 
     pub fn url(&self, path: &str) -> String {
