@@ -1,6 +1,7 @@
 //! The layer rules of ARCHITECTURE.md that can be read off the source: what `domain/`
 //! may import, who may import `web` and `app`, no transactions in `web/`, services
-//! without the web layer's `AppError`, and no import cycle (`architecture/cycles.rs`).
+//! without the web layer's `AppError`, form bodies read only by `web::forms::Form`, and no
+//! import cycle (`architecture/cycles.rs`).
 //!
 //! The check reads every file under `src/` (`architecture/source.rs` says how paths are
 //! found); `architecture/checker.rs` tests it on made-up crates. Each failure names the
@@ -54,6 +55,16 @@ const SERVICES: &[&str] = &[
 /// Write-path services take a narrow context (`context::Ctx` or their own), never the
 /// whole `AppState`; only the entry points of jobs and the demo seed hold the state.
 const NARROW_SERVICES: &[&str] = &["accounts", "catalogue", "content", "enrolment"];
+
+/// Form extractors whose rejection is a bare 422 (or 400) and that read a missing field
+/// however the struct says: every form body is read by `web::forms::Form` instead.
+const OTHER_FORM_EXTRACTORS: &[&str] = &[
+    "axum::Form",
+    "axum::extract::Form",
+    "axum::form::Form",
+    "axum_extra::extract::Form",
+    "axum_extra::extract::form::Form",
+];
 
 /// Every file under `src/`, paths relative to it with `/` separators.
 fn read_sources(dir: &Path, under: &str, files: &mut Vec<File>) {
@@ -142,6 +153,13 @@ pub fn check(files: &[File]) -> Vec<String> {
             if is_narrow && top == Some("state") {
                 failures.push(format!(
                     "{}: a service takes a narrow context, not the application state: `{}`",
+                    at(reference.line),
+                    reference.written
+                ));
+            }
+            if OTHER_FORM_EXTRACTORS.contains(&reference.written.as_str()) {
+                failures.push(format!(
+                    "{}: form bodies are read by crate::web::forms::Form: `{}`",
                     at(reference.line),
                     reference.written
                 ));

@@ -17,6 +17,7 @@ mod db;
 mod email;
 mod enrolment;
 mod enrolment_concurrency;
+mod form_fields;
 mod interest;
 mod migrations;
 mod ops;
