@@ -27,6 +27,7 @@
 //! | `Forbidden` | 403 | no details |
 //! | `CsrfRejected` | 403 | the sentence asking to refresh and resend the form |
 //! | `BadRequest(message)` (a service variant a person can act on) | 400 | the message under the heading |
+//! | `IncompleteForm(message)` (a form body without a field its page always sends, or one it could not have sent: `web::forms::Form`) | 422 | the message, and that nothing was saved |
 //! | `SignInRequired(next)` | 303 | redirect to `/login?next=…`, no page |
 //! | `Internal(error)` (storage, templates, sessions, hashing, anything unexpected) | 500 | no details; the error is logged with the request span, and the page shows the request id (`x-request-id`) for the person to quote |
 //!
@@ -49,6 +50,10 @@ pub enum AppError {
     Forbidden,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A form body our page could not have sent (a field it always sends is missing):
+    /// nothing is saved.
+    #[error("incomplete form: {0}")]
+    IncompleteForm(String),
     /// Sends the visitor to sign in, then back to this path.
     #[error("sign in required")]
     SignInRequired(String),
@@ -69,6 +74,7 @@ impl AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::IncompleteForm(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,7 +97,9 @@ impl IntoResponse for AppError {
                 tracing::error!(error = ?error, "request failed");
                 None
             }
-            AppError::BadRequest(message) => Some(message.clone()),
+            AppError::BadRequest(message) | AppError::IncompleteForm(message) => {
+                Some(message.clone())
+            }
             AppError::CsrfRejected => Some(
                 "Your form could not be sent because the page had expired or came from another site. \
                  Go back, refresh the page and try again."

@@ -13,6 +13,13 @@ pub struct HomeBlock {
     pub link_href: String,
 }
 
+impl HomeBlock {
+    /// A block with neither a heading nor text is left off the home page.
+    pub fn is_hidden(&self) -> bool {
+        self.title.trim().is_empty() && self.body.trim().is_empty()
+    }
+}
+
 pub async fn all(db: &Db) -> Result<Vec<HomeBlock>, DbError> {
     let sql = "select block, title, body, link_label, link_href from home_blocks";
     Ok(run!(read db, |c| sqlx::query_as(sql).fetch_all(c).await)?)

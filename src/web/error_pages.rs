@@ -106,9 +106,11 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
             "What you sent is too large",
             "Go back and send a smaller file or a shorter answer.",
         ),
+        // Only a request our pages could not have sent gets a bare 422 (a form shown again
+        // with its problems is a page of its own).
         415 | 422 => (
             "Sorry, we could not understand what you sent",
-            "Go back, check what you entered and try again.",
+            "Nothing was saved. Go back, reload the page and try again.",
         ),
         429 => (
             "Too many attempts",

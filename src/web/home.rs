@@ -80,7 +80,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
 }
 
 fn block(stored: HomeBlock) -> Option<Block> {
-    if stored.title.trim().is_empty() && stored.body.trim().is_empty() {
+    if stored.is_hidden() {
         return None;
     }
     Some(Block {

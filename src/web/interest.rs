@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::courses::{InterestProblem, course_response};
+use super::forms::{Form, Sent, required};
 use super::layout::{Layout, Section};
 use super::render;
 use crate::auth::keys::hash_token;
@@ -44,14 +44,22 @@ impl From<InterestError> for AppError {
     }
 }
 
+/// The interest form: the email box is shown (and so required) only to a visitor who is
+/// not signed in with a confirmed address.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct InterestForm {
-    interest_email: String,
+    #[serde(default)]
+    interest_email: Sent,
 }
 
 fn back_to(course: &Course, notice: &str) -> Response {
     Redirect::to(&paths::course_interest_notice(&course.slug, notice)).into_response()
+}
+
+/// Who asks: a verified account (listed at once), or anyone by the address they typed.
+enum Asker<'a> {
+    SignedIn(&'a crate::db::users::User),
+    ByEmail(String),
 }
 
 /// Signed in and verified: listed at once. Anyone else: a confirmation mail, and the same
@@ -66,6 +74,12 @@ async fn register(
     let course = courses::find_published_by_slug(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Only the page for someone not signed in with a confirmed address has the email box;
+    // a body without it is refused before anything is counted.
+    let asker = match viewer.user.as_ref().filter(|u| u.is_verified()) {
+        Some(user) => Asker::SignedIn(user),
+        None => Asker::ByEmail(required(form.interest_email, "interest_email")?),
+    };
     if throttle::hit(
         &state,
         &address_key("interest", &client),
@@ -76,15 +90,18 @@ async fn register(
     {
         return Ok(back_to(&course, "interest-too-many"));
     }
-    if let Some(user) = viewer.user.as_ref().filter(|u| u.is_verified()) {
-        service::register_signed_in(state.ctx(), &course, user.user_id, &user.email).await?;
-        return Ok(back_to(&course, "interest-saved"));
-    }
-    let email = match Email::parse(&form.interest_email) {
+    let typed = match asker {
+        Asker::SignedIn(user) => {
+            service::register_signed_in(state.ctx(), &course, user.user_id, &user.email).await?;
+            return Ok(back_to(&course, "interest-saved"));
+        }
+        Asker::ByEmail(typed) => typed,
+    };
+    let email = match Email::parse(&typed) {
         Ok(email) => email,
         Err(problem) => {
             let problem = InterestProblem {
-                typed: form.interest_email.clone(),
+                typed,
                 message: problem.to_string(),
             };
             return course_response(&state, &viewer, course, None, Some(problem)).await;

@@ -94,7 +94,7 @@ backend_tests! {
             assert_accessible(path, &html);
         }
         for path in ["/register", "/login", "/forgot-password"] {
-            let response = app.post_form(path, &[]).await;
+            let response = app.submit(&app.form_on(path, path).await.cleared()).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
             let html = response.text().await.unwrap();
             assert_accessible(path, &html);
@@ -112,15 +112,15 @@ backend_tests! {
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_accessible(path, &html);
         }
-        for path in ["/account/profile", "/account/password", "/account/email", "/account/delete", "/admin/posts", "/admin/reports"] {
-            let response = app.post_form(path, &[("action", "save")]).await;
+        for (page, path) in [("/account/profile", "/account/profile"), ("/account/password", "/account/password"), ("/account/email", "/account/email"), ("/account/delete", "/account/delete"), ("/admin/posts/new", "/admin/posts"), ("/admin/reports/new", "/admin/reports")] {
+            let response = app.submit(&app.form_on(page, path).await.cleared().set("action", "save")).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
             let html = response.text().await.unwrap();
             assert_accessible(path, &html);
             assert_error_summary(path, &html);
         }
         let other = app.create_user("other@example.org", Role::Learner, true).await;
-        let response = app.post_form(&format!("/admin/users/{other}/learner-type"), &[("learner_type", "nhs")]).await;
+        let response = app.post_form(&format!("/admin/users/{other}/learner-type"), &[("learner_type", "nhs"), ("reason", "")]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_error_summary("learner type", &response.text().await.unwrap());
     }
@@ -138,12 +138,13 @@ backend_tests! {
         let enrol_page = format!("/cohorts/{cohort}/enrol");
         let (_, html) = buyer.get_text(&enrol_page).await;
         assert_accessible(&enrol_page, &html);
-        let failed = buyer.post_form(&enrol_page, &[("funding", "invoice")]).await;
+        let no_details = [("organisation", ""), ("billing_email", ""), ("billing_address", ""), ("purchase_order", "")];
+        let failed = buyer.post_form(&enrol_page, &[&[("funding", "invoice")], &no_details[..]].concat()).await;
         assert_eq!(failed.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = failed.text().await.unwrap();
         assert_accessible(&enrol_page, &html);
         assert_error_summary(&enrol_page, &html);
-        let failed = nurse.post_form(&enrol_page, &[]).await;
+        let failed = nurse.post_form(&enrol_page, &no_details).await;
         let html = failed.text().await.unwrap();
         assert_accessible(&enrol_page, &html);
         assert_error_summary(&enrol_page, &html);
@@ -209,7 +210,7 @@ backend_tests! {
             let token = app.csrf_token_from("/login").await;
             app.client.post(app.url("/login"))
                 .header("x-forwarded-for", "198.51.100.23")
-                .form(&[("email", "who@example.org"), ("password", "not a real one"), ("csrf_token", token.as_str())])
+                .form(&[("email", "who@example.org"), ("password", "not a real one"), ("next", ""), ("csrf_token", token.as_str())])
                 .send().await.unwrap();
         }
         assert_eq!(trusted.count("select count(*) from audit_events where client_address = '198.51.100.23'").await, 1);

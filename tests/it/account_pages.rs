@@ -52,7 +52,7 @@ backend_tests! {
     async fn profile_changes_are_checked_and_saved(backend) {
         let app = TestApp::spawn(backend).await;
         signed_in(&app, "profile@example.org").await;
-        let bad = app.post_form("/account/profile", &[("full_name", " "), ("organisation", "Trust"), ("job_role", "Nurse"), ("professional_body", "XYZ")]).await;
+        let bad = app.post_form("/account/profile", &[("full_name", " "), ("organisation", "Trust"), ("job_role", "Nurse"), ("professional_body", "XYZ"), ("registration_number", "")]).await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.unwrap();
         assert!(html.contains("Enter your full name") && html.contains("Select your professional body"));

@@ -75,7 +75,10 @@ backend_tests! {
 
     async fn the_registration_form_explains_every_problem(backend) {
         let app = TestApp::spawn(backend).await;
-        let response = app.post_form("/register", &[("password", "short"), ("full_name", &"x".repeat(5_000))]).await;
+        let response = app.post_form("/register", &[
+            ("password", "short"), ("full_name", &"x".repeat(5_000)), ("email", ""), ("confirm_password", ""),
+            ("organisation", ""), ("job_role", ""), ("registration_number", ""),
+        ]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = response.text().await.unwrap();
         assert!(html.contains("<title>Error: Create an account – Academy</title>"));
@@ -102,12 +105,15 @@ backend_tests! {
             let response = app.post_form("/register", &[
                 ("full_name", "Amina Okafor"), ("email", "amina.okafor@nhs.net"), ("password", password),
                 ("confirm_password", password), ("organisation", "Trust"), ("job_role", "Nurse"),
-                ("professional_body", "none"), ("consent", "yes"),
+                ("professional_body", "none"), ("registration_number", ""), ("consent", "yes"),
             ]).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
             assert!(response.text().await.unwrap().contains(problem), "{password}");
         }
-        let mismatch = app.post_form("/register", &[("password", PASSWORD), ("confirm_password", "something else entirely")]).await;
+        let mismatch = app.post_form("/register", &[
+            ("password", PASSWORD), ("confirm_password", "something else entirely"), ("full_name", ""), ("email", ""),
+            ("organisation", ""), ("job_role", ""), ("registration_number", ""),
+        ]).await;
         assert!(mismatch.text().await.unwrap().contains("Passwords do not match"));
     }
 
@@ -365,7 +371,7 @@ backend_tests! {
         assert_eq!(location(&out), "/");
         assert_eq!(app.get("/account").await.status(), StatusCode::SEE_OTHER);
 
-        let remembered = app.post_form("/login", &[("email", "cycle@example.org"), ("password", PASSWORD), ("remember_me", "yes")]).await;
+        let remembered = app.post_form("/login", &[("email", "cycle@example.org"), ("password", PASSWORD), ("remember_me", "yes"), ("next", "")]).await;
         let remembered = cookie(&remembered).unwrap();
         assert!(remembered.contains("Max-Age") || remembered.contains("Expires"), "{remembered}");
     }
@@ -375,7 +381,7 @@ backend_tests! {
         app.create_user("idle@example.org", Role::Learner, true).await;
         app.sign_in("idle@example.org", PASSWORD).await;
         let remembered = app.another_browser();
-        remembered.post_form("/login", &[("email", "idle@example.org"), ("password", PASSWORD), ("remember_me", "yes")]).await;
+        remembered.post_form("/login", &[("email", "idle@example.org"), ("password", PASSWORD), ("remember_me", "yes"), ("next", "")]).await;
 
         app.clock().advance(Duration::hours(11));
         assert_eq!(app.get("/account").await.status(), StatusCode::OK, "activity within 12 hours keeps it");
@@ -472,7 +478,7 @@ backend_tests! {
     async fn a_remembered_session_keeps_its_lifetime_when_the_idle_clock_moves(backend) {
         let app = TestApp::spawn(backend).await;
         app.create_user("keep@example.org", Role::Learner, true).await;
-        app.post_form("/login", &[("email", "keep@example.org"), ("password", PASSWORD), ("remember_me", "yes")]).await;
+        app.post_form("/login", &[("email", "keep@example.org"), ("password", PASSWORD), ("remember_me", "yes"), ("next", "")]).await;
         app.clock().advance(Duration::minutes(6));
         let refreshed = app.get("/account").await;
         let cookie = refreshed.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok())
@@ -485,7 +491,7 @@ backend_tests! {
     async fn a_session_ends_at_its_absolute_lifetime_however_active(backend) {
         let app = TestApp::spawn_with(backend, &[("ACADEMY_SESSION_MAX_DAYS", "90")], Router::new()).await;
         app.create_user("daily@example.org", Role::Learner, true).await;
-        app.post_form("/login", &[("email", "daily@example.org"), ("password", PASSWORD), ("remember_me", "yes")]).await;
+        app.post_form("/login", &[("email", "daily@example.org"), ("password", PASSWORD), ("remember_me", "yes"), ("next", "")]).await;
         for _ in 0..8 {
             app.clock().advance(Duration::days(10));
             assert_eq!(app.get("/account").await.status(), StatusCode::OK, "used every ten days, it stays signed in");
@@ -548,7 +554,7 @@ backend_tests! {
         let response = app.post_form("/register", &[
             ("full_name", "Nul\0Byte"), ("email", "nul@example.org"), ("password", PASSWORD),
             ("confirm_password", PASSWORD), ("organisation", "Org\u{7}"), ("job_role", "Nurse"),
-            ("professional_body", "none"), ("consent", "yes"),
+            ("professional_body", "none"), ("registration_number", ""), ("consent", "yes"),
         ]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("Remove the line breaks or unusual characters"));

@@ -219,7 +219,8 @@ backend_tests! {
     async fn admins_add_courses_with_clear_messages_for_bad_input(backend) {
         let app = TestApp::spawn(backend).await;
         admin(&app).await;
-        let empty = app.post_form("/admin/courses", &[("action", "save"), ("cpd_extra_minutes", "75")]).await;
+        let blank = app.form_on("/admin/courses/new", "/admin/courses").await.cleared();
+        let empty = app.submit(&blank.set("action", "save").set("cpd_extra_minutes", "75")).await;
         assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = empty.text().await.unwrap();
         for message in ["Enter the course title", "Enter a one or two sentence summary", "Select the level", "Select the format",

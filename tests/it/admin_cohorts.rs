@@ -54,6 +54,18 @@ fn cohort_form<'a>(sessions: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     form
 }
 
+/// Posts a cohort form as its page would: each session row with its id (empty for a new
+/// one), and the hidden count of rows.
+async fn post_cohort(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let rows = form.iter().filter(|(k, _)| *k == "session_title").count();
+    let ids = form.iter().filter(|(k, _)| *k == "session_id").count();
+    let count = rows.to_string();
+    let mut body = form.to_vec();
+    body.extend(std::iter::repeat_n(("session_id", ""), rows - ids));
+    body.push(("session_rows", &count));
+    app.post_form(path, &body).await
+}
+
 fn with(
     mut form: Vec<(&'static str, &'static str)>,
     key: &'static str,
@@ -71,7 +83,8 @@ backend_tests! {
         let path = format!("/admin/courses/{course}/cohorts");
         let before = app.count("select count(*) from cohorts").await;
 
-        let empty = app.post_form(&path, &[("action", "save")]).await;
+        let blank = app.form_on(&format!("{path}/new"), &path).await.cleared();
+        let empty = app.submit(&blank.set("action", "save")).await;
         assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = empty.text().await.unwrap();
         for message in ["Enter a name for the cohort", "Enter the start date", "Enter the end date", "Enter the date enrolment opens", "Enter the number of places"] {
@@ -86,7 +99,7 @@ backend_tests! {
             ("capacity", "lots", "Enter the number of places as a whole number"),
             ("opens_time", "25:00", "Enter the time for the date enrolment opens"),
         ] {
-            let response = app.post_form(&path, &with(cohort_form(&[("7", "9:30")]), key, value)).await;
+            let response = post_cohort(&app, &path, &with(cohort_form(&[("7", "9:30")]), key, value)).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{key}={value}");
             assert!(response.text().await.unwrap().contains(message), "{key}={value}: {message}");
         }
@@ -96,7 +109,7 @@ backend_tests! {
             (vec![("31", "9:30")], "Session 1: enter a real date"),
             (vec![("7", "noon")], "Session 1: enter start and end times"),
         ] {
-            let response = app.post_form(&path, &cohort_form(&sessions)).await;
+            let response = post_cohort(&app, &path, &cohort_form(&sessions)).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{sessions:?}");
             let html = response.text().await.unwrap();
             assert!(html.contains(message), "{message}");
@@ -112,13 +125,13 @@ backend_tests! {
         let mut spring = cohort_form(&[]);
         spring.extend([("session_title", "Night"), ("session_day", "29"), ("session_month", "3"), ("session_year", "2026"), ("session_start", "1:30am"), ("session_end", "3:30am")]);
         let spring = with(with(with(spring, "starts_month", "3"), "starts_day", "23"), "opens_month", "2");
-        let response = app.post_form(&path, &spring).await;
+        let response = post_cohort(&app, &path, &spring).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("That time does not exist in the UK: the clocks go forward then"));
 
         let autumn = with(with(with(with(with(with(cohort_form(&[]), "starts_month", "10"), "ends_month", "10"), "closes_month", "10"), "opens_month", "9"), "closes_day", "20"), "starts_day", "19");
         let autumn = with(with(with(with(autumn, "closes_time", "1:30am"), "closes_day", "25"), "ends_day", "31"), "opens_day", "1");
-        let response = app.post_form(&path, &autumn).await;
+        let response = post_cohort(&app, &path, &autumn).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("That time happens twice in the UK"));
     }
@@ -129,14 +142,14 @@ backend_tests! {
         let path = format!("/admin/courses/{course}/cohorts");
         let (_, page) = app.get_text(&format!("{path}/new")).await;
         assert_eq!(page.matches(r#"name="session_title""#).count(), 1);
-        let added = app.post_form(&path, &with(cohort_form(&[("7", "9:30"), ("14", "9:30")]), "action", "add_session")).await;
+        let added = post_cohort(&app, &path, &with(cohort_form(&[("7", "9:30"), ("14", "9:30")]), "action", "add_session")).await;
         assert_eq!(added.status(), StatusCode::OK);
         let html = added.text().await.unwrap();
         assert_eq!(html.matches(r#"name="session_title""#).count(), 3);
         assert!(html.contains(r#"value="Test intake""#), "what was typed is kept");
         let mut remove_first = cohort_form(&[("7", "9:30"), ("14", "10:00")]);
         remove_first.push(("remove", "0"));
-        let removed = app.post_form(&path, &remove_first).await.text().await.unwrap();
+        let removed = post_cohort(&app, &path, &remove_first).await.text().await.unwrap();
         assert_eq!(removed.matches(r#"name="session_title""#).count(), 1);
         assert!(removed.contains(r#"value="14""#) && !removed.contains(r#"id="session_day_0" name="session_day" inputmode="numeric" value="7""#));
         assert_eq!(app.count("select count(*) from cohorts where name = 'Test intake'").await, 0, "nothing saved while editing rows");
@@ -145,7 +158,7 @@ backend_tests! {
     async fn a_cohort_is_saved_opened_edited_and_closed(backend) {
         let app = TestApp::spawn(backend).await;
         let course = admin_with_course(&app).await;
-        let saved = app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30am")])).await;
+        let saved = post_cohort(&app, &format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30am")])).await;
         assert_eq!(location(&saved), format!("/admin/cohorts?course={course}&notice=saved"));
         let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
         assert_eq!(app.count(&format!("select count(*) from cohort_sessions where cohort_id = {id}")).await, 2);
@@ -162,10 +175,10 @@ backend_tests! {
         assert!(form.contains(r#"value="09:30""#) && form.contains(r#"value="12""#), "the form shows what is stored, in UK time");
         let db = app.database.connect().await;
         academy::run_query!(write &db, |c| sqlx::query("update cohorts set seats_taken = 5").execute(c).await.map(|_| ())).unwrap();
-        let too_small = app.post_form(&format!("/admin/cohorts/{id}"), &with(cohort_form(&[("7", "9:30")]), "capacity", "4")).await;
+        let too_small = post_cohort(&app, &format!("/admin/cohorts/{id}"), &with(cohort_form(&[("7", "9:30")]), "capacity", "4")).await;
         assert_eq!(too_small.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(too_small.text().await.unwrap().contains("5 places are already taken"));
-        let moved = app.post_form(&format!("/admin/cohorts/{id}"), &cohort_form(&[("8", "10:00")])).await;
+        let moved = post_cohort(&app, &format!("/admin/cohorts/{id}"), &cohort_form(&[("8", "10:00")])).await;
         assert_eq!(location(&moved), format!("/admin/cohorts?course={course}&notice=saved"));
         let calendar = visitor.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1;
         assert!(calendar.contains("DTSTART:20260408T090000Z") && calendar.contains("SEQUENCE:2"), "{calendar}");
@@ -200,7 +213,7 @@ backend_tests! {
     async fn the_next_cohort_keeps_its_uk_times_across_the_clock_change(backend) {
         let app = TestApp::spawn(backend).await;
         let course = admin_with_course(&app).await;
-        app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30")])).await;
+        post_cohort(&app, &format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30")])).await;
         let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
         let path = format!("/admin/cohorts/{id}/launch-next");
 
@@ -227,7 +240,7 @@ backend_tests! {
         for key in ["starts_month", "ends_month", "session_month"] {
             next = next.into_iter().map(|(k, v)| if k == key { (k, "11") } else { (k, v) }).collect();
         }
-        assert_eq!(app.post_form(&format!("/admin/courses/{course}/cohorts"), &next).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(post_cohort(&app, &format!("/admin/courses/{course}/cohorts"), &next).await.status(), StatusCode::SEE_OTHER);
         let next_id = app.count("select cohort_id from cohorts where name = 'Next intake'").await;
         app.post_form(&format!("/admin/cohorts/{next_id}/open"), &[]).await;
         let calendar = app.get_text(&format!("/cohorts/{next_id}/calendar.ics")).await.1;
@@ -239,7 +252,7 @@ backend_tests! {
     async fn editing_a_cohort_keeps_its_calendar_uids(backend) {
         let app = TestApp::spawn(backend).await;
         let course = admin_with_course(&app).await;
-        app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30")])).await;
+        post_cohort(&app, &format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30"), ("14", "9:30")])).await;
         let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
         app.post_form(&format!("/admin/cohorts/{id}/open"), &[]).await;
         let uids = |ics: &str| ics.lines().filter(|l| l.starts_with("UID:")).map(str::to_owned).collect::<Vec<_>>();
@@ -254,7 +267,7 @@ backend_tests! {
         for (session_id, (day, start)) in ids.iter().zip([("7", "9:30"), ("14", "10:00")]) {
             edited.extend([("session_id", session_id.as_str()), ("session_title", "Session"), ("session_day", day), ("session_month", "4"), ("session_year", "2026"), ("session_start", start), ("session_end", "12:30")]);
         }
-        assert_eq!(app.post_form(&format!("/admin/cohorts/{id}"), &edited).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(post_cohort(&app, &format!("/admin/cohorts/{id}"), &edited).await.status(), StatusCode::SEE_OTHER);
         let after = app.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1;
         assert_eq!(uids(&after), before, "calendars update the same events");
         assert!(after.contains("DTSTART:20260414T090000Z") && after.contains("SEQUENCE:2"));
@@ -262,10 +275,10 @@ backend_tests! {
         // Dropping a row deletes that session only.
         let mut fewer = with(cohort_form(&[]), "capacity", "30");
         fewer.extend([("session_id", ids[0].as_str()), ("session_title", "Session"), ("session_day", "7"), ("session_month", "4"), ("session_year", "2026"), ("session_start", "9:30"), ("session_end", "12:30")]);
-        app.post_form(&format!("/admin/cohorts/{id}"), &fewer).await;
+        post_cohort(&app, &format!("/admin/cohorts/{id}"), &fewer).await;
         assert_eq!(uids(&app.get_text(&format!("/cohorts/{id}/calendar.ics")).await.1), before[..1].to_vec());
         let bad_title = with(cohort_form(&[]), "name", "Two\nlines");
-        let refused = app.post_form(&format!("/admin/cohorts/{id}"), &bad_title).await;
+        let refused = post_cohort(&app, &format!("/admin/cohorts/{id}"), &bad_title).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.text().await.unwrap().contains("Remove the line breaks"));
     }
@@ -275,7 +288,7 @@ backend_tests! {
     async fn cancelling_asks_for_a_message_and_shows_everywhere(backend) {
         let app = TestApp::spawn(backend).await;
         let course = admin_with_course(&app).await;
-        app.post_form(&format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30")])).await;
+        post_cohort(&app, &format!("/admin/courses/{course}/cohorts"), &cohort_form(&[("7", "9:30")])).await;
         let id = app.count("select cohort_id from cohorts where name = 'Test intake'").await;
         app.post_form(&format!("/admin/cohorts/{id}/open"), &[]).await;
 

@@ -43,38 +43,56 @@ backend_tests! {
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Learning from patient safety investigations"), "the stored text is shown");
 
-        let mut fields = vec![
+        let mut form = admin.form_on("/admin/home", "/admin/home").await;
+        for (name, value) in [
             ("introduction_title", "Welcome to Academy"),
             ("introduction_body", "We **teach** investigation."),
             ("introduction_link_label", "Find a course"),
             ("introduction_link_href", "javascript:alert(1)"),
-            ("about_title", ""),
-            ("about_body", ""),
             ("investigations_title", "Investigations"),
             ("investigations_body", "What we look into."),
             ("investigations_link_label", "Reports"),
             ("investigations_link_href", ""),
             ("education_title", "Education"),
             ("education_body", "Courses <script>alert(1)</script>"),
-        ];
-        let refused = admin.post_form("/admin/home", &[fields.clone(), vec![("action", "save")]].concat()).await;
+            ("action", "save"),
+        ] {
+            form = form.set(name, value);
+        }
+        let refused = admin.submit(&form).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = refused.text().await.unwrap();
         assert!(html.contains("Enter a page of this site, like /courses") && html.contains("Enter where the link goes"));
         assert!(app.get_text("/").await.1.contains("Learning from patient safety investigations"), "nothing saved");
 
-        fields[3] = ("introduction_link_href", "/courses");
-        fields[8] = ("investigations_link_label", "");
-        let preview = admin.post_form("/admin/home", &[fields.clone(), vec![("action", "preview")]].concat()).await;
+        // Emptying a block's heading and text is not enough to take it off the page.
+        let form = form.set("introduction_link_href", "/courses").set("investigations_link_label", "");
+        let emptied = form.clone().set("about_title", "").set("about_body", "").set("about_link_label", "").set("about_link_href", "");
+        let refused = admin.submit(&emptied).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("Enter a heading or text, or tick ‘Remove the About us block from the home page’"), "{html}");
+        assert!(html.contains(r##"href="#about_title""##), "the summary links to the block");
+        assert!(app.get_text("/").await.1.contains("About us"), "nothing saved");
+
+        let removing = form.set("about_remove", "yes");
+        let preview = admin.submit(&removing.clone().set("action", "preview")).await;
         let html = preview.text().await.unwrap();
         assert!(html.contains("<strong>teach</strong>") && !html.contains("<script>alert"), "a sanitised preview");
-        let saved = admin.post_form("/admin/home", &[fields, vec![("action", "save")]].concat()).await;
+        assert!(html.contains(r#"name="about_remove" type="checkbox" value="yes" checked"#), "the choice is kept");
+        let saved = admin.submit(&removing).await;
         assert_eq!(location(&saved), "/admin/home?notice=saved");
         let (_, home) = app.get_text("/").await;
         assert!(home.contains("Welcome to Academy") && home.contains("<strong>teach</strong>"));
-        assert!(!home.contains("About us"), "the emptied block is hidden");
+        assert!(!home.contains("About us"), "the removed block is hidden");
         assert!(!home.contains("<script>alert"));
-        assert_eq!(app.count("select count(*) from audit_events where action = 'home_page_updated'").await, 1);
+        let (_, edit) = admin.get_text("/admin/home").await;
+        assert!(!edit.contains(r#"name="about_remove""#) && edit.contains("Not on the home page at the moment"), "a hidden block offers no Remove box");
+        assert_eq!(app.count("select count(*) from home_blocks where block = 'about' and title = '' and body = '' and link_label = '' and link_href = ''").await, 1, "its text is deleted");
+        // Saving again with the hidden block left empty is fine: nothing to remove.
+        let again = admin.form_on("/admin/home", "/admin/home").await.set("action", "save");
+        assert_eq!(location(&admin.submit(&again).await), "/admin/home?notice=saved");
+        assert_eq!(app.count("select count(*) from audit_events where action = 'home_page_updated'").await, 2, "both saves");
     }
 
     async fn uploads_are_checked_by_content_size_and_alt_text(backend) {
@@ -117,7 +135,11 @@ backend_tests! {
         let app = TestApp::spawn(backend).await;
         let admin = admin(&app).await;
         let post = |fields: &[(&'static str, &'static str)]| {
-            let mut all = vec![("kind", "news"), ("title", "Shortlisted for an award"), ("summary", "We are on the shortlist."), ("body", "**Good** news"), ("status", "draft"), ("action", "save")];
+            let mut all = vec![
+                ("kind", "news"), ("title", "Shortlisted for an award"), ("slug", ""), ("summary", "We are on the shortlist."), ("body", "**Good** news"),
+                ("author", ""), ("event_day", ""), ("event_month", ""), ("event_year", ""), ("event_start", ""), ("event_end", ""), ("event_location", ""),
+                ("image", ""), ("status", "draft"), ("publish_day", ""), ("publish_month", ""), ("publish_year", ""), ("publish_time", ""), ("action", "save"),
+            ];
             for (name, value) in fields {
                 all.retain(|(n, _)| n != name);
                 all.push((*name, *value));
@@ -185,7 +207,11 @@ backend_tests! {
         upload(&admin, b"%PDF-1.4 full report", "report.pdf", "").await;
         let base = vec![
             ("title", "Safety management across boundaries"),
+            ("slug", ""),
             ("topic", "Safety management"),
+            ("image", ""),
+            ("publish_day", ""), ("publish_month", ""), ("publish_year", ""), ("publish_time", ""),
+            ("finding_rows", "3"),
             ("summary", "What we found."),
             ("body", "## Findings"),
             ("status", "now"),

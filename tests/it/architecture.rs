@@ -1,7 +1,8 @@
 //! The layer rules of ARCHITECTURE.md that can be read off the source: what `domain/`
 //! may import, who may import `web` and `app`, no transactions in `web/`, services
 //! without the web layer's `AppError`, axum's `Multipart` only inside the CSRF-checking
-//! extractor, and no import cycle (`architecture/cycles.rs`).
+//! extractor, form bodies read only by `web::forms::Form`, and no import cycle
+//! (`architecture/cycles.rs`).
 //!
 //! The check reads every file under `src/` (`architecture/source.rs` says how paths are
 //! found); `architecture/checker.rs` tests it on made-up crates. Each failure names the
@@ -59,6 +60,15 @@ const NARROW_SERVICES: &[&str] = &["accounts", "catalogue", "content", "enrolmen
 /// The one file that may name axum's `Multipart`: `CheckedMultipart` checks the CSRF token
 /// in the first part before a handler sees any other.
 const MULTIPART_EXTRACTOR: &str = "web/multipart.rs";
+/// Form extractors whose rejection is a bare 422 (or 400) and that read a missing field
+/// however the struct says: every form body is read by `web::forms::Form` instead.
+const OTHER_FORM_EXTRACTORS: &[&str] = &[
+    "axum::Form",
+    "axum::extract::Form",
+    "axum::form::Form",
+    "axum_extra::extract::Form",
+    "axum_extra::extract::form::Form",
+];
 
 /// Every file under `src/`, paths relative to it with `/` separators.
 fn read_sources(dir: &Path, under: &str, files: &mut Vec<File>) {
@@ -147,6 +157,13 @@ pub fn check(files: &[File]) -> Vec<String> {
             if is_narrow && top == Some("state") {
                 failures.push(format!(
                     "{}: a service takes a narrow context, not the application state: `{}`",
+                    at(reference.line),
+                    reference.written
+                ));
+            }
+            if OTHER_FORM_EXTRACTORS.contains(&reference.written.as_str()) {
+                failures.push(format!(
+                    "{}: form bodies are read by crate::web::forms::Form: `{}`",
                     at(reference.line),
                     reference.written
                 ));

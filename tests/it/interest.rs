@@ -45,6 +45,8 @@ async fn open_new_cohort(app: &TestApp) -> i64 {
         ("closes_year", "2026"),
         ("closes_time", "17:00"),
         ("capacity", "20"),
+        ("delivery_notes", ""),
+        ("session_rows", "0"),
         ("action", "save"),
     ];
     admin

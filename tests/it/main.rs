@@ -19,6 +19,7 @@ mod db;
 mod email;
 mod enrolment;
 mod enrolment_concurrency;
+mod form_fields;
 mod interest;
 mod migrations;
 mod ops;

@@ -8,7 +8,7 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::location;
 use crate::support::enrolment::{
-    INVOICE, add_cohort, add_course, admin, app_with_cards, enrol, enrolment_id, learner,
+    CARD, INVOICE, add_cohort, add_course, admin, app_with_cards, enrol, enrolment_id, learner,
 };
 use crate::support::fake_stripe::FakeStripe;
 
@@ -24,7 +24,7 @@ fn now_ts(app: &TestApp) -> i64 {
 /// An external learner who chose to pay by card: (enrolment id, checkout session id).
 async fn card_hold(app: &TestApp, stripe: &FakeStripe, cohort: i64, email: &str) -> (i64, String) {
     let browser = learner(app, email).await;
-    let checkout = enrol(&browser, cohort, &[("funding", "card")]).await;
+    let checkout = enrol(&browser, cohort, CARD).await;
     let session = stripe
         .checkouts()
         .into_iter()
@@ -196,7 +196,7 @@ backend_tests! {
         let cohort = open_cohort(&app, 3).await;
         let buyer = learner(&app, "buyer@example.com").await;
         stripe.fail_next(1);
-        let back = enrol(&buyer, cohort, &[("funding", "card")]).await;
+        let back = enrol(&buyer, cohort, CARD).await;
         assert!(back.ends_with("?notice=checkout-failed"), "{back}");
         let id = enrolment_id(&back);
         let (_, page) = buyer.get_text(&back).await;
@@ -220,7 +220,7 @@ backend_tests! {
         let buyer = learner(&app, "buyer@example.com").await;
         let (_, page) = buyer.get_text(&format!("/cohorts/{cohort}/enrol")).await;
         assert!(!page.contains("By card now") && page.contains("By invoice"), "{page}");
-        let refused = buyer.post_form(&format!("/cohorts/{cohort}/enrol"), &[("funding", "card")]).await;
+        let refused = buyer.post_form(&format!("/cohorts/{cohort}/enrol"), CARD).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let webhook = crate::support::http_client()
             .post(format!("http://{}/payments/webhook", app.address))
@@ -237,7 +237,7 @@ backend_tests! {
         let buyer = learner(&app, "buyer@example.com").await;
 
         let bad = buyer
-            .post_form(&format!("/cohorts/{cohort}/enrol"), &[("funding", "invoice"), ("billing_email", "not-an-email"), ("organisation", ""), ("billing_address", "")])
+            .post_form(&format!("/cohorts/{cohort}/enrol"), &[("funding", "invoice"), ("billing_email", "not-an-email"), ("organisation", ""), ("billing_address", ""), ("purchase_order", "")])
             .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.unwrap();

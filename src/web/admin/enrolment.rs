@@ -19,14 +19,26 @@ use crate::enrolment::{Actor, EnrolmentError, admin, money};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, page_or_rejected};
+use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// What the page's action forms show again as typed.
+#[derive(Debug, Default)]
 pub struct ActionForm {
     reason: String,
+    cohort: String,
+}
+
+/// The cancel form: its reason is always sent.
+#[derive(Debug, Deserialize)]
+pub struct CancelForm {
+    reason: String,
+}
+
+/// The move form: its cohort select is always sent.
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
     cohort: String,
 }
 
@@ -177,8 +189,12 @@ pub async fn cancel(
     AdminUser(admin_user): AdminUser,
     client: ClientAddress,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<ActionForm>,
+    Form(CancelForm { reason }): Form<CancelForm>,
 ) -> Result<Response, AppError> {
+    let form = ActionForm {
+        reason,
+        ..ActionForm::default()
+    };
     let mut errors = FormErrors::default();
     let reason = errors.multiline(
         "reason",
@@ -202,8 +218,12 @@ pub async fn move_place(
     AdminUser(admin_user): AdminUser,
     client: ClientAddress,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<ActionForm>,
+    Form(MoveForm { cohort }): Form<MoveForm>,
 ) -> Result<Response, AppError> {
+    let form = ActionForm {
+        cohort,
+        ..ActionForm::default()
+    };
     let Ok(target) = form.cohort.trim().parse::<i64>() else {
         let mut errors = FormErrors::default();
         errors.add("cohort", "Choose the cohort to move the learner to");

@@ -18,7 +18,7 @@ use crate::enrolment::{Actor, EnrolmentError, admin};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, page_or_rejected};
+use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 
@@ -37,10 +37,11 @@ pub struct Row {
     pub detail: String,
 }
 
+/// Adding a learner: the email is always sent, the checkbox only when ticked.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct AddForm {
     email: String,
+    #[serde(default)]
     over_capacity: String,
 }
 
@@ -186,7 +187,7 @@ pub async fn add(
     AdminUser(admin_user): AdminUser,
     client: ClientAddress,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<AddForm>,
+    Form(form): Form<AddForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
     let email = errors.text(

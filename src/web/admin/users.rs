@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{PAGE_SIZE, Pager};
@@ -15,7 +14,7 @@ use crate::db::users::{self, LearnerType, Role, User};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::FormErrors;
+use crate::web::forms::{Form, FormErrors};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
@@ -183,8 +182,8 @@ fn by<'a>(admin: &User, client: &'a str) -> ByAdmin<'a> {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The role radios: one is always checked, so the choice is always sent.
+#[derive(Debug, Deserialize)]
 pub struct RoleForm {
     role: String,
 }
@@ -205,8 +204,8 @@ pub async fn change_role(
     answer(&state, &viewer, &admin, id, "role", result).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The learner type radios (one always checked) and the reason.
+#[derive(Debug, Deserialize)]
 pub struct LearnerTypeForm {
     learner_type: String,
     reason: String,

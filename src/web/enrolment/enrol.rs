@@ -20,7 +20,7 @@ use crate::enrolment::{Actor, EnrolmentError, cohort_dates, money};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, Sent, rejected, required};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
@@ -36,14 +36,50 @@ pub enum Offer {
     WaitingList,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The enrol (or accept an offer) form as typed, and shown again.
+#[derive(Debug, Default)]
 pub struct EnrolForm {
     pub funding: String,
     pub organisation: String,
     pub billing_email: String,
     pub billing_address: String,
     pub purchase_order: String,
+}
+
+/// The form as sent. A free place and the waiting list send only their hidden `funding`;
+/// the fee-paying form sends the invoice boxes always and `funding` when a radio is
+/// chosen (none is, at first, when a card is offered: a field error then).
+#[derive(Debug, Deserialize)]
+pub struct EnrolBody {
+    #[serde(default)]
+    funding: String,
+    #[serde(default)]
+    organisation: Sent,
+    #[serde(default)]
+    billing_email: Sent,
+    #[serde(default)]
+    billing_address: Sent,
+    #[serde(default)]
+    purchase_order: Sent,
+}
+
+impl EnrolBody {
+    /// The form, or the 422 for an invoice box the fee-paying form left out.
+    pub fn complete(self) -> Result<EnrolForm, AppError> {
+        if matches!(self.funding.as_str(), "free" | "waitlist") {
+            return Ok(EnrolForm {
+                funding: self.funding,
+                ..EnrolForm::default()
+            });
+        }
+        Ok(EnrolForm {
+            funding: self.funding,
+            organisation: required(self.organisation, "organisation")?,
+            billing_email: required(self.billing_email, "billing_email")?,
+            billing_address: required(self.billing_address, "billing_address")?,
+            purchase_order: required(self.purchase_order, "purchase_order")?,
+        })
+    }
 }
 
 #[derive(Template)]
@@ -173,9 +209,10 @@ pub async fn submit(
     CurrentUser(user): CurrentUser,
     client: ClientAddress,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<EnrolForm>,
+    Form(body): Form<EnrolBody>,
 ) -> Result<Response, AppError> {
     let (cohort, course) = cohort_and_course(&state, id).await?;
+    let form = body.complete()?;
     let mut errors = FormErrors::default();
     let choice = choice_from(&form, &mut errors);
     let Some(choice) = choice.filter(|_| errors.is_empty()) else {

@@ -16,12 +16,12 @@ use crate::domain::london;
 use crate::enrolment::{Actor, EnrolmentError, learner, money};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 
-use super::enrol::{EnrolForm, choice_from};
+use super::enrol::{EnrolBody, EnrolForm, choice_from};
 use super::{after_taking, own_enrolment, to_place};
 
 #[derive(Template)]
@@ -95,9 +95,10 @@ pub async fn accept(
     CurrentUser(user): CurrentUser,
     client: ClientAddress,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<EnrolForm>,
+    Form(body): Form<EnrolBody>,
 ) -> Result<Response, AppError> {
     let view = own_enrolment(&state, &user, id).await?;
+    let form = body.complete()?;
     let mut errors = FormErrors::default();
     let choice = choice_from(&form, &mut errors).filter(|_| errors.is_empty());
     let Some(choice) = choice else {

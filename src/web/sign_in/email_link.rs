@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
+
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -22,7 +22,7 @@ use crate::domain::email::Email;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, throttled};
+use crate::web::forms::{Form, FormErrors, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 

@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,18 +19,19 @@ use crate::domain::redirect::safe_next;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::forms::{Form, FormErrors, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::NoticeQuery;
 use crate::web::render;
 
 pub const WRONG_CREDENTIALS: &str = "Your email address or password is wrong";
 
+/// The sign-in form; the checkbox is sent only when ticked, `next` is a hidden field.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct LoginForm {
     pub email: String,
     pub password: String,
+    #[serde(default)]
     pub remember_me: String,
     pub next: String,
 }

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::link_pages::check_email_page;
@@ -15,12 +14,13 @@ use crate::domain::email::Email;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
+use crate::web::forms::{Form, FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
+/// The registration form. No professional body is chosen at first, so the radios may be
+/// absent (a field error then); the consent checkbox is sent only when ticked.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct RegisterForm {
     pub full_name: String,
     pub email: String,
@@ -28,8 +28,10 @@ pub struct RegisterForm {
     pub confirm_password: String,
     pub organisation: String,
     pub job_role: String,
+    #[serde(default)]
     pub professional_body: String,
     pub registration_number: String,
+    #[serde(default)]
     pub consent: String,
 }
 

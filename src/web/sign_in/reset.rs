@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,13 +19,13 @@ use crate::domain::email::Email;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
+use crate::web::forms::{Form, FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 
+/// The forgot-password form: its email box is always sent.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct RequestForm {
     pub email: String,
 }
@@ -102,8 +101,8 @@ pub async fn check_email(viewer: Viewer) -> Result<Html<String>, AppError> {
     )
 }
 
+/// The new password, twice: both boxes are always sent.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct ResetForm {
     pub password: String,
     pub confirm_password: String,

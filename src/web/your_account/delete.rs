@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -13,12 +12,12 @@ use crate::auth::{CurrentUser, Viewer};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
+/// Deleting the account: the password box is always sent.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct DeleteForm {
     pub current_password: String,
 }

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{CurrentPassword, current_password, saved};
@@ -13,13 +12,13 @@ use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::domain::email::Email;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected, throttled};
+use crate::web::forms::{Form, FormErrors, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 
+/// Changing the email address: both boxes are always sent.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct EmailForm {
     pub email: String,
     pub current_password: String,

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -15,13 +14,13 @@ use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::domain::email::Email;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, check_password_pair, rejected, throttled};
+use crate::web::forms::{Form, FormErrors, check_password_pair, rejected, throttled};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 
+/// Changing the password: all three boxes are always sent.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct PasswordForm {
     pub current_password: String,
     pub password: String,

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::saved;
@@ -11,18 +10,21 @@ use crate::accounts::profile::save_profile as save;
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::Notice;
 use crate::web::render;
 use crate::web::sign_in::{PROFESSIONAL_BODIES, check_profile};
 
+/// The profile form: every box is always sent.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct ProfileForm {
     pub full_name: String,
     pub organisation: String,
     pub job_role: String,
+    /// A radio group: absent when nothing is checked (a stored body no radio matches),
+    /// which is the usual field error.
+    #[serde(default)]
     pub professional_body: String,
     pub registration_number: String,
 }

@@ -136,6 +136,23 @@ fn transactions_under_web_and_app_error_in_services_are_found() {
 }
 
 #[test]
+fn form_bodies_are_read_only_by_the_shared_extractor() {
+    let text = "use axum::extract::{Form, Path};\n\
+                use crate::web::forms::Form as Ours;\n\
+                fn f(axum::Form(x): axum::Form<T>) {}\n\
+                use axum_extra::extract::Form as Theirs;\n";
+    assert_eq!(
+        check_with("web/pages.rs", text),
+        [
+            "src/web/pages.rs:1: form bodies are read by crate::web::forms::Form: `axum::extract::Form`",
+            "src/web/pages.rs:3: form bodies are read by crate::web::forms::Form: `axum::Form`",
+            "src/web/pages.rs:3: form bodies are read by crate::web::forms::Form: `axum::Form`",
+            "src/web/pages.rs:4: form bodies are read by crate::web::forms::Form: `axum_extra::extract::Form`",
+        ]
+    );
+}
+
+#[test]
 fn import_cycles_are_reported_with_their_modules_and_lines() {
     let sources = [
         ("lib.rs", "pub mod enrolment;"),

@@ -164,8 +164,11 @@ impl Browser {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form("/login", &[("email", email), ("password", password)])
-            .await
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password), ("next", "")],
+        )
+        .await
     }
 }
 

@@ -113,7 +113,13 @@ pub async fn enrol(browser: &Browser, cohort_id: i64, fields: &[(&str, &str)]) -
     let response = browser
         .post_form(&format!("/cohorts/{cohort_id}/enrol"), fields)
         .await;
-    assert_eq!(response.status(), 303, "enrolling redirects");
+    if response.status() != 303 {
+        let status = response.status();
+        panic!(
+            "enrolling redirects, not {status}: {}",
+            response.text().await.unwrap()
+        );
+    }
     location(&response)
 }
 
@@ -133,6 +139,15 @@ pub const INVOICE: &[(&str, &str)] = &[
     ("billing_email", "finance@example.com"),
     ("billing_address", "1 High Street\nLeeds\nLS1 1AA"),
     ("purchase_order", "PO-1234"),
+];
+
+/// The fee-paying form with "By card" chosen: its invoice boxes are sent empty.
+pub const CARD: &[(&str, &str)] = &[
+    ("funding", "card"),
+    ("organisation", ""),
+    ("billing_email", ""),
+    ("billing_address", ""),
+    ("purchase_order", ""),
 ];
 
 /// An app with the fake card provider configured.

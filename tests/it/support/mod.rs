@@ -5,6 +5,7 @@ pub mod app;
 pub mod database;
 pub mod enrolment;
 pub mod fake_stripe;
+pub mod forms;
 pub mod routes;
 pub mod smtp;
 

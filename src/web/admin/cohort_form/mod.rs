@@ -10,15 +10,16 @@ use serde::Deserialize;
 use crate::catalogue::cohorts::CohortInput;
 use crate::catalogue::launch::CohortDraft;
 use crate::domain::london;
-use crate::web::forms::FormErrors;
+use crate::error::AppError;
+use crate::web::forms::{FormErrors, rows_complete};
 pub(crate) use dates::instant;
 pub use dates::parse_date;
 use dates::{clock, date, parts};
 pub use sessions::{SessionRow, session_field};
 
-/// The form as typed. Session rows arrive as parallel lists.
+/// The form as typed: every single field is always sent (see `web::forms::Form`). Session
+/// rows arrive as parallel lists, as many as `session_rows` says.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct CohortForm {
     pub name: String,
     pub starts_day: String,
@@ -37,15 +38,27 @@ pub struct CohortForm {
     pub closes_time: String,
     pub capacity: String,
     pub delivery_notes: String,
+    /// How many session rows the page showed (a hidden field): a cohort without sessions
+    /// sends 0, so a body that lost its rows cannot delete them.
+    pub session_rows: usize,
     /// The stored id of each row (empty for a new one), so an edit keeps calendar UIDs.
+    #[serde(default)]
     pub session_id: Vec<String>,
+    #[serde(default)]
     pub session_title: Vec<String>,
+    #[serde(default)]
     pub session_day: Vec<String>,
+    #[serde(default)]
     pub session_month: Vec<String>,
+    #[serde(default)]
     pub session_year: Vec<String>,
+    #[serde(default)]
     pub session_start: Vec<String>,
+    #[serde(default)]
     pub session_end: Vec<String>,
-    /// "save" or "add_session".
+    /// "save" or "add_session": the button pressed (none for "Remove", or when a script
+    /// submits the form).
+    #[serde(default)]
     pub action: String,
     /// The row whose "Remove" button was pressed.
     pub remove: Option<usize>,
@@ -94,6 +107,22 @@ impl CohortForm {
             });
         }
         form
+    }
+
+    /// Every session row arrived whole (else the 422 of `web::forms::missing`).
+    pub fn rows_complete(&self) -> Result<(), AppError> {
+        rows_complete(
+            self.session_rows,
+            &[
+                ("session_id", self.session_id.len()),
+                ("session_title", self.session_title.len()),
+                ("session_day", self.session_day.len()),
+                ("session_month", self.session_month.len()),
+                ("session_year", self.session_year.len()),
+                ("session_start", self.session_start.len()),
+                ("session_end", self.session_end.len()),
+            ],
+        )
     }
 
     /// Checks everything; `seats_taken` bounds the capacity of an existing cohort.

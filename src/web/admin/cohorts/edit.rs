@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
-use axum_extra::extract::Form;
 
 use super::{back_to_cohorts, cohort_and_course, form_again, form_page};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
@@ -14,7 +13,7 @@ use crate::db::{cohorts, courses};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::admin::cohort_form::{CohortForm, SessionRow};
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::render;
 
 pub async fn new(
@@ -76,6 +75,7 @@ pub async fn create(
     let course = courses::find(&state.db, course_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    form.rows_complete()?;
     if form.edit_rows() {
         return form_again(&viewer, &course, None, &form);
     }
@@ -98,6 +98,7 @@ pub async fn update(
     Form(mut form): Form<CohortForm>,
 ) -> Result<Response, AppError> {
     let (cohort, course) = cohort_and_course(&state, id).await?;
+    form.rows_complete()?;
     if form.edit_rows() {
         return form_again(&viewer, &course, Some(&cohort), &form);
     }

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{back_to_cohorts, cohort_and_course};
@@ -15,7 +14,7 @@ use crate::db::cohorts::Cohort;
 use crate::db::courses::Course;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::render;
 
@@ -43,8 +42,7 @@ pub async fn close(
     Ok(back_to_cohorts(cohort.course_id))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Deserialize)]
 pub struct CancelForm {
     message: String,
 }

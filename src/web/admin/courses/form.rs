@@ -12,9 +12,8 @@ use crate::domain::{money, slug};
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Layout, Section};
 
-/// The course form as typed.
+/// The course form as typed: every field is always sent (see `web::forms::Form`).
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct CourseForm {
     title: String,
     slug: String,
@@ -29,7 +28,9 @@ pub struct CourseForm {
     cpd_extra_minutes: String,
     accreditation: String,
     fee: String,
-    /// "preview" shows the description rendered, without saving.
+    /// "preview" shows the description rendered, without saving; the button pressed (none
+    /// when a script submits the form) saves otherwise.
+    #[serde(default)]
     pub(super) action: String,
 }
 

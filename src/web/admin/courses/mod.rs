@@ -5,7 +5,6 @@ mod form;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::catalogue::Admin;
@@ -14,7 +13,7 @@ use crate::db::courses::{self, Course};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, rejected};
+use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};

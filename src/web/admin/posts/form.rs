@@ -13,8 +13,9 @@ use crate::web::admin::publishable::{
 };
 use crate::web::forms::FormErrors;
 
+/// The post form as typed: every field is always sent (see `web::forms::Form`); the
+/// publishing radios always have one checked.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct PostForm {
     pub kind: String,
     pub title: String,
@@ -34,7 +35,8 @@ pub struct PostForm {
     pub publish_month: String,
     pub publish_year: String,
     pub publish_time: String,
-    /// "save" or "preview".
+    /// "save" or "preview": the button pressed (none when a script submits the form).
+    #[serde(default)]
     pub action: String,
 }
 

@@ -15,7 +15,7 @@ use crate::domain::content::PostKind;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, page_or_rejected};
+use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};
@@ -114,7 +114,7 @@ pub async fn create(
     viewer: Viewer,
     AdminUser(admin): AdminUser,
     client: ClientAddress,
-    axum::Form(form): axum::Form<PostForm>,
+    Form(form): Form<PostForm>,
 ) -> Result<Response, AppError> {
     save(&state, &viewer, admin.user_id, &client, None, form).await
 }
@@ -125,7 +125,7 @@ pub async fn update(
     AdminUser(admin): AdminUser,
     client: ClientAddress,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<PostForm>,
+    Form(form): Form<PostForm>,
 ) -> Result<Response, AppError> {
     let post = posts::find(&state.db, id)
         .await?

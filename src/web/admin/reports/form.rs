@@ -5,14 +5,17 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::db::reports::{Finding, Report};
+use crate::error::AppError;
 use crate::web::admin::publishable::{PublicationForm, date_parts};
+use crate::web::forms::rows_complete;
 
 /// The most findings one report can have.
 pub const MAX_FINDINGS: usize = 100;
 
-/// The form as typed; findings arrive as parallel lists.
+/// The form as typed: every single field is always sent (see `web::forms::Form`), the
+/// course checkboxes only when ticked. Findings arrive as parallel lists, as many as
+/// `finding_rows` says.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct ReportForm {
     pub title: String,
     pub slug: String,
@@ -21,22 +24,37 @@ pub struct ReportForm {
     pub body: String,
     pub image: String,
     pub pdf: String,
+    #[serde(default)]
     pub course: Vec<String>,
+    /// How many finding rows the page showed (a hidden field): a report without findings
+    /// sends 0, so a body that lost its rows cannot delete them.
+    pub finding_rows: usize,
+    #[serde(default)]
     pub finding_kind: Vec<String>,
+    #[serde(default)]
     pub finding_reference: Vec<String>,
+    #[serde(default)]
     pub finding_text: Vec<String>,
+    #[serde(default)]
     pub finding_addressee: Vec<String>,
+    #[serde(default)]
     pub finding_status: Vec<String>,
+    #[serde(default)]
     pub finding_due_day: Vec<String>,
+    #[serde(default)]
     pub finding_due_month: Vec<String>,
+    #[serde(default)]
     pub finding_due_year: Vec<String>,
+    #[serde(default)]
     pub finding_response: Vec<String>,
     pub status: String,
     pub publish_day: String,
     pub publish_month: String,
     pub publish_year: String,
     pub publish_time: String,
-    /// "save", "preview" or "add_finding".
+    /// "save", "preview" or "add_finding": the button pressed (none for "Remove", or when
+    /// a script submits the form).
+    #[serde(default)]
     pub action: String,
     /// The finding row whose "Remove" button was pressed.
     pub remove: Option<usize>,
@@ -119,6 +137,24 @@ impl ReportForm {
         };
         form.set_rows(findings.into_iter().map(FindingRow::stored).collect());
         form
+    }
+
+    /// Every finding row arrived whole (else the 422 of `web::forms::missing`).
+    pub fn rows_complete(&self) -> Result<(), AppError> {
+        rows_complete(
+            self.finding_rows,
+            &[
+                ("finding_kind", self.finding_kind.len()),
+                ("finding_reference", self.finding_reference.len()),
+                ("finding_text", self.finding_text.len()),
+                ("finding_addressee", self.finding_addressee.len()),
+                ("finding_status", self.finding_status.len()),
+                ("finding_due_day", self.finding_due_day.len()),
+                ("finding_due_month", self.finding_due_month.len()),
+                ("finding_due_year", self.finding_due_year.len()),
+                ("finding_response", self.finding_response.len()),
+            ],
+        )
     }
 
     /// The finding rows (one more than the limit at most, so the limit can be reported).

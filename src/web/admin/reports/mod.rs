@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 
 use super::publishable::{self, with_states};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
@@ -17,7 +16,7 @@ use crate::domain::content::FindingKind;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::forms::{FormErrors, page_or_rejected};
+use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};
@@ -170,6 +169,7 @@ async fn save(
     mut form: ReportForm,
 ) -> Result<Response, AppError> {
     let report = report.as_ref();
+    form.rows_complete()?;
     let no_errors = FormErrors::default();
     if let Some(rows) = form.edited_rows() {
         form.set_rows(rows);
