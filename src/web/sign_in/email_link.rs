@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-
 use serde::Deserialize;
 use tower_sessions::Session;
 
