@@ -22,4 +22,5 @@ mod migrations;
 mod ops;
 mod payments;
 mod payments_provider;
+mod reset_requests;
 mod shell;
