@@ -38,6 +38,11 @@ const JOBS: &[Job] = &[
         run: send_refunds,
     },
     Job {
+        name: "password_reset_requests",
+        every: RESET_REQUESTS_EVERY,
+        run: answer_reset_requests,
+    },
+    Job {
         name: "email_outbox",
         every: Duration::from_secs(5),
         run: deliver_email,
@@ -87,6 +92,22 @@ fn remind_learners(state: AppState) -> JobFuture {
 fn send_refunds(state: AppState) -> JobFuture {
     Box::pin(async move {
         crate::enrolment::card::send_refunds(state.enrolment()).await?;
+        Ok(())
+    })
+}
+
+/// Forgot-password requests wait for this job (the page only queues them), so it runs
+/// often; an idle run is one read.
+const RESET_REQUESTS_EVERY: Duration = Duration::from_secs(2);
+
+/// Answers waiting forgot-password requests, then sends the mail they queued at once rather
+/// than at the outbox's next run (delivery is safe alongside it: each mail is claimed once).
+fn answer_reset_requests(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        let answered = crate::accounts::reset::answer_requests(state.ctx()).await?;
+        if answered > 0 {
+            crate::email::outbox::deliver_due(&state.outbox()).await?;
+        }
         Ok(())
     })
 }

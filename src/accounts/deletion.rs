@@ -1,9 +1,9 @@
-//! Deleting an account: its places end, its profile, mail and counters are erased, and its
-//! audit trail is kept reduced to the id.
+//! Deleting an account: its places end, its profile, mail, counters and waiting reset
+//! requests are erased, and its audit trail is kept reduced to the id.
 
 use crate::db::audit::{self as audit_log, audit_own};
 use crate::db::users::{self, User};
-use crate::db::{DbError, enrolments, interests, outbox, throttles};
+use crate::db::{DbError, enrolments, interests, outbox, reset_requests, throttles};
 use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
 
@@ -39,6 +39,7 @@ pub async fn delete_account(enrolment: EnrolmentCtx<'_>, user: &User) -> Result<
     interests::delete_for_email(&mut tx, &user.email).await?;
     outbox::delete_for_user(&mut tx, user.user_id).await?;
     throttles::delete_for_account(&mut tx, &user.email).await?;
+    reset_requests::delete_for_email(&mut tx, &user.email).await?;
     audit_log::forget_addresses(&mut tx, user.user_id).await?;
     audit_own(&mut tx, user.user_id, "account_deleted", None, now).await?;
     users::delete(&mut tx, user.user_id).await?;

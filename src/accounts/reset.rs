@@ -1,5 +1,6 @@
-//! Forgotten passwords: asking for a reset link (the same answer whether or not the
-//! account exists) and choosing a new password with one.
+//! Forgotten passwords: asking for a reset link (queued, so the page does the same work and
+//! gives the same answer whether or not the account exists), the worker that mails it, and
+//! choosing a new password with one.
 
 use super::links::{self, LinkError, send_reset};
 use super::mails::{self, MailError};
@@ -7,10 +8,11 @@ use super::verify::prove_address;
 use crate::auth::password::{HashError, PasswordHasher};
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
 use crate::context::Ctx;
-use crate::db::DbError;
 use crate::db::audit::{audit, audit_own};
+use crate::db::reset_requests::{self, ResetRequest};
 use crate::db::tokens::{self, Purpose};
 use crate::db::users::{self, User};
+use crate::db::{DbError, Tx};
 use crate::domain::eligibility::NhsDomains;
 use crate::domain::email::{Email, EmailProblem};
 
@@ -20,7 +22,8 @@ pub enum ResetError {
     /// Unknown, used or expired.
     #[error("this link has expired or has already been used")]
     LinkExpired,
-    #[error("the account's stored address is not valid")]
+    /// An account's address, or a queued request's, no longer parses.
+    #[error("the stored address is not valid")]
     StoredAddress(#[from] EmailProblem),
     #[error(transparent)]
     Hash(#[from] HashError),
@@ -32,25 +35,66 @@ pub enum ResetError {
     Link(#[from] LinkError),
 }
 
-/// Mails a reset link to `email` if it has an account that is not disabled and the
-/// account's mail limit allows; otherwise does nothing, saying so to nobody (earlier
-/// links still work). Both paths count the request.
+/// Asks for a reset link to `email`, from `client`: queues the request for
+/// [`answer_requests`] and nothing else, so the page does the same work, and answers the
+/// same, whether or not the address has an account.
 pub async fn request_reset(ctx: Ctx<'_>, client: &str, email: &Email) -> Result<(), ResetError> {
+    reset_requests::insert(ctx.db, email.as_str(), client, ctx.now()).await?;
+    Ok(())
+}
+
+/// A request that failed this many times is dropped (the person can ask again).
+const GIVE_UP_AFTER: i64 = 3;
+
+/// The background worker's half of [`request_reset`]: answers every waiting request, oldest
+/// first, each in one transaction that also deletes it. Returns how many were answered.
+/// Several processes may run it at once: each request is answered by one of them.
+pub async fn answer_requests(ctx: Ctx<'_>) -> Result<usize, ResetError> {
+    if !reset_requests::any_waiting(ctx.db).await? {
+        return Ok(0);
+    }
+    let mut answered = 0;
+    loop {
+        let mut tx = ctx.db.begin().await?;
+        let Some(request) = reset_requests::next(&mut tx).await? else {
+            tx.rollback().await?;
+            return Ok(answered);
+        };
+        match answer(&mut tx, ctx, &request).await {
+            Ok(()) => {
+                tx.commit().await?;
+                answered += 1;
+            }
+            Err(error) => {
+                tx.rollback().await?;
+                let id = request.reset_request_id;
+                reset_requests::record_failure(ctx.db, id, GIVE_UP_AFTER).await?;
+                return Err(error);
+            }
+        }
+    }
+}
+
+/// Mails a reset link if the address has an account that is not disabled and the account's
+/// mail limit allows; otherwise does nothing, saying so to nobody (earlier links still work).
+/// Every request is counted against the limit; the request is deleted either way.
+async fn answer(tx: &mut Tx, ctx: Ctx<'_>, request: &ResetRequest) -> Result<(), ResetError> {
+    let now = ctx.now();
+    let email = Email::parse(&request.email)?;
     let key = account_key("reset_mail", email.as_str());
-    let within_limit = throttle::hit(ctx, &key, ACCOUNT_MAILS).await?.is_ok();
-    let user = users::find_by_email(ctx.db, email)
+    let within_limit = throttle::hit_in(tx, now, &key, ACCOUNT_MAILS)
+        .await?
+        .is_ok();
+    let user = users::find_by_email_in(tx, &email)
         .await?
         .filter(|u| !u.is_disabled());
-    let (Some(user), true) = (user, within_limit) else {
-        return Ok(());
-    };
-    let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
-    send_reset(&mut tx, ctx, user.user_id, &user.full_name, email, now).await?;
-    let subject = Some(user.user_id);
-    let action = "password_reset_requested";
-    audit(&mut tx, None, subject, action, "", Some(client), now).await?;
-    tx.commit().await?;
+    if let (Some(user), true) = (user, within_limit) {
+        send_reset(tx, ctx, user.user_id, &user.full_name, &email, now).await?;
+        let (subject, client) = (Some(user.user_id), Some(request.client_address.as_str()));
+        let action = "password_reset_requested";
+        audit(tx, None, subject, action, "", client, now).await?;
+    }
+    reset_requests::delete(tx, request.reset_request_id).await?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::Clock;
 use crate::context::Ctx;
-use crate::db::{Db, DbError, throttles};
+use crate::db::{Db, DbError, Tx, throttles};
 use crate::domain::throttle::Limit;
 
 /// What counting attempts needs: the shared counters and "now". Services pass their
@@ -132,9 +132,21 @@ pub async fn hit<'a>(
     limit: Limit,
 ) -> Result<Result<(), Blocked>, DbError> {
     let Counters { db, clock } = counters.into();
-    let now = clock.now();
     let mut tx = db.begin().await?;
-    let stored = throttles::lock(&mut tx, key, now).await?;
+    let decision = hit_in(&mut tx, clock.now(), key, limit).await?;
+    tx.commit().await?;
+    Ok(decision)
+}
+
+/// [`hit`] inside the caller's transaction, so the count lands with what the caller does
+/// (or not at all); the counter's row stays locked until that transaction ends.
+pub async fn hit_in(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    key: &str,
+    limit: Limit,
+) -> Result<Result<(), Blocked>, DbError> {
+    let stored = throttles::lock(tx, key, now).await?;
     if let Some(until) = stored
         .as_ref()
         .and_then(|c| c.blocked_until)
@@ -151,7 +163,7 @@ pub async fn hit<'a>(
     };
     let lock = limit.lock_after(counter.attempts).map(|d| now + d);
     throttles::store(
-        &mut tx,
+        tx,
         key,
         &throttles::Counter {
             blocked_until: lock,
@@ -159,7 +171,6 @@ pub async fn hit<'a>(
         },
     )
     .await?;
-    tx.commit().await?;
     match lock {
         Some(until) if !lock_ended => Ok(Err(Blocked { until })),
         _ => Ok(Ok(())),

@@ -31,6 +31,7 @@ pub mod payments;
 pub mod posts;
 pub mod publishable;
 pub mod reports;
+pub mod reset_requests;
 pub mod slugs;
 pub mod stream;
 pub mod text_column;
@@ -307,6 +308,16 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Ends the transaction now, releasing its locks before the caller writes elsewhere
+    /// (dropping it rolls back too, but only once the connection is next used).
+    pub async fn rollback(self) -> Result<(), DbError> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
     }

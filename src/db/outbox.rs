@@ -86,19 +86,19 @@ pub async fn insert(tx: &mut Tx, mail: &NewMail<'_>, now: DateTime<Utc>) -> Resu
     Ok(inserted.is_some())
 }
 
-/// Claims up to `limit` due mails until `lease_until`: queued or failed ones whose time has
-/// come, and ones whose earlier claim lapsed (a worker that died mid-send).
-/// Processes sharing the outbox skip the rows another one is claiming.
-pub async fn claim_due(
+/// Claims the next due mail until `lease_until`: a queued or failed one whose time has
+/// come, or one whose earlier claim lapsed (a worker that died mid-send); the longest due
+/// first, so mail about one change goes out in the order it was queued. Processes sharing
+/// the outbox skip the row another one is claiming.
+pub async fn claim_next(
     db: &Db,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<OutboxMail>, DbError> {
+) -> Result<Option<OutboxMail>, DbError> {
     let due = "select email_outbox_id from email_outbox \
                where (status in ('queued', 'failed') and next_attempt_at <= $1) \
                   or (status = 'sending' and claimed_until <= $1) \
-               order by next_attempt_at, email_outbox_id limit $3";
+               order by next_attempt_at, email_outbox_id limit 1";
     let due = super::locking::locking(db.backend(), due, super::locking::Lock::SkipLocked);
     let sql = format!(
         "update email_outbox set status = 'sending', claimed_until = $2, attempts = attempts + 1 \
@@ -107,8 +107,7 @@ pub async fn claim_due(
     Ok(run!(write db, |c| sqlx::query_as(&sql)
         .bind(now)
         .bind(lease_until)
-        .bind(limit)
-        .fetch_all(c)
+        .fetch_optional(c)
         .await)?)
 }
 

@@ -2,11 +2,19 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
+
+/// The longest one send may take, connecting included: lettre's own timeout (for each
+/// read and write on the connection) is set to it, and the whole send is cut off after it.
+/// The outbox's lease is derived from it, so no mail is claimed again while a worker may
+/// still be talking to the server about it. Each send has its own connection (lettre is
+/// built without its pool), so a send cut off here takes its connection with it.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub enum Mailer {
@@ -46,7 +54,9 @@ impl Mailer {
     /// SMTP when `ACADEMY_SMTP_URL` is set, otherwise `.eml` files under the data folder.
     pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
         if let Some(url) = &config.smtp_url {
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?.build();
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
+                .timeout(Some(SEND_TIMEOUT))
+                .build();
             return Ok(Mailer::Smtp(transport));
         }
         let folder = config.data_dir.join("mail");
@@ -62,7 +72,20 @@ impl Mailer {
         Mailer::Memory(Arc::default())
     }
 
+    /// Sends `message`, giving up after [`SEND_TIMEOUT`] (a transient failure: the server
+    /// may or may not have taken it, and a retry carries the same Message-ID).
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        tokio::time::timeout(SEND_TIMEOUT, self.send_now(message))
+            .await
+            .unwrap_or_else(|_| {
+                Err(SendError {
+                    message: format!("no answer within {} s", SEND_TIMEOUT.as_secs()),
+                    permanent: false,
+                })
+            })
+    }
+
+    async fn send_now(&self, message: Message) -> Result<(), SendError> {
         match self {
             Mailer::Smtp(transport) => transport
                 .send(message)

@@ -1,5 +1,7 @@
 //! Queueing mail in the caller's transaction, and the worker that delivers it with retries.
 
+use std::time::Duration as StdDuration;
+
 use chrono::{DateTime, Duration, Utc};
 use lettre::Message;
 use lettre::message::header::ContentType;
@@ -7,6 +9,7 @@ use lettre::message::{Mailbox, MultiPart};
 use rand::Rng;
 
 use super::Mailer;
+use super::mailer::SEND_TIMEOUT;
 use super::templates::{OutgoingEmail, Site};
 use crate::clock::Clock;
 use crate::db::outbox::{self, Attachment, NewMail, OutboxMail};
@@ -68,10 +71,18 @@ pub struct DeliveryReport {
     pub dead: usize,
 }
 
-/// How long a claim lasts: longer than any SMTP exchange, short enough to recover quickly
-/// from a worker that died mid-send.
-const LEASE: Duration = Duration::minutes(5);
-const BATCH: i64 = 20;
+/// How long a claim lasts: longer than any send can take ([`SEND_TIMEOUT`], after which the
+/// send is abandoned) plus a margin for building the message, recording the outcome and
+/// clocks that differ a little between processes, so two processes never send one mail at
+/// the same time; and short, so a mail claimed by a worker that died waits only this long.
+pub const LEASE: StdDuration = SEND_TIMEOUT.saturating_add(LEASE_MARGIN);
+const LEASE_MARGIN: StdDuration = StdDuration::from_secs(30);
+const _: () = assert!(LEASE.as_millis() > SEND_TIMEOUT.as_millis());
+
+/// [`LEASE`] as the clock's duration.
+fn lease() -> Duration {
+    Duration::milliseconds(LEASE.as_millis() as i64)
+}
 
 /// What the delivery worker works with: storage, the clock, the mailer and the outbox
 /// settings. Callers build it with `AppState::outbox`.
@@ -88,22 +99,26 @@ pub struct OutboxWorker<'a> {
     pub retention_days: u32,
 }
 
-/// Sends every due mail, batch by batch, until none is due.
+/// Sends every due mail, one at a time, until none is due.
 pub async fn deliver_due(worker: &OutboxWorker<'_>) -> Result<DeliveryReport, DbError> {
     let mut report = DeliveryReport::default();
-    loop {
-        let now = worker.clock.now();
-        let mut batch = outbox::claim_due(worker.db, now, now + LEASE, BATCH).await?;
-        // `update … returning` has no order on PostgreSQL: send in the order mail was queued,
-        // so a person reads "you are on the waiting list" before "a place is free".
-        batch.sort_by_key(|mail| mail.email_outbox_id);
-        if batch.is_empty() {
-            return Ok(report);
-        }
-        for mail in batch {
-            deliver_one(worker, mail, &mut report).await?;
-        }
-    }
+    while deliver_next(worker, &mut report).await? {}
+    Ok(report)
+}
+
+/// Claims the next due mail just before sending it, sends it and records the outcome; false
+/// when none is due. One claim at a time: a worker that dies leaves at most one mail
+/// waiting for its lease to lapse, and the others stay free for any process.
+async fn deliver_next(
+    worker: &OutboxWorker<'_>,
+    report: &mut DeliveryReport,
+) -> Result<bool, DbError> {
+    let now = worker.clock.now();
+    let Some(mail) = outbox::claim_next(worker.db, now, now + lease()).await? else {
+        return Ok(false);
+    };
+    deliver_one(worker, mail, report).await?;
+    Ok(true)
 }
 
 async fn deliver_one(
@@ -192,6 +207,19 @@ pub async fn purge_old_bodies(worker: &OutboxWorker<'_>) -> Result<u64, DbError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claim_outlasts_the_longest_send() {
+        assert!(
+            LEASE > SEND_TIMEOUT,
+            "{LEASE:?} must exceed {SEND_TIMEOUT:?}"
+        );
+        assert_eq!(lease().to_std().ok(), Some(LEASE));
+        assert!(
+            LEASE <= StdDuration::from_secs(120),
+            "a dead worker's mail waits no longer than needed"
+        );
+    }
 
     #[test]
     fn retry_delay_grows_and_is_capped() {

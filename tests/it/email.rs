@@ -2,14 +2,15 @@
 
 use academy::db::outbox;
 use academy::domain::email::Email;
-use academy::email::outbox::{DeliveryReport, Envelope, queue};
+use academy::email::mailer::SEND_TIMEOUT;
+use academy::email::outbox::{DeliveryReport, Envelope, LEASE, queue};
 use academy::email::templates::Welcome;
 use axum::Router;
 use chrono::Duration;
 
 use crate::backend_tests;
 use crate::support::TestApp;
-use crate::support::smtp::FakeSmtp;
+use crate::support::smtp::{FakeSmtp, Release};
 
 /// Queues a welcome mail to `to` in its own committed transaction, as a change would.
 async fn queue_welcome(app: &TestApp, to: &str, key: &str) -> bool {
@@ -47,6 +48,30 @@ async fn deliver(app: &TestApp) -> DeliveryReport {
 
 async fn statuses(app: &TestApp) -> Vec<(String, i64)> {
     outbox::count_by_status(&app.state.db).await.unwrap()
+}
+
+/// The outbox's lease on the clock's scale.
+fn lease() -> Duration {
+    Duration::from_std(LEASE).unwrap()
+}
+
+/// The next message the fake server holds, within a few seconds.
+async fn next_held(held: &mut tokio::sync::mpsc::UnboundedReceiver<Release>) -> Release {
+    tokio::time::timeout(std::time::Duration::from_secs(10), held.recv())
+        .await
+        .expect("a message reached the server")
+        .expect("the server is holding")
+}
+
+/// Delivers due mail in a task of its own, as the timer would (so the test can look at
+/// the outbox while a message is on the wire, or kill the worker there).
+fn deliver_in_background(app: &TestApp) -> tokio::task::JoinHandle<DeliveryReport> {
+    let state = app.state.clone();
+    tokio::spawn(async move {
+        academy::email::outbox::deliver_due(&state.outbox())
+            .await
+            .unwrap()
+    })
 }
 
 fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
@@ -149,10 +174,10 @@ backend_tests! {
         queue_welcome(&app, "a@example.org", "welcome:crash").await;
         // A worker claims the mail and dies before sending it.
         let now = app.clock().now();
-        let claimed = outbox::claim_due(&app.state.db, now, now + Duration::minutes(5), 10).await.unwrap();
-        assert_eq!(claimed.len(), 1);
+        let claimed = outbox::claim_next(&app.state.db, now, now + lease()).await.unwrap();
+        assert!(claimed.is_some());
         assert_eq!(deliver(&app).await, DeliveryReport::default(), "another worker leaves a live claim alone");
-        app.clock().advance(Duration::minutes(6));
+        app.clock().advance(lease() + Duration::seconds(1));
         assert_eq!(deliver(&app).await, DeliveryReport { sent: 1, retrying: 0, dead: 0 }, "the lapsed claim is taken over");
 
         // A worker sends, the server accepts, and it dies before recording it: sent again,
@@ -165,6 +190,63 @@ backend_tests! {
         let sent = app.sent_emails();
         assert_eq!(sent.len(), 2);
         assert_eq!(header(&sent[0].raw, "Message-ID"), header(&sent[1].raw, "Message-ID"));
+    }
+
+    async fn a_worker_claims_each_mail_just_before_sending_it(backend) {
+        let smtp = FakeSmtp::start().await;
+        let smtp_url = smtp.url();
+        let app = TestApp::spawn_with(backend, &[("ACADEMY_SMTP_URL", smtp_url.as_str())], Router::new()).await;
+        for n in 0..3 {
+            queue_welcome(&app, &format!("learner{n}@example.org"), &format!("welcome:one:{n}")).await;
+        }
+        let mut held = smtp.hold_answers();
+        let worker = deliver_in_background(&app);
+        let mut expected = vec![vec![("queued", 2), ("sending", 1)], vec![("queued", 1), ("sending", 1), ("sent", 1)], vec![("sending", 1), ("sent", 2)]];
+        for (step, expected) in expected.drain(..).enumerate() {
+            let release = next_held(&mut held).await;
+            let expected: Vec<(String, i64)> = expected.into_iter().map(|(s, n)| (s.to_owned(), n)).collect();
+            assert_eq!(statuses(&app).await, expected, "while mail {step} is on the wire, only it is claimed");
+            release.send(()).unwrap();
+        }
+        assert_eq!(worker.await.unwrap(), DeliveryReport { sent: 3, retrying: 0, dead: 0 });
+        assert_eq!(statuses(&app).await, vec![("sent".to_owned(), 3)]);
+    }
+
+    async fn after_a_worker_dies_mid_send_only_that_mail_waits_and_it_is_sent_again_with_its_message_id(backend) {
+        assert!(LEASE > SEND_TIMEOUT, "no second send while the first may still be talking to the server");
+        let smtp = FakeSmtp::start().await;
+        let smtp_url = smtp.url();
+        let app = TestApp::spawn_with(backend, &[("ACADEMY_SMTP_URL", smtp_url.as_str())], Router::new()).await;
+        queue_welcome(&app, "first@example.org", "welcome:kill:1").await;
+        queue_welcome(&app, "second@example.org", "welcome:kill:2").await;
+
+        // The server has the first message when the worker is killed, before it hears "250".
+        let mut held = smtp.hold_answers();
+        let worker = deliver_in_background(&app);
+        let release = next_held(&mut held).await;
+        worker.abort();
+        assert!(worker.await.unwrap_err().is_cancelled());
+        drop(release);
+        smtp.stop_holding();
+        assert_eq!(statuses(&app).await, vec![("queued".to_owned(), 1), ("sending".to_owned(), 1)]);
+
+        // The mail that was not claimed goes at once; the claimed one waits for its lease,
+        // which outlasts the longest send.
+        assert_eq!(deliver(&app).await, DeliveryReport { sent: 1, retrying: 0, dead: 0 });
+        app.clock().advance(Duration::from_std(SEND_TIMEOUT).unwrap() + Duration::seconds(1));
+        assert_eq!(deliver(&app).await, DeliveryReport::default(), "the first worker might still be sending it");
+        app.clock().advance(lease() - Duration::from_std(SEND_TIMEOUT).unwrap());
+        assert_eq!(deliver(&app).await, DeliveryReport { sent: 1, retrying: 0, dead: 0 }, "sent again once the lease lapsed");
+
+        let received = smtp.received();
+        let to_first: Vec<&str> = received.iter()
+            .filter(|m| m.rcpt_to == ["first@example.org"])
+            .filter_map(|m| header(&m.data, "Message-ID"))
+            .collect();
+        assert_eq!(to_first.len(), 2, "at least once: the server got it twice");
+        assert_eq!(to_first[0], to_first[1], "with the same Message-ID, so the receiver sees one message");
+        assert_eq!(received.iter().filter(|m| m.rcpt_to == ["second@example.org"]).count(), 1);
+        assert_eq!(statuses(&app).await, vec![("sent".to_owned(), 2)]);
     }
 
     async fn hopeless_mail_is_marked_dead_and_can_be_retried(backend) {

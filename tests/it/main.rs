@@ -25,5 +25,6 @@ mod migrations;
 mod ops;
 mod payments;
 mod payments_provider;
+mod reset_requests;
 mod shell;
 mod sign_in_limits;

@@ -67,8 +67,12 @@ impl TestApp {
             .collect()
     }
 
-    /// Delivers queued mail, then returns what was sent to `to`.
+    /// Answers waiting forgot-password requests and delivers queued mail, then returns
+    /// what was sent to `to`.
     pub async fn mails_to(&self, to: &str) -> Vec<SentMail> {
+        academy::accounts::reset::answer_requests(self.state.ctx())
+            .await
+            .expect("reset requests");
         academy::email::outbox::deliver_due(&self.state.outbox())
             .await
             .expect("delivery");

@@ -1,5 +1,6 @@
-//! A small SMTP server for tests: it records what it receives, and can refuse service or
-//! reject chosen recipients, so delivery and retries are tested over a real connection.
+//! A small SMTP server for tests: it records what it receives, and can refuse service,
+//! reject chosen recipients or hold its answer to a message, so delivery, retries and a
+//! worker dying mid-send are tested over a real connection.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,6 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
+
+/// One message received and not yet answered: send `()` (or drop it) to answer it.
+pub type Release = oneshot::Sender<()>;
 
 #[derive(Clone, Debug)]
 pub struct Received {
@@ -20,6 +25,7 @@ struct Shared {
     refusing: AtomicBool,
     received: Mutex<Vec<Received>>,
     rejected_recipients: Mutex<Vec<String>>,
+    holding: Mutex<Option<mpsc::UnboundedSender<Release>>>,
 }
 
 pub struct FakeSmtp {
@@ -57,6 +63,19 @@ impl FakeSmtp {
             .lock()
             .unwrap()
             .push(address.to_owned());
+    }
+
+    /// From now on each message is recorded as received, then its "250 Queued" waits for
+    /// the test: the receiver yields one [`Release`] per message held.
+    pub fn hold_answers(&self) -> mpsc::UnboundedReceiver<Release> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        *self.shared.holding.lock().unwrap() = Some(sender);
+        receiver
+    }
+
+    /// Answers messages at once again.
+    pub fn stop_holding(&self) {
+        *self.shared.holding.lock().unwrap() = None;
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -112,6 +131,13 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
                 rcpt_to: rcpt_to.clone(),
                 data,
             });
+            let holding = shared.holding.lock().unwrap().clone();
+            if let Some(holding) = holding {
+                let (release, released) = oneshot::channel();
+                if holding.send(release).is_ok() {
+                    let _ = released.await;
+                }
+            }
             b"250 2.0.0 Queued\r\n"
         } else if upper == "QUIT" {
             let _ = write.write_all(b"221 2.0.0 Bye\r\n").await;

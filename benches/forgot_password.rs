@@ -1,0 +1,247 @@
+//! Forgot-password timing: how long `POST /forgot-password` takes for an address with an
+//! account and for one without, against the real app (release build, background jobs
+//! running as in production) on SQLite and, with BENCH_POSTGRES_URL, on PostgreSQL.
+//! Every request names a fresh address (so none meets the per-account mail limit, which
+//! would hide the difference this looks for), and the two kinds alternate, swapping places
+//! every pair, so that whatever else the machine does falls on both alike. Prints median
+//! and p10–p90 for each; nothing is asserted about time.
+//!
+//!   cargo bench --bench forgot_password
+//!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench forgot_password
+//!   SAMPLES=1000 cargo bench --bench forgot_password
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use academy::app;
+use academy::clock::Clock;
+use academy::config::Config;
+use academy::db::users::{self, LearnerType, NewUser, Role};
+use academy::domain::email::Email;
+use academy::state::AppState;
+use sqlx::Connection;
+
+/// The `n`th address with an account, and the `n`th without one.
+fn known(n: usize) -> String {
+    format!("known{n}@nhs.net")
+}
+
+fn unknown(n: usize) -> String {
+    format!("unknown{n}@nhs.net")
+}
+const WARM_UP: usize = 20;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let samples = setting("SAMPLES", 250);
+    println!(
+        "Forgot-password timing: {samples} requests per address, interleaved, one at a time, {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:<10} {:<18} {:>9} {:>9} {:>9} {:>9}",
+        "backend", "address", "p10", "median", "p90", "mean"
+    );
+    let dir = tempfile::tempdir()?;
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    run(&sqlite, "sqlite", samples, dir.path()).await?;
+    if let Ok(admin_url) = std::env::var("BENCH_POSTGRES_URL") {
+        let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await?;
+        let mut url = url::Url::parse(&admin_url)?;
+        url.set_path(&name);
+        let result = run(url.as_str(), "postgres", samples, dir.path()).await;
+        sqlx::query(&format!("drop database if exists {name} with (force)"))
+            .execute(&mut admin)
+            .await?;
+        result?;
+    } else {
+        println!("(set BENCH_POSTGRES_URL to measure PostgreSQL too)");
+    }
+    Ok(())
+}
+
+async fn run(
+    database_url: &str,
+    backend: &str,
+    samples: usize,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let vars: HashMap<String, String> = [
+        ("DATABASE_URL", database_url.to_owned()),
+        ("ACADEMY_BIND", address.to_string()),
+        (
+            "ACADEMY_SECRET",
+            "bench-secret-bench-secret-bench-secret-00".to_owned(),
+        ),
+        (
+            "ACADEMY_DATA_DIR",
+            dir.join(format!("var-{backend}")).display().to_string(),
+        ),
+        ("ACADEMY_ARGON2_MEMORY_KIB", "64".to_owned()),
+        ("ACADEMY_ARGON2_ITERATIONS", "1".to_owned()),
+        // One client sends every request: the per-network limit would refuse most.
+        ("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config = Config::from_map(&vars).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut state = AppState::start(config, Clock::system()).await?;
+    state.mailer = academy::email::Mailer::memory();
+    create_accounts(&state, WARM_UP + samples).await?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    academy::jobs::spawn(&state, &shutdown);
+    let router = app::router_with(state.clone(), axum::Router::new());
+    let server = tokio::spawn(app::serve(
+        listener,
+        router,
+        shutdown.clone().cancelled_owned(),
+    ));
+    let base = format!("http://{address}");
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = client
+        .get(format!("{base}/forgot-password"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let token = csrf_field(&page)?;
+    let url = format!("{base}/forgot-password");
+    let post = |email: String| {
+        let (client, url, token) = (&client, &url, &token);
+        async move {
+            let sent = Instant::now();
+            let response = client
+                .post(url)
+                .form(&[("email", email.as_str()), ("csrf_token", token.as_str())])
+                .send()
+                .await?;
+            let status = response.status();
+            response.bytes().await?;
+            let took = sent.elapsed();
+            anyhow::ensure!(status == 303, "{email}: {status}");
+            Ok::<_, anyhow::Error>(took)
+        }
+    };
+
+    let (mut with_account, mut without) = (Vec::new(), Vec::new());
+    for n in 0..WARM_UP + samples {
+        let (a, b) = if n % 2 == 0 {
+            let a = post(known(n)).await?;
+            (a, post(unknown(n)).await?)
+        } else {
+            let b = post(unknown(n)).await?;
+            (post(known(n)).await?, b)
+        };
+        if n >= WARM_UP {
+            with_account.push(a);
+            without.push(b);
+        }
+    }
+    print_row(backend, "with an account", &mut with_account);
+    print_row(backend, "without one", &mut without);
+    check_outcome(&state, WARM_UP + samples).await?;
+
+    shutdown.cancel();
+    let _ = server.await;
+    state.db.close().await;
+    Ok(())
+}
+
+/// Each request with an account got its link and none without one did, once the worker
+/// has run (the figures measure the page, not a page that skipped the work).
+async fn check_outcome(state: &AppState, accounts: usize) -> anyhow::Result<()> {
+    let count = |sql: &'static str| async move {
+        academy::run_query!(read & state.db, |c| sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(c)
+            .await)
+    };
+    // The timer's run may hold a request this one skips: wait for both to finish.
+    for _ in 0..100 {
+        academy::accounts::reset::answer_requests(state.ctx()).await?;
+        if count("select count(*) from reset_requests").await? == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let links =
+        count("select count(*) from account_tokens where purpose = 'reset_password'").await?;
+    let stray = count("select count(*) from email_outbox where to_address like 'unknown%'").await?;
+    let waiting = count("select count(*) from reset_requests").await?;
+    anyhow::ensure!(
+        links == accounts as i64 && stray == 0 && waiting == 0,
+        "{links} links for {accounts} accounts, {stray} mails to unknown addresses, {waiting} waiting"
+    );
+    Ok(())
+}
+
+fn print_row(backend: &str, label: &str, times: &mut [Duration]) {
+    times.sort();
+    let pick = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
+    println!(
+        "{:<10} {:<18} {:>7.3}ms {:>7.3}ms {:>7.3}ms {:>7.3}ms",
+        backend,
+        label,
+        ms(pick(0.1)),
+        ms(pick(0.5)),
+        ms(pick(0.9)),
+        mean
+    );
+}
+
+async fn create_accounts(state: &AppState, count: usize) -> anyhow::Result<()> {
+    let hash = state.passwords.hash("kettle orbit maple tundra").await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    for n in 0..count {
+        let email = Email::parse(&known(n))?;
+        let user = NewUser {
+            email: &email,
+            password_hash: &hash,
+            full_name: "Bench Nurse",
+            role: Role::Learner,
+            organisation: "Bench Trust",
+            job_role: "Nurse",
+            professional_body: None,
+            registration_number: None,
+            learner_type: LearnerType::Nhs,
+            learner_type_reason: "bench",
+            email_verified_at: Some(now),
+        };
+        users::insert(&mut tx, &user, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn csrf_field(html: &str) -> anyhow::Result<String> {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html
+        .find(marker)
+        .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
+        + marker.len();
+    let end = html[start..]
+        .find('"')
+        .ok_or_else(|| anyhow::anyhow!("unterminated CSRF field"))?;
+    Ok(html[start..start + end].to_owned())
+}
