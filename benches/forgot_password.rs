@@ -176,8 +176,8 @@ async fn check_outcome(state: &AppState, accounts: usize) -> anyhow::Result<()> 
     };
     // The timer's run may hold a request this one skips: wait for both to finish.
     for _ in 0..100 {
-        academy::accounts::reset::answer_requests(state.ctx()).await?;
-        if count("select count(*) from reset_requests").await? == 0 {
+        academy::accounts::link_requests::answer_requests(state.ctx()).await?;
+        if count("select count(*) from link_requests").await? == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -185,7 +185,7 @@ async fn check_outcome(state: &AppState, accounts: usize) -> anyhow::Result<()> 
     let links =
         count("select count(*) from account_tokens where purpose = 'reset_password'").await?;
     let stray = count("select count(*) from email_outbox where to_address like 'unknown%'").await?;
-    let waiting = count("select count(*) from reset_requests").await?;
+    let waiting = count("select count(*) from link_requests").await?;
     anyhow::ensure!(
         links == accounts as i64 && stray == 0 && waiting == 0,
         "{links} links for {accounts} accounts, {stray} mails to unknown addresses, {waiting} waiting"

@@ -38,9 +38,9 @@ const JOBS: &[Job] = &[
         run: send_refunds,
     },
     Job {
-        name: "password_reset_requests",
-        every: RESET_REQUESTS_EVERY,
-        run: answer_reset_requests,
+        name: "mailed_link_requests",
+        every: LINK_REQUESTS_EVERY,
+        run: answer_link_requests,
     },
     Job {
         name: "email_outbox",
@@ -98,13 +98,13 @@ fn send_refunds(state: AppState) -> JobFuture {
 
 /// Forgot-password requests wait for this job (the page only queues them), so it runs
 /// often; an idle run is one read.
-const RESET_REQUESTS_EVERY: Duration = Duration::from_secs(2);
+const LINK_REQUESTS_EVERY: Duration = Duration::from_secs(2);
 
-/// Answers waiting forgot-password requests, then sends the mail they queued at once rather
+/// Answers waiting requests for reset and sign-in links, then sends the mail they queued at once rather
 /// than at the outbox's next run (delivery is safe alongside it: each mail is claimed once).
-fn answer_reset_requests(state: AppState) -> JobFuture {
+fn answer_link_requests(state: AppState) -> JobFuture {
     Box::pin(async move {
-        let answered = crate::accounts::reset::answer_requests(state.ctx()).await?;
+        let answered = crate::accounts::link_requests::answer_requests(state.ctx()).await?;
         if answered > 0 {
             crate::email::outbox::deliver_due(&state.outbox()).await?;
         }

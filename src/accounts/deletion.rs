@@ -3,7 +3,7 @@
 
 use crate::db::audit::{self as audit_log, audit_own};
 use crate::db::users::{self, User};
-use crate::db::{DbError, enrolments, interests, outbox, reset_requests, throttles};
+use crate::db::{DbError, enrolments, interests, link_requests, outbox, throttles};
 use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
 
@@ -39,7 +39,7 @@ pub async fn delete_account(enrolment: EnrolmentCtx<'_>, user: &User) -> Result<
     interests::delete_for_email(&mut tx, &user.email).await?;
     outbox::delete_for_user(&mut tx, user.user_id).await?;
     throttles::delete_for_account(&mut tx, &user.email).await?;
-    reset_requests::delete_for_email(&mut tx, &user.email).await?;
+    link_requests::delete_for_email(&mut tx, &user.email).await?;
     audit_log::forget_addresses(&mut tx, user.user_id).await?;
     audit_own(&mut tx, user.user_id, "account_deleted", None, now).await?;
     users::delete(&mut tx, user.user_id).await?;

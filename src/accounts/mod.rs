@@ -9,6 +9,7 @@ pub mod email_change;
 pub mod export;
 pub mod first_admin;
 pub mod learner_type;
+pub mod link_requests;
 pub mod links;
 pub mod mails;
 pub mod password;

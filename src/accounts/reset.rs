@@ -1,6 +1,6 @@
 //! Forgotten passwords: asking for a reset link (queued, so the page does the same work and
-//! gives the same answer whether or not the account exists), the worker that mails it, and
-//! choosing a new password with one.
+//! gives the same answer whether or not the account exists), the worker's answer that mails
+//! it, and choosing a new password with one.
 
 use super::links::{self, LinkError, send_reset};
 use super::mails::{self, MailError};
@@ -9,7 +9,7 @@ use crate::auth::password::{HashError, PasswordHasher};
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
 use crate::context::Ctx;
 use crate::db::audit::{audit, audit_own};
-use crate::db::reset_requests::{self, ResetRequest};
+use crate::db::link_requests::{self, LinkRequest, LinkWanted};
 use crate::db::tokens::{self, Purpose};
 use crate::db::users::{self, User};
 use crate::db::{DbError, Tx};
@@ -36,49 +36,23 @@ pub enum ResetError {
 }
 
 /// Asks for a reset link to `email`, from `client`: queues the request for
-/// [`answer_requests`] and nothing else, so the page does the same work, and answers the
-/// same, whether or not the address has an account.
+/// [`link_requests::answer_requests`](super::link_requests::answer_requests) and nothing
+/// else, so the page does the same work, and answers the same, whether or not the address
+/// has an account.
 pub async fn request_reset(ctx: Ctx<'_>, client: &str, email: &Email) -> Result<(), ResetError> {
-    reset_requests::insert(ctx.db, email.as_str(), client, ctx.now()).await?;
+    let wanted = LinkWanted::ResetPassword;
+    link_requests::insert(ctx.db, wanted, email.as_str(), client, ctx.now()).await?;
     Ok(())
 }
 
-/// A request that failed this many times is dropped (the person can ask again).
-const GIVE_UP_AFTER: i64 = 3;
-
-/// The background worker's half of [`request_reset`]: answers every waiting request, oldest
-/// first, each in one transaction that also deletes it. Returns how many were answered.
-/// Several processes may run it at once: each request is answered by one of them.
-pub async fn answer_requests(ctx: Ctx<'_>) -> Result<usize, ResetError> {
-    if !reset_requests::any_waiting(ctx.db).await? {
-        return Ok(0);
-    }
-    let mut answered = 0;
-    loop {
-        let mut tx = ctx.db.begin().await?;
-        let Some(request) = reset_requests::next(&mut tx).await? else {
-            tx.rollback().await?;
-            return Ok(answered);
-        };
-        match answer(&mut tx, ctx, &request).await {
-            Ok(()) => {
-                tx.commit().await?;
-                answered += 1;
-            }
-            Err(error) => {
-                tx.rollback().await?;
-                let id = request.reset_request_id;
-                reset_requests::record_failure(ctx.db, id, GIVE_UP_AFTER).await?;
-                return Err(error);
-            }
-        }
-    }
-}
-
-/// Mails a reset link if the address has an account that is not disabled and the account's
-/// mail limit allows; otherwise does nothing, saying so to nobody (earlier links still work).
-/// Every request is counted against the limit; the request is deleted either way.
-async fn answer(tx: &mut Tx, ctx: Ctx<'_>, request: &ResetRequest) -> Result<(), ResetError> {
+/// The worker's half of [`request_reset`]: mails a reset link if the address has an account
+/// that is not disabled and the account's mail limit allows; otherwise does nothing, saying
+/// so to nobody (earlier links still work). Every request counts against the limit.
+pub(super) async fn answer_reset(
+    tx: &mut Tx,
+    ctx: Ctx<'_>,
+    request: &LinkRequest,
+) -> Result<(), ResetError> {
     let now = ctx.now();
     let email = Email::parse(&request.email)?;
     let key = account_key("reset_mail", email.as_str());
@@ -94,7 +68,6 @@ async fn answer(tx: &mut Tx, ctx: Ctx<'_>, request: &ResetRequest) -> Result<(),
         let action = "password_reset_requested";
         audit(tx, None, subject, action, "", client, now).await?;
     }
-    reset_requests::delete(tx, request.reset_request_id).await?;
     Ok(())
 }
 

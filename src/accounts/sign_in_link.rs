@@ -8,9 +8,10 @@ use crate::auth::keys::hash_token;
 use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
 use crate::context::Ctx;
 use crate::db::audit::{audit, audit_own};
+use crate::db::link_requests::{self, LinkRequest, LinkWanted};
 use crate::db::tokens::{self, Purpose};
-use crate::db::{DbError, user_accounts, users};
-use crate::domain::email::Email;
+use crate::db::{DbError, Tx, user_accounts, users};
+use crate::domain::email::{Email, EmailProblem};
 
 /// Why a link did not sign anyone in.
 #[derive(Debug, thiserror::Error)]
@@ -21,35 +22,52 @@ pub enum SignInLinkError {
     /// The account was disabled after the link was sent: the link is spent, nobody signed in.
     #[error("this account has been disabled")]
     Disabled,
+    /// A queued request's address no longer parses.
+    #[error("the stored address is not valid")]
+    StoredAddress(#[from] EmailProblem),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
     Link(#[from] LinkError),
 }
 
-/// Mails a sign-in link to `email` if it has an account that is not disabled and the
-/// account's mail limit allows; otherwise does nothing, saying so to nobody (earlier links
-/// still work). Both paths count the request.
+/// Asks for a sign-in link to `email`, from `client`: queues the request for
+/// [`link_requests::answer_requests`](super::link_requests::answer_requests) and nothing
+/// else, so the page does the same work, and answers the same, whether or not the address
+/// has an account.
 pub async fn request_sign_in_link(
     ctx: Ctx<'_>,
     client: &str,
     email: &Email,
 ) -> Result<(), SignInLinkError> {
+    let wanted = LinkWanted::SignIn;
+    link_requests::insert(ctx.db, wanted, email.as_str(), client, ctx.now()).await?;
+    Ok(())
+}
+
+/// The worker's half of [`request_sign_in_link`]: mails a link if the address has an account
+/// that is not disabled and the account's mail limit allows; otherwise does nothing, saying
+/// so to nobody (earlier links still work). Every request counts against the limit.
+pub(super) async fn answer_sign_in_link(
+    tx: &mut Tx,
+    ctx: Ctx<'_>,
+    request: &LinkRequest,
+) -> Result<(), SignInLinkError> {
+    let now = ctx.now();
+    let email = Email::parse(&request.email)?;
     let key = account_key("sign_in_link_mail", email.as_str());
-    let within_limit = throttle::hit(ctx, &key, ACCOUNT_MAILS).await?.is_ok();
-    let user = users::find_by_email(ctx.db, email)
+    let within_limit = throttle::hit_in(tx, now, &key, ACCOUNT_MAILS)
+        .await?
+        .is_ok();
+    let user = users::find_by_email_in(tx, &email)
         .await?
         .filter(|u| !u.is_disabled());
-    let (Some(user), true) = (user, within_limit) else {
-        return Ok(());
-    };
-    let now = ctx.now();
-    let mut tx = ctx.db.begin().await?;
-    send_sign_in(&mut tx, ctx, user.user_id, &user.full_name, email, now).await?;
-    let subject = Some(user.user_id);
-    let action = "sign_in_link_requested";
-    audit(&mut tx, None, subject, action, "", Some(client), now).await?;
-    tx.commit().await?;
+    if let (Some(user), true) = (user, within_limit) {
+        send_sign_in(tx, ctx, user.user_id, &user.full_name, &email, now).await?;
+        let (subject, client) = (Some(user.user_id), Some(request.client_address.as_str()));
+        let action = "sign_in_link_requested";
+        audit(tx, None, subject, action, "", client, now).await?;
+    }
     Ok(())
 }
 

@@ -159,7 +159,7 @@ backend_tests! {
         assert!(app.count("select count(*) from throttles where throttle_key like '%leaving@example.org%'").await >= 2);
         // And a reset request still waiting for the worker.
         app.another_browser().post_form("/forgot-password", &[("email", "leaving@example.org")]).await;
-        assert_eq!(app.count("select count(*) from reset_requests where email = 'leaving@example.org'").await, 1);
+        assert_eq!(app.count("select count(*) from link_requests where email = 'leaving@example.org'").await, 1);
         let other = app.create_user("stays@example.org", Role::Learner, true).await;
 
         let (_, page) = app.get_text("/account/delete").await;
@@ -182,7 +182,7 @@ backend_tests! {
         assert_eq!(app.count(&format!("select count(*) from email_outbox where user_id = {id}")).await, 0);
         assert_eq!(app.count("select count(*) from email_outbox where to_address in ('leaving@example.org', 'next@example.org')").await, 0);
         assert_eq!(app.count("select count(*) from throttles where throttle_key like '%leaving@example.org%'").await, 0);
-        assert_eq!(app.count("select count(*) from reset_requests").await, 0);
+        assert_eq!(app.count("select count(*) from link_requests").await, 0);
         let kept = app.count(&format!("select count(*) from audit_events where subject_user_id = {id} or actor_user_id = {id}")).await;
         assert!(kept >= 3, "the history is kept, reduced to the id");
         assert_eq!(app.count(&format!("select count(*) from audit_events where (subject_user_id = {id} or actor_user_id = {id}) and client_address is not null")).await, 0);

@@ -70,7 +70,7 @@ impl TestApp {
     /// Answers waiting forgot-password requests and delivers queued mail, then returns
     /// what was sent to `to`.
     pub async fn mails_to(&self, to: &str) -> Vec<SentMail> {
-        academy::accounts::reset::answer_requests(self.state.ctx())
+        academy::accounts::link_requests::answer_requests(self.state.ctx())
             .await
             .expect("reset requests");
         academy::email::outbox::deliver_due(&self.state.outbox())

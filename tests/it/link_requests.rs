@@ -1,5 +1,5 @@
-//! Forgot-password requests: the page does the same work for every address (it queues one
-//! request) and the background worker answers it.
+//! Requests for mailed links (forgot password, one-time sign-in links): the page does the
+//! same work for every address (it queues one request) and the background worker answers it.
 
 use std::collections::BTreeMap;
 
@@ -64,6 +64,48 @@ async fn answer(response: reqwest::Response) -> (StatusCode, Vec<(String, String
 }
 
 backend_tests! {
+    async fn a_sign_in_link_request_queues_one_request_for_any_address_and_the_worker_mails_only_an_account(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.create_user("known@example.org", Role::Learner, true).await;
+        let db = app.database.connect().await;
+        let visitor = app.another_browser();
+        let token = visitor.csrf_token_from("/forgot-password").await;
+        let post = |email: &'static str| {
+            let (visitor, token) = (visitor.clone(), token.clone());
+            async move {
+                visitor.client.post(visitor.url("/login/link"))
+                    .form(&[("email", email), ("csrf_token", token.as_str())])
+                    .send().await.unwrap()
+            }
+        };
+        // The network's counter exists from here on, so neither post below creates it.
+        post("warm-up@example.org").await;
+        app.run_background_jobs().await;
+
+        let before = row_counts(&db).await;
+        let known = answer(post("known@example.org").await).await;
+        let between = row_counts(&db).await;
+        let unknown = answer(post("nobody@example.org").await).await;
+        let after = row_counts(&db).await;
+
+        assert_eq!(known.0, StatusCode::SEE_OTHER);
+        assert_eq!(known, unknown, "the same answer, byte for byte");
+        let one_request = BTreeMap::from([(
+            if backend == crate::support::Backend::Postgres { "public.link_requests" } else { "link_requests" }.to_owned(),
+            1,
+        )]);
+        assert_eq!(changed(&before, &between), one_request, "an account's address: one queued request, nothing else");
+        assert_eq!(changed(&between, &after), one_request, "an unknown address: the same");
+
+        app.run_background_jobs().await;
+        assert_eq!(app.count("select count(*) from link_requests").await, 0, "answered requests are deleted");
+        assert!(app.mails_to("nobody@example.org").await.is_empty(), "no mail to an address without an account");
+        let mails = app.mails_to("known@example.org").await;
+        assert_eq!(mails.iter().map(subject_of).collect::<Vec<_>>(), ["Your Academy sign-in link"]);
+        assert_eq!(app.count("select count(*) from audit_events where action = 'sign_in_link_requested' \
+                              and client_address is not null").await, 1);
+    }
+
     async fn forgot_password_queues_one_request_for_any_address_and_the_worker_mails_only_an_account(backend) {
         let app = TestApp::spawn(backend).await;
         app.create_user("known@example.org", Role::Learner, true).await;
@@ -90,7 +132,7 @@ backend_tests! {
         assert_eq!(known.0, StatusCode::SEE_OTHER);
         assert_eq!(known, unknown, "the same answer, byte for byte");
         let one_request = BTreeMap::from([(
-            if backend == crate::support::Backend::Postgres { "public.reset_requests" } else { "reset_requests" }.to_owned(),
+            if backend == crate::support::Backend::Postgres { "public.link_requests" } else { "link_requests" }.to_owned(),
             1,
         )]);
         assert_eq!(changed(&before, &between), one_request, "an account's address: one queued request, nothing else");
@@ -98,7 +140,7 @@ backend_tests! {
         assert!(app.sent_emails().is_empty());
 
         app.run_background_jobs().await;
-        assert_eq!(app.count("select count(*) from reset_requests").await, 0, "answered requests are deleted");
+        assert_eq!(app.count("select count(*) from link_requests").await, 0, "answered requests are deleted");
         assert!(app.mails_to("nobody@example.org").await.is_empty(), "no mail to an address without an account");
         let mails = app.mails_to("known@example.org").await;
         assert_eq!(mails.iter().map(subject_of).collect::<Vec<_>>(), ["Reset your Academy password"]);
@@ -122,7 +164,7 @@ backend_tests! {
         }
         app.run_background_jobs().await;
         assert_eq!(app.mails_to("often@example.org").await.len(), 5, "five an hour");
-        assert_eq!(app.count("select count(*) from reset_requests").await, 0, "the refused ones are deleted too");
+        assert_eq!(app.count("select count(*) from link_requests").await, 0, "the refused ones are deleted too");
     }
 
     async fn workers_running_together_answer_each_request_once(backend) {
@@ -134,12 +176,12 @@ backend_tests! {
             academy::accounts::reset::request_reset(app.state.ctx(), "192.0.2.8", &email).await.unwrap();
         }
         let (a, b) = tokio::join!(
-            academy::accounts::reset::answer_requests(app.state.ctx()),
-            academy::accounts::reset::answer_requests(app.state.ctx()),
+            academy::accounts::link_requests::answer_requests(app.state.ctx()),
+            academy::accounts::link_requests::answer_requests(app.state.ctx()),
         );
         assert_eq!(a.unwrap() + b.unwrap(), 8);
         assert_eq!(app.count("select count(*) from account_tokens").await, 8);
         assert_eq!(app.count("select count(*) from email_outbox").await, 8, "one mail each");
-        assert_eq!(app.count("select count(*) from reset_requests").await, 0);
+        assert_eq!(app.count("select count(*) from link_requests").await, 0);
     }
 }
