@@ -20,7 +20,8 @@ struct Job {
     run: fn(AppState) -> JobFuture,
 }
 
-/// In order: enrolment jobs queue mail, so they run before the outbox in `run_all_now`.
+/// In order: enrolment and announcement jobs queue mail, so they run before the outbox in
+/// `run_all_now`.
 const JOBS: &[Job] = &[
     Job {
         name: "enrolment_expiry",
@@ -41,6 +42,11 @@ const JOBS: &[Job] = &[
         name: "mailed_link_requests",
         every: LINK_REQUESTS_EVERY,
         run: answer_link_requests,
+    },
+    Job {
+        name: "material_announcements",
+        every: Duration::from_secs(60),
+        run: announce_materials,
     },
     Job {
         name: "email_outbox",
@@ -108,6 +114,14 @@ fn answer_link_requests(state: AppState) -> JobFuture {
         if answered > 0 {
             crate::email::outbox::deliver_due(&state.outbox()).await?;
         }
+        Ok(())
+    })
+}
+
+/// Materials whose announcement waited for their "available from" time.
+fn announce_materials(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::learning::announce::send_due(state.ctx()).await?;
         Ok(())
     })
 }

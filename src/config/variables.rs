@@ -72,7 +72,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "ACADEMY_MAX_UPLOAD_BYTES",
         "10485760",
-        "largest image or PDF an admin may upload",
+        "largest image, PDF or cohort material file an admin may upload",
     ),
     (
         "ACADEMY_FLAGSHIP_COURSE",

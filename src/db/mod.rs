@@ -27,6 +27,7 @@ pub mod home;
 pub mod interests;
 pub mod link_requests;
 pub mod locking;
+pub mod materials;
 pub mod outbox;
 pub mod payments;
 pub mod posts;

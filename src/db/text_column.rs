@@ -85,5 +85,7 @@ stored_as_text!(
     crate::domain::eligibility::LearnerType,
     crate::domain::enrolment::Funding,
     crate::domain::enrolment::Status,
+    crate::domain::material::FileFormat,
+    crate::domain::material::MaterialKind,
     crate::domain::role::Role,
 );

@@ -41,6 +41,7 @@ pub mod eligibility;
 pub mod email;
 pub mod enrolment;
 pub mod london;
+pub mod material;
 pub mod money;
 pub mod password;
 pub mod redirect;

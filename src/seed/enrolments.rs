@@ -1,7 +1,8 @@
 //! Demo enrolments in every state, made through the real enrolment workflows so seats,
 //! queues, documents and history add up: a past and a running cohort with confirmed
-//! learners, a nearly full cohort, a full one with a waiting list and an offer, and the
-//! demo learners' own places. Background learners cannot sign in (random passwords).
+//! learners (the demo NHS learner among them, so the running cohort's materials show), a
+//! nearly full cohort, a full one with a waiting list and an offer, and the demo learners'
+//! own places. Background learners cannot sign in (random passwords).
 
 use anyhow::Context;
 use chrono::Duration;
@@ -65,7 +66,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
     for learner in std::iter::once(&amina).chain(nhs.iter().copied()).take(18) {
         place_directly(state, learner, *past).await?;
     }
-    for learner in nhs.iter().skip(5).take(20) {
+    for learner in std::iter::once(&amina).chain(nhs.iter().skip(5).take(20).copied()) {
         place_directly(state, learner, *running).await?;
     }
 
@@ -167,7 +168,7 @@ async fn count_enrolments(state: &AppState) -> anyhow::Result<i64> {
 }
 
 /// Visible cohorts of a demo course, soonest first.
-async fn cohorts_of(state: &AppState, slug: &str) -> anyhow::Result<Vec<i64>> {
+pub(super) async fn cohorts_of(state: &AppState, slug: &str) -> anyhow::Result<Vec<i64>> {
     let course = courses::find_published_by_slug(&state.db, slug)
         .await?
         .with_context(|| format!("demo course {slug}"))?;
@@ -175,7 +176,7 @@ async fn cohorts_of(state: &AppState, slug: &str) -> anyhow::Result<Vec<i64>> {
     Ok(all.iter().map(|c| c.cohort_id).collect())
 }
 
-async fn demo_user(state: &AppState, email: &str) -> anyhow::Result<User> {
+pub(super) async fn demo_user(state: &AppState, email: &str) -> anyhow::Result<User> {
     users::find_by_email(&state.db, &Email::parse(email)?)
         .await?
         .with_context(|| format!("demo account {email}"))

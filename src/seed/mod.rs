@@ -3,6 +3,7 @@
 mod catalogue;
 mod content;
 mod enrolments;
+mod materials;
 
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -66,6 +67,7 @@ pub struct Seeded {
     pub courses: Vec<String>,
     pub enrolments: usize,
     pub content: usize,
+    pub materials: usize,
 }
 
 /// One demo account, and its password if this run created it (shown once, never stored).
@@ -85,11 +87,13 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
     let courses = catalogue::seed(state).await?;
     let enrolments = enrolments::seed(state).await?;
     let content = content::seed(state).await?;
+    let materials = materials::seed(state).await?;
     Ok(Seeded {
         accounts,
         courses,
         enrolments,
         content,
+        materials,
     })
 }
 
@@ -190,6 +194,12 @@ pub fn describe(seeded: &Seeded) -> String {
         out.push_str(&format!(
             "created {} demo enrolments in every state\n",
             seeded.enrolments
+        ));
+    }
+    if seeded.materials > 0 {
+        out.push_str(&format!(
+            "created {} demo materials on the running cohort\n",
+            seeded.materials
         ));
     }
     out

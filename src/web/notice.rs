@@ -22,10 +22,14 @@ pub enum Notice {
     PlaceCancelled,
     OfferDeclined,
     EnrolmentUpdated,
+    MaterialAdded,
+    MaterialAnnounced,
+    MaterialWillBeAnnounced,
+    MaterialDeleted,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 18] = [
+    const ALL: [(Notice, &'static str, &'static str); 22] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -111,6 +115,26 @@ impl Notice {
             Notice::EnrolmentUpdated,
             "enrolment-updated",
             "The enrolment has been updated and the learner emailed.",
+        ),
+        (
+            Notice::MaterialAdded,
+            "material-added",
+            "The material has been saved.",
+        ),
+        (
+            Notice::MaterialAnnounced,
+            "material-announced",
+            "The material has been saved, and we are emailing the cohort's confirmed learners about it.",
+        ),
+        (
+            Notice::MaterialWillBeAnnounced,
+            "material-will-be-announced",
+            "The material has been saved. We will email the cohort's confirmed learners when it becomes available.",
+        ),
+        (
+            Notice::MaterialDeleted,
+            "material-deleted",
+            "The material has been deleted. Learners no longer see it.",
         ),
     ];
 

@@ -30,6 +30,8 @@ async fn fingerprint(app: &TestApp) -> String {
         "select count(*) from reports",
         "select count(*) from posts",
         "select count(*) from interests",
+        "select count(*) from cohort_materials",
+        "select count(*) from cohort_materials where title = 'Week 1 reading' and position = 1",
     ] {
         counts.push(format!("{sql}: {}", app.count(sql).await));
     }

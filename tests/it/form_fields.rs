@@ -30,6 +30,7 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "report_findings",
         "report_courses",
         "posts",
+        "cohort_materials",
     ] {
         counts.push(app.count(&format!("select count(*) from {table}")).await);
     }
@@ -39,18 +40,18 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
 /// One form: the page that shows it, where it posts, the button pressed (if it has named
 /// ones), and the fields whose absence is a field error on the form instead (a radio group
 /// that may show nothing chosen).
-struct Case<'a> {
-    browser: &'a Browser,
-    page: String,
-    action: String,
-    button: Option<(&'static str, &'static str)>,
-    field_errors: &'static [&'static str],
+pub(crate) struct Case<'a> {
+    pub browser: &'a Browser,
+    pub page: String,
+    pub action: String,
+    pub button: Option<(&'static str, &'static str)>,
+    pub field_errors: &'static [&'static str],
 }
 
 /// Posts the form once without each field it sends (all of that name), and checks the
 /// answer: a 422 naming the field, or for `field_errors` the form again with its problem;
 /// and that nothing was written.
-async fn each_field_is_required(app: &TestApp, case: &Case<'_>) -> usize {
+pub(crate) async fn each_field_is_required(app: &TestApp, case: &Case<'_>) -> usize {
     let form = case.browser.form_on(&case.page, &case.action).await;
     let before = fingerprint(app).await;
     let names = form.names();

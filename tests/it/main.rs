@@ -22,6 +22,8 @@ mod enrolment_concurrency;
 mod form_fields;
 mod interest;
 mod link_requests;
+mod materials;
+mod materials_admin;
 mod migrations;
 mod ops;
 mod payments;

@@ -19,6 +19,7 @@ mod deleting;
 mod emails;
 mod enrolment;
 mod home;
+mod materials;
 mod posts;
 mod publishable;
 mod reports;
@@ -96,14 +97,37 @@ pub fn router() -> Router<AppState> {
         .route("/admin/emails", get(emails::list))
         .route("/admin/emails/{id}/retry", post(emails::retry))
         .route("/admin/uploads/{id}", get(uploads::show))
+        .route("/admin/cohorts/{id}/materials", get(materials::list))
+        .route(
+            "/admin/cohorts/{id}/materials/link",
+            get(materials::link_page).post(materials::add_link),
+        )
+        .route(
+            "/admin/cohorts/{id}/materials/note",
+            get(materials::note_page).post(materials::add_note),
+        )
+        .route("/admin/materials/{id}", post(materials::update))
+        .route("/admin/materials/{id}/edit", get(materials::edit_page))
+        .route("/admin/materials/{id}/move", post(materials::move_one))
+        .route(
+            "/admin/materials/{id}/delete",
+            get(materials::confirm_delete).post(materials::delete),
+        )
+        .route("/admin/materials/{id}/file", get(materials::file))
 }
 
 pub use reports::finding_field;
 
-/// The upload form, kept apart: its body is multipart (CSRF checked by the extractor) and
-/// its limit is the upload size, not the site's.
+/// The upload forms, kept apart: their bodies are multipart (CSRF checked by the
+/// extractor) and their limit is the upload size, not the site's.
 pub fn upload_routes() -> UploadRoutes {
-    UploadRoutes::new().upload_with_page("/admin/uploads", uploads::list, uploads::upload)
+    UploadRoutes::new()
+        .upload_with_page("/admin/uploads", uploads::list, uploads::upload)
+        .upload_with_page(
+            "/admin/cohorts/{id}/materials/file",
+            materials::file_page,
+            materials::add_file,
+        )
 }
 
 #[derive(Template)]

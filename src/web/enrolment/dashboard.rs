@@ -23,6 +23,8 @@ pub struct Row {
     pub dates: String,
     /// What the learner should do next, if anything: (label, link).
     pub next_step: Option<(String, String)>,
+    /// What a confirmed place has been given so far.
+    pub materials: Vec<super::materials::LearnerMaterial>,
 }
 
 pub struct Upcoming {
@@ -47,11 +49,12 @@ pub async fn page(
     CurrentUser(user): CurrentUser,
 ) -> Result<Response, AppError> {
     let views = enrolments::views_for_user(&state.db, user.user_id).await?;
+    let given = super::materials::for_places(&state, &views).await?;
     let now = state.clock.now();
     let mut current = Vec::new();
     let mut past = Vec::new();
-    for view in views {
-        let row = row(&state, view).await?;
+    for (view, materials) in views.into_iter().zip(given) {
+        let row = row(&state, view, materials).await?;
         let finished = now.date_naive() > row.view.ends_on;
         if row.status.is_active() && !finished {
             current.push(row);
@@ -75,7 +78,11 @@ pub async fn page(
     Ok(render(&page)?.into_response())
 }
 
-async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
+async fn row(
+    state: &AppState,
+    view: EnrolmentView,
+    materials: Vec<super::materials::LearnerMaterial>,
+) -> Result<Row, AppError> {
     let status = view.enrolment.status();
     let id = view.enrolment.enrolment_id;
     let link = |label: String| Some((label, paths::enrolment(id)));
@@ -98,6 +105,7 @@ async fn row(state: &AppState, view: EnrolmentView) -> Result<Row, AppError> {
         dates: date_range(view.starts_on, view.ends_on),
         status,
         next_step,
+        materials,
         view,
     })
 }

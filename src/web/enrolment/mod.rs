@@ -18,10 +18,12 @@ use crate::web::notice::Notice;
 mod dashboard;
 mod documents;
 mod enrol;
+mod materials;
 mod offer;
 mod place;
 
 pub use documents::document_response;
+pub use materials::{file_detail, file_response as material_file_response, size};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +41,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/enrolments/{id}/documents/{kind}",
             get(documents::learner_document),
+        )
+        .route(
+            "/enrolments/{id}/materials/{material}",
+            get(materials::file),
         )
 }
 

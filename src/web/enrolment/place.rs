@@ -54,6 +54,7 @@ struct PlacePage<'a> {
     can_cancel: bool,
     history: Vec<HistoryRow>,
     sessions: Vec<SessionRow>,
+    materials: Vec<super::materials::LearnerMaterial>,
 }
 
 pub async fn page(
@@ -97,6 +98,7 @@ pub async fn page(
         can_cancel: rules::learner_may_cancel(status, view.starts_on, now),
         history: history(&state, id).await?,
         sessions: sessions(&state, &view).await?,
+        materials: super::materials::for_place(&state, &view).await?,
         payment,
         view: &view,
     };

@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
+use academy::db::materials::{self, NewFile, NewMaterial};
 use academy::db::posts::{self, PostFields};
 use academy::db::reports::{self, ReportFields};
 use academy::db::uploads::{self, NewUpload};
 use academy::domain::content::PostKind;
+use academy::domain::material::{FileFormat, MaterialKind};
 use chrono::Duration;
 
 use super::TestApp;
@@ -141,8 +143,9 @@ fn methods_in(span: &str, at: &str) -> Vec<String> {
     methods
 }
 
-/// A site with one of everything: a published course and its open cohort, a learner with
-/// an invoiced place (so a pro-forma and mail exist), a report, an event, an upload, and
+/// A site with one of everything: a published course and its open cohort with a file among
+/// its materials, a learner with an invoiced place the admin has confirmed (so a pro-forma
+/// and mail exist, and the material is theirs to open), a report, an event, an upload, and
 /// the admin and the learner signed in on their own browsers.
 pub struct Site {
     pub admin: Browser,
@@ -158,6 +161,7 @@ pub struct Site {
     pub post_slug: String,
     pub upload: i64,
     pub email: i64,
+    pub material: i64,
 }
 
 impl Site {
@@ -170,6 +174,17 @@ impl Site {
         let course = add_course(app, "Investigation science").await;
         let cohort = add_cohort(app, course, "Spring", 10).await;
         let enrolment = enrolment_id(&enrol(&learner, cohort, INVOICE).await);
+        let confirmed = admin
+            .post_form(
+                &format!("/admin/enrolments/{enrolment}/confirm-invoice"),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            confirmed.status(),
+            303,
+            "the purchase order confirms the place"
+        );
         let now = app.clock().now();
         let mut tx = app.state.db.begin().await.unwrap();
         let upload = uploads::insert(
@@ -221,6 +236,26 @@ impl Site {
         )
         .await
         .unwrap();
+        let material = materials::insert(
+            &mut tx,
+            &NewMaterial {
+                cohort_id: cohort,
+                kind: MaterialKind::File,
+                title: "Week 1 reading",
+                available_from: None,
+                file: Some(NewFile {
+                    format: FileFormat::Pdf,
+                    filename: "week-1.pdf",
+                    bytes: b"%PDF-1.7 reading",
+                }),
+                url: "",
+                body: "",
+                announce_requested: false,
+            },
+            now,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let email = app
             .count("select coalesce(min(email_outbox_id), 0) from email_outbox")
@@ -240,6 +275,7 @@ impl Site {
             post_slug: "open-evening".to_owned(),
             upload,
             email,
+            material,
         }
     }
 
@@ -268,6 +304,8 @@ impl Site {
                     ("news", "slug") => self.post_slug.clone(),
                     ("uploads", "id") => self.upload.to_string(),
                     ("emails", "id") => self.email.to_string(),
+                    ("materials", "id") => self.material.to_string(),
+                    ("materials", "material") => self.material.to_string(),
                     ("documents", "kind") => "proforma".to_owned(),
                     // Link tokens: a made-up one is enough for pages that explain it.
                     (_, "token") => "0".repeat(43),
