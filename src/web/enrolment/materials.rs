@@ -17,7 +17,7 @@ use crate::domain::material::{MaterialKind, learner_may_see};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::markdown::to_safe_html;
+use crate::web::markdown::to_safe_html_under_h2;
 
 /// One material in a learner's list.
 pub struct LearnerMaterial {
@@ -49,7 +49,7 @@ impl LearnerMaterial {
             MaterialKind::Note => (
                 format!("{}#material-{id}", paths::enrolment(enrolment_id)),
                 String::new(),
-                to_safe_html(&material.body),
+                to_safe_html_under_h2(&material.body),
             ),
         };
         LearnerMaterial {

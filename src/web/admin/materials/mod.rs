@@ -97,9 +97,11 @@ fn check_title(errors: &mut FormErrors, typed: &str) -> String {
 /// The longest note: a short text, not a document (attach one as a file instead).
 const NOTE_CHARS: usize = 10_000;
 
-/// The notice after a save, saying what became of the announcement.
+/// The notice after a save, saying what became of the announcement (a cohort without
+/// confirmed learners yet has nobody to email).
 fn saved_notice(announcement: Announcement) -> Notice {
     match announcement {
+        Announcement::Sent(0) => Notice::MaterialAdded,
         Announcement::Sent(_) => Notice::MaterialAnnounced,
         Announcement::WhenAvailable => Notice::MaterialWillBeAnnounced,
         Announcement::NotAsked | Announcement::AlreadySent => Notice::MaterialAdded,
@@ -149,7 +151,7 @@ pub struct Row {
 fn row(material: Material, now: DateTime<Utc>) -> Row {
     let waiting = !is_available(material.available_from, now);
     let available = match material.available_from {
-        None => "From when it was added".to_owned(),
+        None => "Straight away".to_owned(),
         Some(at) if waiting => format!("Not yet: from {}", london::date_time(at)),
         Some(at) => format!("Since {}", london::date_time(at)),
     };
