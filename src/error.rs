@@ -5,7 +5,7 @@
 //! | layer | error | says |
 //! |---|---|---|
 //! | web (handlers, extractors) | [`AppError`] (here) | which page to show |
-//! | services (`accounts/`, `catalogue/`, `content/`, `enrolment/`, …) | each its own `thiserror` enum in the service module, e.g. `enrolment::EnrolmentError`, `enrolment::card::CheckoutError` | what a person can be told (`NotFound`, `CohortFull`, `SlugTaken`, …), plus `Db(#[from] DbError)` for storage |
+//! | services (`accounts/`, `catalogue/`, `content/`, `enrolment/`, `learning/`, …) | each its own `thiserror` enum in the service module, e.g. `enrolment::EnrolmentError`, `enrolment::card::CheckoutError` | what a person can be told (`NotFound`, `CohortFull`, `SlugTaken`, …), plus `Db(#[from] DbError)` for storage |
 //! | storage (`db/`) | `db::DbError`: `NotFound`, `UniqueViolation(constraint)`, `Other(sqlx::Error)`; `db::NotReady` for `/readyz` | the kind of failure, mapped once from the driver's |
 //! | typed columns (`db::text_column`) | `UnknownValue` inside `DbError::Other` (a column decode error, logged where found) | a stored value no enum variant knows |
 //! | password hashing (`auth::password`) | `HashError` | Argon2 or its worker pool failed |

@@ -20,7 +20,8 @@ struct Job {
     run: fn(AppState) -> JobFuture,
 }
 
-/// In order: enrolment jobs queue mail, so they run before the outbox in `run_all_now`.
+/// In order: enrolment and evaluation jobs queue mail, so they run before the outbox in
+/// `run_all_now`.
 const JOBS: &[Job] = &[
     Job {
         name: "enrolment_expiry",
@@ -31,6 +32,11 @@ const JOBS: &[Job] = &[
         name: "enrolment_reminders",
         every: Duration::from_secs(10 * 60),
         run: remind_learners,
+    },
+    Job {
+        name: "evaluation_requests",
+        every: Duration::from_secs(10 * 60),
+        run: request_evaluations,
     },
     Job {
         name: "card_refunds",
@@ -80,6 +86,13 @@ fn remind_learners(state: AppState) -> JobFuture {
     Box::pin(async move {
         crate::enrolment::jobs::warn_holds(state.ctx()).await?;
         crate::enrolment::jobs::send_reminders(state.ctx()).await?;
+        Ok(())
+    })
+}
+
+fn request_evaluations(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::learning::evaluation::request_due(state.ctx()).await?;
         Ok(())
     })
 }

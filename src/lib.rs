@@ -33,6 +33,8 @@ pub mod enrolment;
 pub mod error;
 /// Background jobs on timers, runnable on demand.
 pub mod jobs;
+/// Learning services: attendance registers, course evaluations and completion.
+pub mod learning;
 /// Prometheus metrics.
 pub mod metrics;
 /// Every internal address, built in one place.

@@ -84,5 +84,7 @@ stored_as_text!(
     crate::domain::eligibility::LearnerType,
     crate::domain::enrolment::Funding,
     crate::domain::enrolment::Status,
+    crate::domain::learning::CompletionRule,
+    crate::domain::learning::Mark,
     crate::domain::role::Role,
 );

@@ -10,6 +10,7 @@ mod admin;
 mod catalogue;
 mod content;
 mod enrolment;
+mod learning;
 mod public;
 
 pub use account::*;
@@ -17,6 +18,7 @@ pub use admin::*;
 pub use catalogue::*;
 pub use content::*;
 pub use enrolment::*;
+pub use learning::*;
 pub use public::*;
 
 /// Encodes a query value (a return address, a search term). Path segments need none:

@@ -22,10 +22,13 @@ pub enum Notice {
     PlaceCancelled,
     OfferDeclined,
     EnrolmentUpdated,
+    AttendanceSaved,
+    CompletionRecorded,
+    EvaluationSent,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 18] = [
+    const ALL: [(Notice, &'static str, &'static str); 21] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -111,6 +114,21 @@ impl Notice {
             Notice::EnrolmentUpdated,
             "enrolment-updated",
             "The enrolment has been updated and the learner emailed.",
+        ),
+        (
+            Notice::AttendanceSaved,
+            "attendance-saved",
+            "The register has been saved.",
+        ),
+        (
+            Notice::CompletionRecorded,
+            "completion-recorded",
+            "Recorded, and each learner emailed.",
+        ),
+        (
+            Notice::EvaluationSent,
+            "evaluation-sent",
+            "Thank you: your evaluation has been sent.",
         ),
     ];
 

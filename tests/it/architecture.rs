@@ -50,12 +50,13 @@ const SERVICES: &[&str] = &[
     "content",
     "enrolment",
     "jobs",
+    "learning",
     "seed",
 ];
 
 /// Write-path services take a narrow context (`context::Ctx` or their own), never the
 /// whole `AppState`; only the entry points of jobs and the demo seed hold the state.
-const NARROW_SERVICES: &[&str] = &["accounts", "catalogue", "content", "enrolment"];
+const NARROW_SERVICES: &[&str] = &["accounts", "catalogue", "content", "enrolment", "learning"];
 
 /// The one file that may name axum's `Multipart`: `CheckedMultipart` checks the CSRF token
 /// in the first part before a handler sees any other.

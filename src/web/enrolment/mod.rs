@@ -18,6 +18,8 @@ use crate::web::notice::Notice;
 mod dashboard;
 mod documents;
 mod enrol;
+mod evaluation;
+mod learning;
 mod offer;
 mod place;
 
@@ -39,6 +41,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/enrolments/{id}/documents/{kind}",
             get(documents::learner_document),
+        )
+        .route(
+            "/enrolments/{id}/evaluation",
+            get(evaluation::page).post(evaluation::submit),
         )
 }
 

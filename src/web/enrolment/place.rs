@@ -21,6 +21,7 @@ use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
+use super::learning::{EvaluationState, LearningSection, section};
 use super::{after_taking, own_enrolment, to_place};
 
 /// A row of the enrolment's history.
@@ -54,6 +55,7 @@ struct PlacePage<'a> {
     can_cancel: bool,
     history: Vec<HistoryRow>,
     sessions: Vec<SessionRow>,
+    learning: LearningSection,
 }
 
 pub async fn page(
@@ -97,6 +99,7 @@ pub async fn page(
         can_cancel: rules::learner_may_cancel(status, view.starts_on, now),
         history: history(&state, id).await?,
         sessions: sessions(&state, &view).await?,
+        learning: section(&state, &view).await?,
         payment,
         view: &view,
     };
