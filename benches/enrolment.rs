@@ -176,6 +176,9 @@ async fn catalogue(state: &AppState) -> anyhow::Result<Vec<i64>> {
         accreditation: "",
         fee_pence: 10_000,
         published: true,
+        completion_rule: academy::domain::learning::CompletionRule::Attendance,
+        sessions_required: None,
+        evaluation_required: false,
     };
     let course_id = courses::insert(&mut tx, &course, now).await?;
     let mut ids = Vec::new();

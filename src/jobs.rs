@@ -20,7 +20,7 @@ struct Job {
     run: fn(AppState) -> JobFuture,
 }
 
-/// In order: enrolment and announcement jobs queue mail, so they run before the outbox in
+/// In order: enrolment, announcement and evaluation jobs queue mail, so they run before the outbox in
 /// `run_all_now`.
 const JOBS: &[Job] = &[
     Job {
@@ -32,6 +32,11 @@ const JOBS: &[Job] = &[
         name: "enrolment_reminders",
         every: Duration::from_secs(10 * 60),
         run: remind_learners,
+    },
+    Job {
+        name: "evaluation_requests",
+        every: Duration::from_secs(10 * 60),
+        run: request_evaluations,
     },
     Job {
         name: "card_refunds",
@@ -91,6 +96,13 @@ fn remind_learners(state: AppState) -> JobFuture {
     Box::pin(async move {
         crate::enrolment::jobs::warn_holds(state.ctx()).await?;
         crate::enrolment::jobs::send_reminders(state.ctx()).await?;
+        Ok(())
+    })
+}
+
+fn request_evaluations(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::learning::evaluation::request_due(state.ctx()).await?;
         Ok(())
     })
 }

@@ -33,7 +33,7 @@ pub mod enrolment;
 pub mod error;
 /// Background jobs on timers, runnable on demand.
 pub mod jobs;
-/// Learning in a cohort: materials for its confirmed learners, and their announcements.
+/// Learning in a cohort: materials, attendance registers, course evaluations and completion.
 pub mod learning;
 /// Prometheus metrics.
 pub mod metrics;

@@ -7,6 +7,7 @@ use crate::db::DbError;
 use crate::db::audit::audit_admin;
 use crate::db::courses::{self, CourseFields};
 use crate::domain::catalogue::{Format, Level};
+use crate::domain::learning::CompletionRule;
 
 /// A course as checked by its form: every field valid, the slug already made.
 #[derive(Clone, Debug)]
@@ -23,6 +24,10 @@ pub struct CourseInput {
     pub cpd_minutes: i64,
     pub accreditation: String,
     pub fee_pence: i64,
+    pub completion_rule: CompletionRule,
+    /// Live sessions to attend to complete; `None`: all of them.
+    pub sessions_required: Option<i64>,
+    pub evaluation_required: bool,
 }
 
 impl CourseInput {
@@ -41,6 +46,9 @@ impl CourseInput {
             accreditation: &self.accreditation,
             fee_pence: self.fee_pence,
             published,
+            completion_rule: self.completion_rule,
+            sessions_required: self.sessions_required,
+            evaluation_required: self.evaluation_required,
         }
     }
 }

@@ -1,13 +1,15 @@
 //! A cohort's lifecycle after it is saved: opening it (which tells the interest list and
-//! offers free seats to the waiting list), closing it, and cancelling it with a message
-//! to everyone who has or wants a place.
+//! offers free seats to the waiting list), closing it, cancelling it with a message to
+//! everyone who has or wants a place, and marking it completed once it is over.
 
 use crate::catalogue::{Admin, interest};
 use crate::context::Ctx;
 use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, Cohort};
+use chrono::{DateTime, Utc};
+
 use crate::db::{DbError, Tx};
-use crate::domain::catalogue::CohortStatus;
+use crate::domain::catalogue::{CohortStatus, cohort_over_at};
 use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
 
@@ -21,6 +23,9 @@ pub enum LifecycleError {
         from: CohortStatus,
         to: CohortStatus,
     },
+    /// A cohort is marked completed only after its last live session.
+    #[error("the cohort is not over until {over_at}")]
+    NotOver { over_at: DateTime<Utc> },
     /// Only a draft, open or closed cohort can be cancelled.
     #[error("a {} cohort cannot be cancelled", .status.as_str())]
     CannotCancel { status: CohortStatus },
@@ -65,6 +70,30 @@ pub async fn close(ctx: Ctx<'_>, by: Admin<'_>, cohort_id: i64) -> Result<Cohort
     Ok(cohort)
 }
 
+/// Marks an open or closed cohort completed, once its last live session has ended (or,
+/// without sessions, its last day has passed). Its places are left as they are: each
+/// learner's completion is decided on its own (`learning::completion`). Returns the cohort.
+pub async fn complete(
+    ctx: Ctx<'_>,
+    by: Admin<'_>,
+    cohort_id: i64,
+) -> Result<Cohort, LifecycleError> {
+    let mut tx = ctx.db.begin().await?;
+    let cohort = cohorts::lock(&mut tx, cohort_id)
+        .await?
+        .ok_or(LifecycleError::NotFound)?;
+    let sessions = cohorts::sessions_in(&mut tx, cohort_id).await?;
+    let over_at = cohort_over_at(sessions.iter().map(|s| s.ends_at).max(), cohort.ends_on);
+    if ctx.now() < over_at {
+        return Err(LifecycleError::NotOver { over_at });
+    }
+    let from = [CohortStatus::Open, CohortStatus::Closed];
+    let cohort = change_status(&mut tx, cohort_id, &from, CohortStatus::Completed, ctx).await?;
+    record(&mut tx, ctx, by, cohort_id, CohortStatus::Completed).await?;
+    tx.commit().await?;
+    Ok(cohort)
+}
+
 /// Moves the cohort from one of `from` to `to` and reads it back.
 async fn change_status(
     tx: &mut Tx,
@@ -86,7 +115,7 @@ async fn change_status(
     }
 }
 
-/// The audit event of a status change: `cohort_open`, `cohort_closed`.
+/// The audit event of a status change: `cohort_open`, `cohort_closed`, `cohort_completed`.
 async fn record(
     tx: &mut Tx,
     ctx: Ctx<'_>,

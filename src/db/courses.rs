@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, Tx, run};
 use crate::domain::catalogue::{Format, Level};
+use crate::domain::learning::{CompletionRule, Requirement};
 use crate::domain::search;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -22,10 +23,24 @@ pub struct Course {
     pub accreditation: String,
     pub fee_pence: i64,
     pub published: bool,
+    pub completion_rule: CompletionRule,
+    /// Live sessions a learner must attend to complete; `None`: all of them.
+    pub sessions_required: Option<i64>,
+    /// The evaluation must be done before completion (and the certificate).
+    pub evaluation_required: bool,
     pub updated_at: DateTime<Utc>,
 }
 
 impl Course {
+    /// How the course decides who completed it.
+    pub fn requirement(&self) -> Requirement {
+        Requirement {
+            rule: self.completion_rule,
+            sessions_required: self.sessions_required,
+            evaluation_required: self.evaluation_required,
+        }
+    }
+
     pub fn level_label(&self) -> &'static str {
         self.level.label()
     }
@@ -50,7 +65,7 @@ impl Course {
 
 const COURSE_COLUMNS: &str = "course_id, slug, title, summary, description, who_for, \
      learning_outcomes, level, format, duration, cpd_minutes, accreditation, fee_pence, \
-     published, updated_at";
+     published, completion_rule, sessions_required, evaluation_required, updated_at";
 
 /// What the catalogue is narrowed to.
 #[derive(Clone, Debug, Default)]
@@ -152,6 +167,9 @@ pub struct CourseFields<'a> {
     pub accreditation: &'a str,
     pub fee_pence: i64,
     pub published: bool,
+    pub completion_rule: CompletionRule,
+    pub sessions_required: Option<i64>,
+    pub evaluation_required: bool,
 }
 
 pub async fn insert(
@@ -161,9 +179,9 @@ pub async fn insert(
 ) -> Result<i64, DbError> {
     let sql = "insert into courses (slug, title, summary, description, who_for, learning_outcomes, \
                level, format, duration, cpd_minutes, accreditation, fee_pence, published, search_text, \
-               created_at, updated_at) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-               returning course_id";
+               created_at, updated_at, completion_rule, sessions_required, evaluation_required) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, \
+               $16, $17, $18) returning course_id";
     let search_text = search::fold(&format!("{} {}", course.title, course.summary));
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(course.slug)
@@ -181,6 +199,9 @@ pub async fn insert(
         .bind(course.published)
         .bind(&search_text)
         .bind(now)
+        .bind(course.completion_rule.as_str())
+        .bind(course.sessions_required)
+        .bind(course.evaluation_required)
         .fetch_one(c)
         .await)?)
 }
@@ -212,7 +233,9 @@ pub async fn update(
 ) -> Result<(), DbError> {
     let sql = "update courses set slug = $2, title = $3, summary = $4, description = $5, who_for = $6, \
                learning_outcomes = $7, level = $8, format = $9, duration = $10, cpd_minutes = $11, \
-               accreditation = $12, fee_pence = $13, search_text = $14, updated_at = $15 where course_id = $1";
+               accreditation = $12, fee_pence = $13, search_text = $14, updated_at = $15, \
+               completion_rule = $16, sessions_required = $17, evaluation_required = $18 \
+               where course_id = $1";
     let search_text = search::fold(&format!("{} {}", course.title, course.summary));
     let updated = run!(tx tx, |c| sqlx::query(sql)
         .bind(course_id)
@@ -230,6 +253,9 @@ pub async fn update(
         .bind(course.fee_pence)
         .bind(&search_text)
         .bind(now)
+        .bind(course.completion_rule.as_str())
+        .bind(course.sessions_required)
+        .bind(course.evaluation_required)
         .execute(c)
         .await
         .map(|d| d.rows_affected()))?;

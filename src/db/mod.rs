@@ -3,7 +3,8 @@
 //! SQL is written once with `$1` placeholders and run through [`run!`], which expands the
 //! query once per driver so both are type-checked by every build. The helpers beside it:
 //! [`locking`] (row locks), [`stream`] (rows one at a time), [`batch`] (many-row inserts),
-//! [`binds`] (values bound at run time) and [`text_column`] (domain enums as text).
+//! [`binds`] (values bound at run time), [`text_column`] (domain enums as text) and
+//! [`migrate`] (applying migrations).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,17 +18,20 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
 
+pub mod attendance;
 pub mod audit;
 pub mod batch;
 pub mod binds;
 pub mod cohorts;
 pub mod courses;
 pub mod enrolments;
+pub mod evaluations;
 pub mod home;
 pub mod interests;
 pub mod link_requests;
 pub mod locking;
 pub mod materials;
+pub mod migrate;
 pub mod outbox;
 pub mod payments;
 pub mod posts;
@@ -224,11 +228,12 @@ impl Db {
     }
 
     /// Applies pending migrations. On PostgreSQL sqlx takes an advisory lock, so several
-    /// processes starting at once migrate once.
-    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+    /// processes starting at once migrate once; on SQLite they run with foreign keys off
+    /// and every key is checked after (see [`migrate`]).
+    pub async fn migrate(&self) -> Result<(), migrate::MigrationError> {
         match self {
-            Db::Sqlite(pools) => self.migrator().run(&pools.writer).await,
-            Db::Postgres(pool) => self.migrator().run(pool).await,
+            Db::Sqlite(pools) => migrate::sqlite(&pools.writer, self.migrator()).await,
+            Db::Postgres(pool) => Ok(self.migrator().run(pool).await?),
         }
     }
 

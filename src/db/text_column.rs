@@ -87,5 +87,7 @@ stored_as_text!(
     crate::domain::enrolment::Status,
     crate::domain::material::FileFormat,
     crate::domain::material::MaterialKind,
+    crate::domain::learning::CompletionRule,
+    crate::domain::learning::Mark,
     crate::domain::role::Role,
 );

@@ -41,6 +41,19 @@ pub fn cohort_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> String {
     format!("{} to {}", london::date(starts_on), london::date(ends_on))
 }
 
+/// When a cohort is over: the end of its last live session, or (with none) midnight in
+/// London after its last day. Attendance is complete then, the evaluation opens, learners
+/// can be marked completed or not, and the cohort itself can be marked completed.
+pub fn cohort_over_at(
+    last_session_ends: Option<DateTime<Utc>>,
+    ends_on: NaiveDate,
+) -> DateTime<Utc> {
+    match last_session_ends {
+        Some(ends) => ends,
+        None => london::start_of_day(ends_on + chrono::Duration::days(1)),
+    }
+}
+
 /// The facts about a cohort that decide what can be done with it.
 #[derive(Clone, Copy, Debug)]
 pub struct CohortFacts {
@@ -189,6 +202,18 @@ mod tests {
         assert_eq!(
             action_for(&cohort(CohortStatus::Draft, 0), Visitor::Verified, now()),
             CohortAction::Closed
+        );
+    }
+
+    #[test]
+    fn a_cohort_is_over_when_its_last_session_ends_or_after_its_last_day() {
+        let last = Utc.with_ymd_and_hms(2026, 6, 1, 12, 30, 0).unwrap();
+        let ends_on = NaiveDate::from_ymd_opt(2026, 6, 5).unwrap();
+        assert_eq!(cohort_over_at(Some(last), ends_on), last);
+        // No live sessions: midnight in London (23:00 UTC in summer) after the last day.
+        assert_eq!(
+            cohort_over_at(None, ends_on),
+            Utc.with_ymd_and_hms(2026, 6, 5, 23, 0, 0).unwrap()
         );
     }
 

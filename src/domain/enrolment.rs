@@ -15,6 +15,8 @@ labelled_enum!(Status {
     Expired = "expired", "Expired";
     Withdrawn = "withdrawn", "Withdrawn";
     Moved = "moved", "Moved to another cohort";
+    Completed = "completed", "Completed";
+    NotCompleted = "not_completed", "Did not complete";
 });
 
 labelled_enum!(Funding {
@@ -31,7 +33,9 @@ pub const ACTIVE_SQL: &str =
 pub const HOLDING_SQL: &str = "('awaiting_payment', 'awaiting_invoice', 'confirmed', 'offered')";
 
 impl Status {
-    /// Confirmed places, held places and open offers count against capacity.
+    /// Confirmed places, held places and open offers count against capacity. Completed and
+    /// not completed places give theirs back like every final state (the cohort is over,
+    /// so nobody is offered it; deleting a final place never touches the count).
     pub fn holds_seat(self) -> bool {
         matches!(
             self,
@@ -65,6 +69,10 @@ pub enum Step {
     AdminCancelled,
     CohortCancelled,
     MovedToAnotherCohort,
+    /// An admin recorded that the learner completed the course.
+    Completed,
+    /// An admin recorded that the learner did not complete the course, with a reason.
+    NotCompleted,
 }
 
 impl Step {
@@ -82,6 +90,8 @@ impl Step {
             Step::AdminCancelled => "admin_cancelled",
             Step::CohortCancelled => "cohort_cancelled",
             Step::MovedToAnotherCohort => "moved",
+            Step::Completed => "completed",
+            Step::NotCompleted => "not_completed",
         }
     }
 }
@@ -115,6 +125,8 @@ pub fn next(from: Status, step: Step) -> Result<Status, Refused> {
             Step::AdminCancelled | Step::CohortCancelled,
         ) => Cancelled,
         (AwaitingPayment | AwaitingInvoice | Confirmed, Step::MovedToAnotherCohort) => Moved,
+        (Confirmed, Step::Completed) => Completed,
+        (Confirmed, Step::NotCompleted) => NotCompleted,
         _ => return Err(Refused { from, step }),
     };
     Ok(to)
@@ -177,7 +189,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    const EVERY_STEP: [Step; 15] = [
+    const EVERY_STEP: [Step; 17] = [
         Step::CardPaid,
         Step::LateCardPaid,
         Step::InvoiceConfirmed,
@@ -193,6 +205,8 @@ mod tests {
         Step::AdminCancelled,
         Step::CohortCancelled,
         Step::MovedToAnotherCohort,
+        Step::Completed,
+        Step::NotCompleted,
     ];
 
     /// Every allowed transition, and nothing else.
@@ -223,6 +237,8 @@ mod tests {
             (AwaitingPayment, Step::MovedToAnotherCohort, Moved),
             (AwaitingInvoice, Step::MovedToAnotherCohort, Moved),
             (Confirmed, Step::MovedToAnotherCohort, Moved),
+            (Confirmed, Step::Completed, Completed),
+            (Confirmed, Step::NotCompleted, NotCompleted),
         ];
         for from in [
             AwaitingPayment,
@@ -269,7 +285,12 @@ mod tests {
 
     #[test]
     fn final_states_accept_nothing_but_a_late_payment_after_expiry() {
-        for from in [Status::Withdrawn, Status::Moved] {
+        for from in [
+            Status::Withdrawn,
+            Status::Moved,
+            Status::Completed,
+            Status::NotCompleted,
+        ] {
             for step in EVERY_STEP {
                 assert!(next(from, step).is_err(), "{from:?} {step:?}");
             }
@@ -295,6 +316,12 @@ mod tests {
             ]
         );
         assert!(Status::Waitlisted.is_active() && !Status::Waitlisted.holds_seat());
+        for finished in [Status::Completed, Status::NotCompleted] {
+            assert!(
+                !finished.holds_seat() && !finished.is_active(),
+                "{finished:?}"
+            );
+        }
         for status in Status::ALL {
             assert_eq!(
                 ACTIVE_SQL.contains(&format!("'{}'", status.as_str())),
@@ -305,6 +332,24 @@ mod tests {
                 status.holds_seat()
             );
         }
+    }
+
+    #[test]
+    fn only_a_confirmed_place_is_completed_or_not_and_only_once() {
+        for step in [Step::Completed, Step::NotCompleted] {
+            for from in Status::ALL {
+                let allowed = next(*from, step).is_ok();
+                assert_eq!(allowed, *from == Status::Confirmed, "{from:?} {step:?}");
+            }
+        }
+        let twice = next(Status::Completed, Step::Completed);
+        assert!(matches!(
+            twice,
+            Err(Refused {
+                from: Status::Completed,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod content;
 pub mod eligibility;
 pub mod email;
 pub mod enrolment;
+pub mod learning;
 pub mod london;
 pub mod material;
 pub mod money;

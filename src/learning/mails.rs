@@ -1,4 +1,6 @@
-//! Learning's emails: a new material for a cohort. Templates live in `emails/<kind>/`.
+//! Learning's emails: a new material for a cohort, the evaluation request, and the
+//! learner's outcome (completed, or not completed with the reason). Templates in
+//! `emails/<kind>/`.
 
 use askama::Template;
 
@@ -17,3 +19,31 @@ pub struct MaterialAdded {
 }
 outgoing_email!(MaterialAdded, "material_added", token: false,
     "material_added/subject.txt", "material_added/body.txt", "material_added/body.html");
+
+use crate::enrolment::mails::PlaceFacts;
+
+/// After the last live session: asks for the course evaluation, once.
+pub struct EvaluationRequest {
+    pub p: PlaceFacts,
+    pub evaluation_url: String,
+    /// The course asks for it before completion (and the certificate).
+    pub required: bool,
+}
+outgoing_email!(EvaluationRequest, "evaluation_request", token: false,
+    "evaluation_request/subject.txt", "evaluation_request/body.txt", "evaluation_request/body.html");
+
+pub struct CourseCompleted {
+    pub p: PlaceFacts,
+    /// "18 hours", or empty for a course without CPD time.
+    pub cpd: String,
+}
+outgoing_email!(CourseCompleted, "course_completed", token: false,
+    "course_completed/subject.txt", "course_completed/body.txt", "course_completed/body.html");
+
+pub struct CourseNotCompleted {
+    pub p: PlaceFacts,
+    /// The admin's reason, sent as written.
+    pub reason: String,
+}
+outgoing_email!(CourseNotCompleted, "course_not_completed", token: false,
+    "course_not_completed/subject.txt", "course_not_completed/body.txt", "course_not_completed/body.html");

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use crate::db::cohorts::{self, CohortFields};
 use crate::db::courses::{self, CourseFields};
 use crate::domain::catalogue::{CohortStatus, Format, Level};
+use crate::domain::learning::CompletionRule;
 use crate::domain::london;
 use crate::state::AppState;
 
@@ -49,6 +50,9 @@ const DEMO_COURSES: [DemoCourse; 4] = [
             accreditation: "CPD accredited (18 hours)",
             fee_pence: 45_000,
             published: true,
+            completion_rule: CompletionRule::Attendance,
+            sessions_required: None,
+            evaluation_required: false,
         },
         cohorts: &[
             (-20, CohortStatus::Completed, -26),
@@ -74,6 +78,9 @@ const DEMO_COURSES: [DemoCourse; 4] = [
             accreditation: "CPD accredited (6 hours)",
             fee_pence: 15_000,
             published: true,
+            completion_rule: CompletionRule::Attendance,
+            sessions_required: None,
+            evaluation_required: false,
         },
         cohorts: &[(3, CohortStatus::Open, -4), (14, CohortStatus::Open, 8)],
         sessions: 1,
@@ -93,6 +100,9 @@ const DEMO_COURSES: [DemoCourse; 4] = [
             accreditation: "CPD accredited (9.5 hours)",
             fee_pence: 29_500,
             published: true,
+            completion_rule: CompletionRule::Attendance,
+            sessions_required: None,
+            evaluation_required: false,
         },
         cohorts: &[(6, CohortStatus::Open, -2)],
         sessions: 3,
@@ -112,6 +122,9 @@ const DEMO_COURSES: [DemoCourse; 4] = [
             accreditation: "CPD accredited (12 hours)",
             fee_pence: 39_500,
             published: true,
+            completion_rule: CompletionRule::Attendance,
+            sessions_required: None,
+            evaluation_required: false,
         },
         cohorts: &[(-10, CohortStatus::Completed, -16)],
         sessions: 2,

@@ -22,11 +22,13 @@ pub mod markdown;
 pub mod multipart;
 pub mod notice;
 pub mod ops;
+pub mod page_fields;
 pub mod pagination;
 pub mod payments;
 pub mod public;
 pub mod security;
 pub mod sign_in;
+pub mod spreadsheet;
 pub mod your_account;
 
 /// Every page served to people (assets, uploads and operations endpoints are added

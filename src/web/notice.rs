@@ -26,10 +26,13 @@ pub enum Notice {
     MaterialAnnounced,
     MaterialWillBeAnnounced,
     MaterialDeleted,
+    AttendanceSaved,
+    CompletionRecorded,
+    EvaluationSent,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 22] = [
+    const ALL: [(Notice, &'static str, &'static str); 25] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -135,6 +138,21 @@ impl Notice {
             Notice::MaterialDeleted,
             "material-deleted",
             "The material has been deleted. Learners no longer see it.",
+        ),
+        (
+            Notice::AttendanceSaved,
+            "attendance-saved",
+            "The register has been saved.",
+        ),
+        (
+            Notice::CompletionRecorded,
+            "completion-recorded",
+            "Recorded, and each learner emailed.",
+        ),
+        (
+            Notice::EvaluationSent,
+            "evaluation-sent",
+            "Thank you: your evaluation has been sent.",
         ),
     ];
 

@@ -211,6 +211,8 @@ fn course_form<'a>(title: &'a str, fee: &'a str) -> Vec<(&'a str, &'a str)> {
         ("cpd_extra_minutes", "30"),
         ("accreditation", ""),
         ("fee", fee),
+        ("completion_rule", "attendance"),
+        ("sessions_required", ""),
         ("action", "save"),
     ]
 }

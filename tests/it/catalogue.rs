@@ -47,6 +47,9 @@ async fn add_course(app: &TestApp, new: NewCourse<'_>) -> (i64, String) {
         accreditation: "CPD accredited",
         fee_pence: new.fee_pence,
         published: new.published,
+        completion_rule: academy::domain::learning::CompletionRule::Attendance,
+        sessions_required: None,
+        evaluation_required: false,
     };
     let mut tx = app.state.db.begin().await.unwrap();
     let id = courses::insert(&mut tx, &fields, app.clock().now())

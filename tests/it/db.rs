@@ -313,6 +313,9 @@ backend_tests! {
             accreditation: "",
             fee_pence: 0,
             published: true,
+            completion_rule: academy::domain::learning::CompletionRule::Attendance,
+            sessions_required: None,
+            evaluation_required: false,
         };
         let course_id = courses::insert(&mut tx, &course, now).await.unwrap();
         let starts_on = NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();

@@ -31,6 +31,8 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "report_courses",
         "posts",
         "cohort_materials",
+        "attendance",
+        "evaluations",
     ] {
         counts.push(app.count(&format!("select count(*) from {table}")).await);
     }
@@ -164,6 +166,33 @@ backend_tests! {
         assert_eq!(location(&admin.submit(&edit.set("action", "save")).await), "/admin/courses?notice=saved");
         let edit = admin.form_on(&format!("/admin/posts/{post}/edit"), &format!("/admin/posts/{post}")).await;
         assert_eq!(location(&admin.submit(&edit.set("action", "save")).await), "/admin/posts?notice=saved");
+    }
+
+    async fn every_learning_form_refuses_a_body_missing_any_field_it_always_sends(backend) {
+        let app = TestApp::spawn(backend).await;
+        let cohort = crate::support::learning::cohort_with(&app, 5, &["Ada", "Bea"]).await;
+        cohort.during_session(&app, 0).await;
+        let register = cohort.register_path(0);
+        let ada = &cohort.learners[0];
+        let evaluation = format!("/enrolments/{}/evaluation", ada.enrolment);
+        let not_completed = format!("/admin/enrolments/{}/not-completed", cohort.learners[1].enrolment);
+        let admin_case = |page: String, action: String, button| Case { browser: &cohort.admin, page, action, button, field_errors: &[] };
+        let checked = each_field_is_required(&app, &admin_case(register.clone(), register.clone(), Some(("action", "save")))).await;
+        assert_eq!(checked, 4, "a choice and a note for each of the two learners");
+        cohort.after_the_cohort(&app).await;
+        let mut checked = 0;
+        for case in [
+            admin_case(not_completed.clone(), not_completed, None),
+            Case { browser: &ada.browser, page: evaluation.clone(), action: evaluation.clone(), button: None, field_errors: &[] },
+        ] {
+            checked += each_field_is_required(&app, &case).await;
+        }
+        assert_eq!(checked, 4, "the reason; the outcome count, practice and comments (no rating is chosen yet)");
+        // As shown, with nothing chosen, the evaluation is the form again with its problems.
+        let form = ada.browser.form_on(&evaluation, &evaluation).await;
+        let shown = ada.browser.submit(&form).await;
+        assert_eq!(shown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(shown.text().await.unwrap().contains("Choose an overall rating from 1 to 5"));
     }
 
     async fn every_account_and_public_form_refuses_a_body_missing_any_field_it_always_sends(backend) {

@@ -76,14 +76,18 @@ pub fn is_available(available_from: Option<DateTime<Utc>>, now: DateTime<Utc>) -
     available_from.is_none_or(|at| at <= now)
 }
 
-/// A learner sees a cohort's materials while their place on it is confirmed, once each is
-/// available. Waiting, holding, offered, cancelled and moved places see none.
+/// A learner sees a cohort's materials while their place on it is confirmed, and after the
+/// course whatever its outcome (they took part and may look back), once each is available.
+/// Waiting, holding, offered, cancelled and moved places see none.
 pub fn learner_may_see(
     status: Status,
     available_from: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    status == Status::Confirmed && is_available(available_from, now)
+    matches!(
+        status,
+        Status::Confirmed | Status::Completed | Status::NotCompleted
+    ) && is_available(available_from, now)
 }
 
 #[cfg(test)]
@@ -123,6 +127,8 @@ mod tests {
         assert!(learner_may_see(Status::Confirmed, None, now));
         assert!(learner_may_see(Status::Confirmed, Some(now), now));
         assert!(!learner_may_see(Status::Confirmed, later, now));
+        assert!(learner_may_see(Status::Completed, None, now));
+        assert!(learner_may_see(Status::NotCompleted, None, now));
         for status in [
             Status::Waitlisted,
             Status::Offered,

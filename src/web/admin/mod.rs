@@ -12,12 +12,15 @@ use crate::web::layout::{Layout, Section};
 use crate::web::multipart::UploadRoutes;
 use crate::web::render;
 
+mod attendance;
 mod cohort_form;
 mod cohorts;
+mod completion;
 mod courses;
 mod deleting;
 mod emails;
 mod enrolment;
+mod evaluations;
 mod home;
 mod materials;
 mod posts;
@@ -77,6 +80,29 @@ pub fn router() -> Router<AppState> {
             get(cohorts::confirm_cancel).post(cohorts::cancel),
         )
         .route("/admin/cohorts/{id}/close", post(cohorts::close))
+        .route(
+            "/admin/cohorts/{id}/complete",
+            post(completion::complete_cohort),
+        )
+        .route("/admin/cohorts/{id}/attendance", get(attendance::cohort))
+        .route(
+            "/admin/sessions/{id}/attendance",
+            get(attendance::register).post(attendance::save),
+        )
+        .route(
+            "/admin/cohorts/{id}/completion",
+            get(completion::page).post(completion::complete_all),
+        )
+        .route(
+            "/admin/enrolments/{id}/complete",
+            post(completion::complete_one),
+        )
+        .route(
+            "/admin/enrolments/{id}/not-completed",
+            get(completion::confirm_not_completed).post(completion::not_completed),
+        )
+        .route("/admin/cohorts/{id}/evaluations", get(evaluations::page))
+        .route("/admin/cohorts/{id}/evaluations.csv", get(evaluations::csv))
         .route("/admin/home", get(home::edit).post(home::save))
         .route("/admin/reports", get(reports::list).post(reports::create))
         .route("/admin/reports/new", get(reports::new))

@@ -1,5 +1,6 @@
-//! `/admin/cohorts/{id}`: a cohort's roster (confirmed, holding, offered, waiting in order,
-//! and those who left), adding a learner by hand, and the roster as CSV for Excel.
+//! `/admin/cohorts/{id}`: a cohort's roster (confirmed, completed or not, holding,
+//! offered, waiting in order, and those who left), adding a learner by hand, and the
+//! roster as CSV for Excel.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -21,6 +22,7 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::spreadsheet::neutralise;
 
 /// One group of the roster, e.g. "Waiting list".
 pub struct Group {
@@ -69,8 +71,10 @@ async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course)
 
 /// The roster in groups, the waiting list in queue order with positions 1, 2, 3…
 async fn groups(state: &AppState, cohort_id: i64) -> Result<Vec<Group>, AppError> {
-    let order: [(&'static str, &[Status]); 5] = [
+    let order: [(&'static str, &[Status]); 7] = [
         ("Confirmed", &[Status::Confirmed]),
+        ("Completed", &[Status::Completed]),
+        ("Did not complete", &[Status::NotCompleted]),
         (
             "Holding a place while paying",
             &[Status::AwaitingPayment, Status::AwaitingInvoice],
@@ -142,7 +146,11 @@ async fn roster_page(
 ) -> Result<Response, AppError> {
     let (cohort, course) = cohort_and_course(state, id).await?;
     let groups = groups(state, id).await?;
-    let waiting = groups[3].rows.len();
+    let waiting = groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .filter(|r| r.status == Status::Waitlisted)
+        .count();
     let page = RosterPage {
         layout: Layout::new(
             format!("Roster: {}", cohort.name),
@@ -235,15 +243,6 @@ pub async fn add(
 
 const NO_ACCOUNT: &str = "No account has that email address. Ask the learner to register first";
 
-/// Excel reads a formula from a cell starting with one of these; prefixing a quote shows
-/// the text as typed instead (OWASP's advice for CSV injection).
-fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
-
 /// The roster as CSV: UTF-8 with a byte-order mark, so Excel shows accents correctly.
 pub async fn csv(
     State(state): State<AppState>,
@@ -300,19 +299,4 @@ pub async fn csv(
         body,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::neutralise;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+44 20"), "'+44 20");
-        assert_eq!(neutralise("-1"), "'-1");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("Zoë O'Brien"), "Zoë O'Brien");
-        assert_eq!(neutralise(""), "");
-    }
 }

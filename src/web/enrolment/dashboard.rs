@@ -1,13 +1,13 @@
 //! `/dashboard`: the learner's enrolments by state, queue positions, upcoming live sessions
-//! and what each needs from them.
+//! and what each needs from them (a payment, an answer to an offer, the course evaluation).
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{CurrentUser, Viewer};
-use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentView};
+use crate::db::{cohorts, evaluations};
 use crate::domain::enrolment::Status;
 use crate::domain::london;
 use crate::enrolment::date_range;
@@ -51,10 +51,12 @@ pub async fn page(
     let views = enrolments::views_for_user(&state.db, user.user_id).await?;
     let given = super::materials::for_places(&state, &views).await?;
     let now = state.clock.now();
+    let feedback_due =
+        evaluations::waiting_for(&state.db, user.user_id, now, london::day_of(now)).await?;
     let mut current = Vec::new();
     let mut past = Vec::new();
     for (view, materials) in views.into_iter().zip(given) {
-        let row = row(&state, view, materials).await?;
+        let row = row(&state, view, materials, &feedback_due).await?;
         let finished = now.date_naive() > row.view.ends_on;
         if row.status.is_active() && !finished {
             current.push(row);
@@ -82,6 +84,7 @@ async fn row(
     state: &AppState,
     view: EnrolmentView,
     materials: Vec<super::materials::LearnerMaterial>,
+    feedback_due: &[i64],
 ) -> Result<Row, AppError> {
     let status = view.enrolment.status();
     let id = view.enrolment.enrolment_id;
@@ -92,6 +95,10 @@ async fn row(
         Status::Offered => Some((
             "Accept or decline the place".into(),
             paths::enrolment_offer(id),
+        )),
+        Status::Confirmed | Status::Completed if feedback_due.contains(&id) => Some((
+            "Give your feedback: the course evaluation".into(),
+            paths::enrolment_evaluation(id),
         )),
         Status::Waitlisted => {
             match enrolments::waitlist_position(&state.db, &view.enrolment).await? {

@@ -18,6 +18,8 @@ use crate::web::notice::Notice;
 mod dashboard;
 mod documents;
 mod enrol;
+mod evaluation;
+mod learning;
 mod materials;
 mod offer;
 mod place;
@@ -45,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/enrolments/{id}/materials/{material}",
             get(materials::file),
+        )
+        .route(
+            "/enrolments/{id}/evaluation",
+            get(evaluation::page).post(evaluation::submit),
         )
 }
 

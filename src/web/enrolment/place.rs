@@ -21,6 +21,7 @@ use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
+use super::learning::{EvaluationState, LearningSection, section};
 use super::{after_taking, own_enrolment, to_place};
 
 /// A row of the enrolment's history.
@@ -55,6 +56,7 @@ struct PlacePage<'a> {
     history: Vec<HistoryRow>,
     sessions: Vec<SessionRow>,
     materials: Vec<super::materials::LearnerMaterial>,
+    learning: LearningSection,
 }
 
 pub async fn page(
@@ -99,6 +101,7 @@ pub async fn page(
         history: history(&state, id).await?,
         sessions: sessions(&state, &view).await?,
         materials: super::materials::for_place(&state, &view).await?,
+        learning: section(&state, &view).await?,
         payment,
         view: &view,
     };

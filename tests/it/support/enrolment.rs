@@ -5,6 +5,7 @@ use academy::db::cohorts::{self, CohortFields};
 use academy::db::courses::{self, CourseFields};
 use academy::db::users::Role;
 use academy::domain::catalogue::{CohortStatus, Format, Level};
+use academy::domain::learning::CompletionRule;
 use academy::domain::london;
 use axum::Router;
 use chrono::{Duration, NaiveDate, NaiveTime};
@@ -31,6 +32,9 @@ pub async fn add_course(app: &TestApp, title: &str) -> i64 {
         accreditation: "CPD accredited",
         fee_pence: 25_000,
         published: true,
+        completion_rule: CompletionRule::Attendance,
+        sessions_required: None,
+        evaluation_required: false,
     };
     let mut tx = app.state.db.begin().await.unwrap();
     let id = courses::insert(&mut tx, &fields, app.clock().now())

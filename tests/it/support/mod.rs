@@ -6,6 +6,7 @@ pub mod database;
 pub mod enrolment;
 pub mod fake_stripe;
 pub mod forms;
+pub mod learning;
 pub mod routes;
 pub mod smtp;
 

@@ -154,6 +154,8 @@ pub struct Site {
     pub course: i64,
     pub course_slug: String,
     pub cohort: i64,
+    /// The cohort's first live session.
+    pub session: i64,
     pub enrolment: i64,
     pub report: i64,
     pub report_slug: String,
@@ -260,6 +262,11 @@ impl Site {
         let email = app
             .count("select coalesce(min(email_outbox_id), 0) from email_outbox")
             .await;
+        let session = app
+            .count(&format!(
+                "select min(cohort_session_id) from cohort_sessions where cohort_id = {cohort}"
+            ))
+            .await;
         assert!(email > 0, "enrolling queued mail");
         Site {
             admin,
@@ -268,6 +275,7 @@ impl Site {
             course,
             course_slug: "investigation-science".to_owned(),
             cohort,
+            session,
             enrolment,
             report,
             report_slug: "falls-at-night".to_owned(),
@@ -297,6 +305,7 @@ impl Site {
                     ("courses", "id") => self.course.to_string(),
                     ("courses", "slug") => self.course_slug.clone(),
                     ("cohorts", "id") => self.cohort.to_string(),
+                    ("sessions", "id") => self.session.to_string(),
                     ("enrolments", "id") => self.enrolment.to_string(),
                     ("reports", "id") => self.report.to_string(),
                     ("reports", "slug") => self.report_slug.clone(),

@@ -63,6 +63,10 @@ impl From<LifecycleError> for AppError {
                 from.label().to_lowercase(),
                 to.label().to_lowercase()
             )),
+            LifecycleError::NotOver { over_at } => AppError::BadRequest(format!(
+                "This cohort is not over until {} (UK time). Mark it completed after that.",
+                crate::domain::london::date_time(over_at)
+            )),
             LifecycleError::CannotCancel { status } => AppError::BadRequest(format!(
                 "A {} cohort cannot be cancelled.",
                 status.label().to_lowercase()

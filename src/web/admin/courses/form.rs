@@ -8,6 +8,7 @@ use crate::auth::Viewer;
 use crate::catalogue::courses::CourseInput;
 use crate::db::courses::Course;
 use crate::domain::catalogue::{Format, Level};
+use crate::domain::learning::CompletionRule;
 use crate::domain::{money, slug};
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Layout, Section};
@@ -28,6 +29,12 @@ pub struct CourseForm {
     cpd_extra_minutes: String,
     accreditation: String,
     fee: String,
+    completion_rule: String,
+    /// Empty for "all of the live sessions".
+    sessions_required: String,
+    /// "yes" when ticked; an unticked box is not sent.
+    #[serde(default)]
+    evaluation_required: String,
     /// "preview" shows the description rendered, without saving; the button pressed (none
     /// when a script submits the form) saves otherwise.
     #[serde(default)]
@@ -39,6 +46,7 @@ impl CourseForm {
     pub(super) fn blank() -> CourseForm {
         CourseForm {
             fee: "£0".into(),
+            completion_rule: CompletionRule::Attendance.as_str().into(),
             ..CourseForm::default()
         }
     }
@@ -58,6 +66,16 @@ impl CourseForm {
             cpd_extra_minutes: (course.cpd_minutes % 60).to_string(),
             accreditation: course.accreditation.clone(),
             fee: money::format_pence(course.fee_pence),
+            completion_rule: course.completion_rule.as_str().to_owned(),
+            sessions_required: course
+                .sessions_required
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            evaluation_required: if course.evaluation_required {
+                "yes".into()
+            } else {
+                String::new()
+            },
             action: String::new(),
         }
     }
@@ -108,23 +126,49 @@ impl CourseForm {
         let fee_pence = money::parse_pounds(&self.fee)
             .map_err(|e| errors.add("fee", e))
             .unwrap_or(0);
-        match (level, format) {
-            (Some(level), Some(format)) if errors.is_empty() => Ok(CourseInput {
-                slug,
-                title,
-                summary,
-                description,
-                who_for,
-                learning_outcomes,
-                level,
-                format,
-                duration,
-                cpd_minutes,
-                accreditation,
-                fee_pence,
-            }),
+        let completion_rule = CompletionRule::parse(&self.completion_rule);
+        if completion_rule.is_none() {
+            errors.add("completion_rule", "Select how learners complete the course");
+        }
+        let sessions_required = self.sessions_required(&mut errors);
+        match (level, format, completion_rule) {
+            (Some(level), Some(format), Some(completion_rule)) if errors.is_empty() => {
+                Ok(CourseInput {
+                    slug,
+                    title,
+                    summary,
+                    description,
+                    who_for,
+                    learning_outcomes,
+                    level,
+                    format,
+                    duration,
+                    cpd_minutes,
+                    accreditation,
+                    fee_pence,
+                    completion_rule,
+                    sessions_required,
+                    evaluation_required: self.evaluation_required == "yes",
+                })
+            }
             _ => Err(errors.in_field_order(&FIELD_ORDER)),
         }
+    }
+
+    /// The live sessions to attend: empty for all of them, or a whole number 1 to 100.
+    fn sessions_required(&self, errors: &mut FormErrors) -> Option<i64> {
+        let raw = self.sessions_required.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let number = raw.parse::<i64>().ok().filter(|n| (1..=100).contains(n));
+        if number.is_none() {
+            errors.add(
+                "sessions_required",
+                "Enter the number of live sessions as a whole number from 1 to 100, or leave it empty for all of them",
+            );
+        }
+        number
     }
 
     /// CPD time as whole hours (0 to 500) and minutes (0 to 59); empty counts as 0.
@@ -154,7 +198,7 @@ impl CourseForm {
 }
 
 /// The form's fields top to bottom, for the error summary.
-const FIELD_ORDER: [&str; 12] = [
+const FIELD_ORDER: [&str; 14] = [
     "title",
     "slug",
     "summary",
@@ -167,6 +211,8 @@ const FIELD_ORDER: [&str; 12] = [
     "cpd_hours",
     "accreditation",
     "fee",
+    "completion_rule",
+    "sessions_required",
 ];
 
 #[derive(Template)]
@@ -180,6 +226,7 @@ pub(super) struct FormPage<'a> {
     preview: Option<String>,
     levels: &'static [Level],
     formats: &'static [Format],
+    rules: &'static [CompletionRule],
 }
 
 pub(super) fn form_page<'a>(
@@ -202,5 +249,6 @@ pub(super) fn form_page<'a>(
         preview,
         levels: Level::ALL,
         formats: Format::ALL,
+        rules: CompletionRule::ALL,
     }
 }
