@@ -5,8 +5,11 @@ use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::db::DbError;
+use crate::db::attendance;
 use crate::db::audit::{self as audit_log, AuditRecord};
+use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentEvent};
+use crate::db::evaluations;
 use crate::db::interests::{self, Interest};
 use crate::db::outbox::{self, OutboxEntry};
 use crate::db::payments::{self, Payment};
@@ -35,6 +38,28 @@ struct EnrolmentExport {
     fee_pence: i64,
     created_at: DateTime<Utc>,
     history: Vec<EnrolmentEvent>,
+    /// The register's mark for each live session the learner was marked at.
+    attendance: Vec<AttendanceExport>,
+    /// The course evaluation, if sent.
+    evaluation: Option<EvaluationExport>,
+}
+
+#[derive(Serialize)]
+struct AttendanceExport {
+    session: String,
+    starts_at: DateTime<Utc>,
+    mark: crate::domain::learning::Mark,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct EvaluationExport {
+    overall_rating: i64,
+    /// Each learning outcome and how far it was met (1 to 5).
+    outcomes: Vec<(String, i64)>,
+    practice: String,
+    comments: String,
+    submitted_at: DateTime<Utc>,
 }
 
 /// Gathers everything held about `user` (a read: the download writes nothing).
@@ -63,9 +88,55 @@ async fn enrolments_of(ctx: Ctx<'_>, user_id: i64) -> Result<Vec<EnrolmentExport
             fee_pence: view.enrolment.fee_pence,
             created_at: view.enrolment.created_at,
             history: enrolments::events(ctx.db, id).await?,
+            attendance: attendance_of(ctx, view.enrolment.cohort_id, id).await?,
+            evaluation: evaluation_of(ctx, id).await?,
         });
     }
     Ok(export)
+}
+
+async fn attendance_of(
+    ctx: Ctx<'_>,
+    cohort_id: i64,
+    enrolment_id: i64,
+) -> Result<Vec<AttendanceExport>, DbError> {
+    let sessions = cohorts::sessions_for(ctx.db, &[cohort_id]).await?;
+    let marks = attendance::marks_for_enrolment(ctx.db, enrolment_id).await?;
+    Ok(marks
+        .into_iter()
+        .filter_map(|mark| {
+            let session = sessions
+                .iter()
+                .find(|s| s.cohort_session_id == mark.cohort_session_id)?;
+            Some(AttendanceExport {
+                session: session.title.clone(),
+                starts_at: session.starts_at,
+                mark: mark.mark,
+                note: mark.note,
+            })
+        })
+        .collect())
+}
+
+async fn evaluation_of(
+    ctx: Ctx<'_>,
+    enrolment_id: i64,
+) -> Result<Option<EvaluationExport>, DbError> {
+    let Some(evaluation) = evaluations::for_enrolment(ctx.db, enrolment_id).await? else {
+        return Ok(None);
+    };
+    let outcomes = evaluations::outcomes_of(ctx.db, evaluation.evaluation_id)
+        .await?
+        .into_iter()
+        .map(|o| (o.outcome, o.rating))
+        .collect();
+    Ok(Some(EvaluationExport {
+        overall_rating: evaluation.overall_rating,
+        outcomes,
+        practice: evaluation.practice,
+        comments: evaluation.comments,
+        submitted_at: evaluation.submitted_at,
+    }))
 }
 
 /// The account's history, keeping network addresses only of the person's own actions.

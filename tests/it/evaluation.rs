@@ -188,3 +188,32 @@ backend_tests! {
         app.assert_seats_add_up().await;
     }
 }
+
+backend_tests! {
+    async fn the_data_download_holds_my_attendance_and_my_evaluation(backend) {
+        let app = TestApp::spawn(backend).await;
+        let cohort = cohort_with(&app, 3, &["Ada", "Bea"]).await;
+        let ada = &cohort.learners[0];
+        cohort.during_session(&app, 0).await;
+        cohort.take_register(0, &[(0, "present", ""), (1, "absent", "")]).await;
+        cohort.during_session(&app, 1).await;
+        cohort.take_register(1, &[(0, "excused", "On a night shift")]).await;
+        cohort.after_the_cohort(&app).await;
+        let path = format!("/enrolments/{}/evaluation", ada.enrolment);
+        let form = ada.browser.form_on(&path, &path).await.set("overall", "4").set("outcome_1", "5").set("outcome_2", "3")
+            .set("practice", "Map the system first").set("comments", "Useful");
+        assert_eq!(ada.browser.submit(&form).await.status(), reqwest::StatusCode::SEE_OTHER);
+
+        let data: serde_json::Value = ada.browser.get("/account/data").await.json().await.unwrap();
+        let place = &data["enrolments"][0];
+        let marks: Vec<(String, String)> = place["attendance"].as_array().unwrap().iter()
+            .map(|m| (m["mark"].as_str().unwrap().to_owned(), m["note"].as_str().unwrap().to_owned())).collect();
+        assert_eq!(marks, [("present".to_owned(), String::new()), ("excused".to_owned(), "On a night shift".to_owned())]);
+        let evaluation = &place["evaluation"];
+        assert_eq!(evaluation["overall_rating"], 4);
+        assert_eq!(evaluation["outcomes"], serde_json::json!([["Describe a systems approach", 5], ["Plan an investigation", 3]]));
+        assert_eq!(evaluation["practice"], "Map the system first");
+        let text = data.to_string();
+        assert!(!text.contains("bea@nhs.net"), "only my own data: {text}");
+    }
+}
