@@ -22,6 +22,7 @@ pub struct CourseInput {
     pub duration: String,
     pub cpd_minutes: i64,
     pub accreditation: String,
+    pub accreditation_reference: String,
     pub fee_pence: i64,
 }
 
@@ -39,6 +40,7 @@ impl CourseInput {
             duration: &self.duration,
             cpd_minutes: self.cpd_minutes,
             accreditation: &self.accreditation,
+            accreditation_reference: &self.accreditation_reference,
             fee_pence: self.fee_pence,
             published,
         }

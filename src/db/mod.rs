@@ -20,6 +20,7 @@ use crate::config::DatabaseUrl;
 pub mod audit;
 pub mod batch;
 pub mod binds;
+pub mod certificates;
 pub mod cohorts;
 pub mod courses;
 pub mod enrolments;

@@ -22,10 +22,12 @@ pub enum Notice {
     PlaceCancelled,
     OfferDeclined,
     EnrolmentUpdated,
+    CertificateRevoked,
+    CertificateReissued,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 18] = [
+    const ALL: [(Notice, &'static str, &'static str); 20] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -111,6 +113,16 @@ impl Notice {
             Notice::EnrolmentUpdated,
             "enrolment-updated",
             "The enrolment has been updated and the learner emailed.",
+        ),
+        (
+            Notice::CertificateRevoked,
+            "certificate-revoked",
+            "The certificate has been revoked. Its public page now says so.",
+        ),
+        (
+            Notice::CertificateReissued,
+            "certificate-reissued",
+            "A new certificate has been issued and the learner emailed. The old one's page now says it was replaced and links here.",
         ),
     ];
 

@@ -64,7 +64,7 @@ pub(crate) fn assert_accessible(path: &str, html: &str) {
 }
 
 /// A failed submission: 422, "Error:" title, a summary linking to fields that exist.
-fn assert_error_summary(path: &str, html: &str) {
+pub(crate) fn assert_error_summary(path: &str, html: &str) {
     assert!(html.contains("<title>Error: "), "{path}");
     assert!(html.contains("There is a problem"), "{path}");
     let summary = &html[html.find("error-summary__list").unwrap()..];

@@ -12,6 +12,8 @@ mod admin_enrolments;
 mod architecture;
 mod caching;
 mod catalogue;
+mod certificate_checks;
+mod certificates;
 mod cli;
 mod content;
 mod csrf;

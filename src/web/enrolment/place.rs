@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
+use crate::db::certificates::{self, Certificate};
 use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::payments::{self, Payment};
@@ -54,6 +55,8 @@ struct PlacePage<'a> {
     can_cancel: bool,
     history: Vec<HistoryRow>,
     sessions: Vec<SessionRow>,
+    /// The enrolment's certificate, once it has one.
+    certificate: Option<Certificate>,
 }
 
 pub async fn page(
@@ -97,6 +100,7 @@ pub async fn page(
         can_cancel: rules::learner_may_cancel(status, view.starts_on, now),
         history: history(&state, id).await?,
         sessions: sessions(&state, &view).await?,
+        certificate: certificates::current_for_enrolment(&state.db, id).await?,
         payment,
         view: &view,
     };

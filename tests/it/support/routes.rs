@@ -142,8 +142,8 @@ fn methods_in(span: &str, at: &str) -> Vec<String> {
 }
 
 /// A site with one of everything: a published course and its open cohort, a learner with
-/// an invoiced place (so a pro-forma and mail exist), a report, an event, an upload, and
-/// the admin and the learner signed in on their own browsers.
+/// an invoiced place (so a pro-forma and mail exist) and a certificate for it, a report, an
+/// event, an upload, and the admin and the learner signed in on their own browsers.
 pub struct Site {
     pub admin: Browser,
     pub learner: Browser,
@@ -158,6 +158,9 @@ pub struct Site {
     pub post_slug: String,
     pub upload: i64,
     pub email: i64,
+    /// A certificate issued for the learner's place (its id and public code).
+    pub certificate: i64,
+    pub certificate_code: String,
 }
 
 impl Site {
@@ -222,6 +225,7 @@ impl Site {
         .await
         .unwrap();
         tx.commit().await.unwrap();
+        let issued = super::certificates::issue(app, enrolment).await;
         let email = app
             .count("select coalesce(min(email_outbox_id), 0) from email_outbox")
             .await;
@@ -240,6 +244,8 @@ impl Site {
             post_slug: "open-evening".to_owned(),
             upload,
             email,
+            certificate: issued.certificate.certificate_id,
+            certificate_code: issued.certificate.code,
         }
     }
 
@@ -268,6 +274,8 @@ impl Site {
                     ("news", "slug") => self.post_slug.clone(),
                     ("uploads", "id") => self.upload.to_string(),
                     ("emails", "id") => self.email.to_string(),
+                    ("certificates", "id") => self.certificate.to_string(),
+                    ("certificates", "code") => self.certificate_code.clone(),
                     ("documents", "kind") => "proforma".to_owned(),
                     // Link tokens: a made-up one is enough for pages that explain it.
                     (_, "token") => "0".repeat(43),

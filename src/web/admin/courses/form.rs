@@ -27,6 +27,7 @@ pub struct CourseForm {
     cpd_hours: String,
     cpd_extra_minutes: String,
     accreditation: String,
+    accreditation_reference: String,
     fee: String,
     /// "preview" shows the description rendered, without saving; the button pressed (none
     /// when a script submits the form) saves otherwise.
@@ -57,6 +58,7 @@ impl CourseForm {
             cpd_hours: (course.cpd_minutes / 60).to_string(),
             cpd_extra_minutes: (course.cpd_minutes % 60).to_string(),
             accreditation: course.accreditation.clone(),
+            accreditation_reference: course.accreditation_reference.clone(),
             fee: money::format_pence(course.fee_pence),
             action: String::new(),
         }
@@ -105,6 +107,12 @@ impl CourseForm {
         );
         let cpd_minutes = self.cpd_minutes(&mut errors);
         let accreditation = errors.text("accreditation", &self.accreditation, None, 200);
+        let accreditation_reference = errors.text(
+            "accreditation_reference",
+            &self.accreditation_reference,
+            None,
+            100,
+        );
         let fee_pence = money::parse_pounds(&self.fee)
             .map_err(|e| errors.add("fee", e))
             .unwrap_or(0);
@@ -121,6 +129,7 @@ impl CourseForm {
                 duration,
                 cpd_minutes,
                 accreditation,
+                accreditation_reference,
                 fee_pence,
             }),
             _ => Err(errors.in_field_order(&FIELD_ORDER)),
@@ -154,7 +163,7 @@ impl CourseForm {
 }
 
 /// The form's fields top to bottom, for the error summary.
-const FIELD_ORDER: [&str; 12] = [
+const FIELD_ORDER: [&str; 13] = [
     "title",
     "slug",
     "summary",
@@ -166,6 +175,7 @@ const FIELD_ORDER: [&str; 12] = [
     "duration",
     "cpd_hours",
     "accreditation",
+    "accreditation_reference",
     "fee",
 ];
 
