@@ -64,7 +64,7 @@ backend_tests! {
         // Unknown and malformed codes: the same 404, which says nothing about certificates.
         let unknown = visitor.get_text(&format!("/certificates/{}", "a".repeat(CODE_LENGTH))).await;
         assert_eq!(unknown.0, StatusCode::NOT_FOUND);
-        for malformed in ["abc", &first.code.to_uppercase(), &format!("{}a", first.code), &first.code[1..], "..%2F..%2Fetc", &"7".repeat(500), "%00"] {
+        for malformed in ["abc", &first.code.to_uppercase(), &format!("{}a", first.code), &first.code[1..], "..%2F..%2Fetc", &"7".repeat(500), "%00", "%FF%FE"] {
             let response = visitor.get(&format!("/certificates/{malformed}")).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{malformed}");
             assert_eq!(header(&response, "x-robots-tag"), "noindex");

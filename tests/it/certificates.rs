@@ -203,6 +203,7 @@ backend_tests! {
         }
         assert_eq!(other.get(&format!("/certificates/{}/pdf", "a".repeat(CODE_LENGTH))).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(other.get("/certificates/not-a-code/view").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(other.get("/certificates/%FF/pdf").await.status(), StatusCode::NOT_FOUND);
     }
 
     async fn the_learner_lists_their_certificates_and_the_export_holds_them(backend) {

@@ -2,6 +2,7 @@
 //! PDF (for its holder, or an admin; anyone else gets "not found").
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -63,9 +64,9 @@ pub async fn view(
     State(state): State<AppState>,
     viewer: Viewer,
     CurrentUser(user): CurrentUser,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, AppError> {
-    let certificate = for_holder(&state, &user, &code).await?;
+    let certificate = for_holder(&state, &user, &code_of(code)).await?;
     let text = CertificateText::of(&certificate, state.site());
     let label = format!(
         "QR code of this certificate's verification address, {}",
@@ -94,9 +95,9 @@ pub async fn view(
 pub async fn pdf(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let certificate = for_holder(&state, &user, &code).await?;
+    let certificate = for_holder(&state, &user, &code_of(code)).await?;
     let text = CertificateText::of(&certificate, state.site());
     let filename = filename(&certificate);
     let issued = certificate.issued_at;
@@ -118,6 +119,11 @@ pub async fn pdf(
         bytes,
     )
         .into_response())
+}
+
+/// The code in the address; one that does not even decode is no code (a 404 after).
+fn code_of(code: Result<Path<String>, PathRejection>) -> String {
+    code.map(|Path(code)| code).unwrap_or_default()
 }
 
 /// `certificate-human-factors-in-patient-safety.pdf`: letters, digits and hyphens only,

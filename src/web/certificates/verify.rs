@@ -6,6 +6,7 @@
 //! engines are told not to index it (`X-Robots-Tag` and the robots meta tag).
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -43,8 +44,10 @@ pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     client: ClientAddress,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
 ) -> Response {
+    // An address that does not even decode (`%FF`) is a malformed code like any other.
+    let code = code.map(|Path(code)| code).unwrap_or_default();
     let response = match check(&state, &viewer, client, &code).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
