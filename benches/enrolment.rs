@@ -174,6 +174,7 @@ async fn catalogue(state: &AppState) -> anyhow::Result<Vec<i64>> {
         duration: "1 week",
         cpd_minutes: 60,
         accreditation: "",
+        accreditation_reference: "",
         fee_pence: 10_000,
         published: true,
         completion_rule: academy::domain::learning::CompletionRule::Attendance,

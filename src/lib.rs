@@ -11,6 +11,8 @@ pub mod auth;
 pub mod calendar;
 /// The catalogue's write paths: courses, cohorts and the interest list.
 pub mod catalogue;
+/// Certificates: issuing, checking, revoking and reissuing, and their page and PDF.
+pub mod certificates;
 /// The command line: serve, migrate, create-admin, seed-demo.
 pub mod cli;
 /// The one source of "now", movable in tests.

@@ -10,6 +10,7 @@ use anyhow::Context;
 
 use crate::auth::keys::Keys;
 use crate::auth::password::PasswordHasher;
+use crate::auth::rate_limit::AddressLimiter;
 use crate::auth::session_store::Sessions;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub sessions: Sessions,
     /// The card checkout provider, when one is configured.
     pub card: Option<CardProvider>,
+    /// Public certificate checks per client address, counted in this process's memory.
+    pub verify_limit: Arc<AddressLimiter>,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -72,8 +75,12 @@ impl AppState {
                 card.webhook_secret.expose().to_owned(),
             )
         });
-        let site = Arc::new(Site::new(&config.base_url, &config.contact_email));
+        let site = Arc::new(
+            Site::new(&config.base_url, &config.contact_email).with_provider(&config.supplier.name),
+        );
+        let verify_limit = Arc::new(AddressLimiter::per_minute(config.verify_per_minute));
         Ok(AppState {
+            verify_limit,
             config: Arc::new(config),
             db,
             clock,

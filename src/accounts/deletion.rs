@@ -1,9 +1,10 @@
-//! Deleting an account: its places end, its profile, mail, counters and waiting reset
-//! requests are erased, and its audit trail is kept reduced to the id.
+//! Deleting an account: its places end, its profile, mail, counters and waiting link
+//! requests are erased, its certificates stay verifiable without the name, and its audit
+//! trail is kept reduced to the id.
 
 use crate::db::audit::{self as audit_log, audit_own};
 use crate::db::users::{self, User};
-use crate::db::{DbError, enrolments, interests, link_requests, outbox, throttles};
+use crate::db::{DbError, certificates, enrolments, interests, link_requests, outbox, throttles};
 use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
 
@@ -35,6 +36,9 @@ pub async fn delete_account(enrolment: EnrolmentCtx<'_>, user: &User) -> Result<
     let now = ctx.now();
     crate::enrolment::learner::end_places_of_deleted_account(enrolment, &mut tx, user.user_id)
         .await?;
+    // Before the enrolments go: issued certificates keep their address and facts, with the
+    // name erased ("issued to a learner whose account was closed").
+    certificates::forget_holder(&mut tx, user.user_id, now).await?;
     enrolments::delete_for_user(&mut tx, user.user_id).await?;
     interests::delete_for_email(&mut tx, &user.email).await?;
     outbox::delete_for_user(&mut tx, user.user_id).await?;

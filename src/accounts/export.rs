@@ -7,6 +7,7 @@ use crate::context::Ctx;
 use crate::db::DbError;
 use crate::db::attendance;
 use crate::db::audit::{self as audit_log, AuditRecord};
+use crate::db::certificates::{self, Certificate};
 use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentEvent};
 use crate::db::evaluations;
@@ -25,6 +26,15 @@ pub struct DataExport {
     enrolments: Vec<EnrolmentExport>,
     payments: Vec<Payment>,
     interests: Vec<Interest>,
+    certificates: Vec<CertificateExport>,
+}
+
+/// A certificate as issued, with where it stands and its public address.
+#[derive(Serialize)]
+struct CertificateExport {
+    verification_address: String,
+    #[serde(flatten)]
+    certificate: Certificate,
 }
 
 /// An enrolment with its course, cohort and history.
@@ -71,6 +81,14 @@ pub async fn export(ctx: Ctx<'_>, user: User) -> Result<DataExport, DbError> {
         enrolments: enrolments_of(ctx, user.user_id).await?,
         payments: payments::for_user(ctx.db, user.user_id).await?,
         interests: interests::for_person(ctx.db, user.user_id, &user.email).await?,
+        certificates: certificates::for_user(ctx.db, user.user_id)
+            .await?
+            .into_iter()
+            .map(|certificate| CertificateExport {
+                verification_address: ctx.site.url(&crate::paths::certificate(&certificate.code)),
+                certificate,
+            })
+            .collect(),
         account: user,
     })
 }

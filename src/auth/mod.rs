@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod device;
 pub mod keys;
 pub mod password;
+pub mod rate_limit;
 pub mod session_store;
 pub mod throttle;
 pub mod viewer;

@@ -23,6 +23,7 @@ pub struct CourseInput {
     pub duration: String,
     pub cpd_minutes: i64,
     pub accreditation: String,
+    pub accreditation_reference: String,
     pub fee_pence: i64,
     pub completion_rule: CompletionRule,
     /// Live sessions to attend to complete; `None`: all of them.
@@ -44,6 +45,7 @@ impl CourseInput {
             duration: &self.duration,
             cpd_minutes: self.cpd_minutes,
             accreditation: &self.accreditation,
+            accreditation_reference: &self.accreditation_reference,
             fee_pence: self.fee_pence,
             published,
             completion_rule: self.completion_rule,

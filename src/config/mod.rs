@@ -73,6 +73,8 @@ pub struct Config {
     /// Sign-in, registration, reset and similar form posts allowed per client address per
     /// minute (generous: a whole NHS trust may share one address).
     pub address_attempts_per_minute: u32,
+    /// Public certificate checks allowed per client address per minute, counted in memory.
+    pub verify_per_minute: u32,
     pub enrolment: EnrolmentPolicy,
     pub supplier: Supplier,
     /// The card checkout provider; without one, card payment is not offered.
@@ -180,6 +182,7 @@ impl Config {
                 300,
                 1..=100_000,
             ),
+            verify_per_minute: vars.number("ACADEMY_VERIFY_PER_MINUTE", 60, 1..=1_000_000),
             enrolment: enrolment::policy(&mut vars),
             supplier: enrolment::supplier(&mut vars),
             card: enrolment::card(&mut vars),

@@ -80,6 +80,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "slug of the course the home page features",
     ),
     (
+        "ACADEMY_VERIFY_PER_MINUTE",
+        "60",
+        "public certificate checks per client address per minute (in memory, per process)",
+    ),
+    (
         "ACADEMY_CARD_HOLD_MINUTES",
         "40",
         "seat held for a card payment (at least 35)",

@@ -21,6 +21,8 @@ pub struct Course {
     pub duration: String,
     pub cpd_minutes: i64,
     pub accreditation: String,
+    /// The accrediting body's reference for the course, printed on certificates.
+    pub accreditation_reference: String,
     pub fee_pence: i64,
     pub published: bool,
     pub completion_rule: CompletionRule,
@@ -64,8 +66,9 @@ impl Course {
 }
 
 const COURSE_COLUMNS: &str = "course_id, slug, title, summary, description, who_for, \
-     learning_outcomes, level, format, duration, cpd_minutes, accreditation, fee_pence, \
-     published, completion_rule, sessions_required, evaluation_required, updated_at";
+     learning_outcomes, level, format, duration, cpd_minutes, accreditation, \
+     accreditation_reference, fee_pence, published, completion_rule, sessions_required, \
+     evaluation_required, updated_at";
 
 /// What the catalogue is narrowed to.
 #[derive(Clone, Debug, Default)]
@@ -165,6 +168,7 @@ pub struct CourseFields<'a> {
     pub duration: &'a str,
     pub cpd_minutes: i64,
     pub accreditation: &'a str,
+    pub accreditation_reference: &'a str,
     pub fee_pence: i64,
     pub published: bool,
     pub completion_rule: CompletionRule,
@@ -179,9 +183,10 @@ pub async fn insert(
 ) -> Result<i64, DbError> {
     let sql = "insert into courses (slug, title, summary, description, who_for, learning_outcomes, \
                level, format, duration, cpd_minutes, accreditation, fee_pence, published, search_text, \
-               created_at, updated_at, completion_rule, sessions_required, evaluation_required) \
+               created_at, updated_at, completion_rule, sessions_required, evaluation_required, \
+               accreditation_reference) \
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, \
-               $16, $17, $18) returning course_id";
+               $16, $17, $18, $19) returning course_id";
     let search_text = search::fold(&format!("{} {}", course.title, course.summary));
     Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
         .bind(course.slug)
@@ -202,6 +207,7 @@ pub async fn insert(
         .bind(course.completion_rule.as_str())
         .bind(course.sessions_required)
         .bind(course.evaluation_required)
+        .bind(course.accreditation_reference)
         .fetch_one(c)
         .await)?)
 }
@@ -234,8 +240,8 @@ pub async fn update(
     let sql = "update courses set slug = $2, title = $3, summary = $4, description = $5, who_for = $6, \
                learning_outcomes = $7, level = $8, format = $9, duration = $10, cpd_minutes = $11, \
                accreditation = $12, fee_pence = $13, search_text = $14, updated_at = $15, \
-               completion_rule = $16, sessions_required = $17, evaluation_required = $18 \
-               where course_id = $1";
+               completion_rule = $16, sessions_required = $17, evaluation_required = $18, \
+               accreditation_reference = $19 where course_id = $1";
     let search_text = search::fold(&format!("{} {}", course.title, course.summary));
     let updated = run!(tx tx, |c| sqlx::query(sql)
         .bind(course_id)
@@ -256,6 +262,7 @@ pub async fn update(
         .bind(course.completion_rule.as_str())
         .bind(course.sessions_required)
         .bind(course.evaluation_required)
+        .bind(course.accreditation_reference)
         .execute(c)
         .await
         .map(|d| d.rows_affected()))?;

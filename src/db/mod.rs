@@ -22,6 +22,7 @@ pub mod attendance;
 pub mod audit;
 pub mod batch;
 pub mod binds;
+pub mod certificates;
 pub mod cohorts;
 pub mod courses;
 pub mod enrolments;

@@ -77,6 +77,7 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     crate::db::link_requests::LinkWanted,
+    crate::domain::certificate::CertificateState,
     crate::domain::catalogue::CohortStatus,
     crate::domain::catalogue::Format,
     crate::domain::catalogue::Level,

@@ -36,6 +36,7 @@ macro_rules! labelled_enum {
 }
 
 pub mod catalogue;
+pub mod certificate;
 pub mod content;
 pub mod eligibility;
 pub mod email;

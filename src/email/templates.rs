@@ -7,6 +7,9 @@ use askama::Template;
 pub struct Site {
     base_url: String,
     pub contact_email: String,
+    /// The organisation that runs the courses and issues certificates (the supplier named
+    /// on invoices, `ACADEMY_SUPPLIER_NAME`).
+    pub provider: String,
 }
 
 impl Site {
@@ -14,7 +17,14 @@ impl Site {
         Site {
             base_url: base_url.as_str().trim_end_matches('/').to_owned(),
             contact_email: contact_email.to_owned(),
+            provider: "Academy".to_owned(),
         }
+    }
+
+    /// Names the organisation that issues certificates.
+    pub fn with_provider(mut self, provider: &str) -> Self {
+        provider.clone_into(&mut self.provider);
+        self
     }
 
     /// The absolute URL of a site path such as `/login`.

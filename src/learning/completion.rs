@@ -1,17 +1,17 @@
 //! Who completed the course: the preview of the course's rule for each learner on a
 //! cohort's register, and the admin's decisions (complete one learner, everyone who meets
 //! the rule, or "did not complete" with a reason). Each decision is one transaction that
-//! moves the place (history and audit through `enrolment::seats::apply`) and queues the
-//! learner's email.
+//! moves the place (history and audit through `enrolment::seats::apply`), issues the
+//! certificate of a completion, and queues the learner's email.
 
 use chrono::{DateTime, Utc};
 
+use crate::certificates::{CertificateError, issue_in};
 use crate::db::attendance::{self, MarkRow, OnRegister};
 use crate::db::cohorts::{self, Cohort, CohortSession};
 use crate::db::courses::{self, Course};
 use crate::db::enrolments::Changes;
 use crate::db::{Db, DbError, Tx, evaluations};
-use crate::domain::catalogue::cpd_hours;
 use crate::domain::enrolment::{self as rules, Refused, Status, Step};
 use crate::domain::learning::{
     Mark, Progress, Requirement, Shortfall, Verdict, assess, blocks_completion,
@@ -21,7 +21,7 @@ use crate::enrolment::place::{Place, open_place, read_place};
 use crate::enrolment::seats::apply;
 use crate::enrolment::{EnrolmentCtx, EnrolmentError};
 
-use super::mails::{CourseCompleted, CourseNotCompleted};
+use super::mails::CourseNotCompleted;
 use super::{Actor, over_at};
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +46,9 @@ pub enum CompletionError {
     /// The place could not be moved or its mail queued (storage, mail, address).
     #[error(transparent)]
     Enrolment(#[from] EnrolmentError),
+    /// The completion's certificate could not be issued.
+    #[error(transparent)]
+    Certificate(#[from] CertificateError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -55,7 +58,8 @@ impl CompletionError {
     pub fn is_internal(&self) -> bool {
         match self {
             CompletionError::Enrolment(error) => error.is_internal(),
-            CompletionError::Db(_) => true,
+            // Issuing for a place just completed has no refusal a person could act on.
+            CompletionError::Db(_) | CompletionError::Certificate(_) => true,
             _ => false,
         }
     }
@@ -264,15 +268,10 @@ pub async fn record_outcome(
     match outcome {
         Outcome::Completed => {
             apply(ctx, tx, place, Step::Completed, Changes::default(), by, "").await?;
-            let cpd = match place.course.cpd_minutes {
-                0 => String::new(),
-                minutes => cpd_hours(minutes),
-            };
-            let mail = CourseCompleted {
-                p: facts(ctx.site(), place),
-                cpd,
-            };
-            send(ctx.ctx, tx, place, "completed", &mail).await?;
+            // The certificate's "ready" mail is the learner's news of the completion: it
+            // congratulates them, gives the CPD time and links the certificate.
+            let now = ctx.ctx.now();
+            issue_in(tx, ctx.ctx, place.enrolment.enrolment_id, now).await?;
         }
         Outcome::NotCompleted { reason } => {
             let step = Step::NotCompleted;

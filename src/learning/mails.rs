@@ -1,6 +1,6 @@
-//! Learning's emails: a new material for a cohort, the evaluation request, and the
-//! learner's outcome (completed, or not completed with the reason). Templates in
-//! `emails/<kind>/`.
+//! Learning's emails: a new material for a cohort, the evaluation request, and "you did not
+//! complete" with the reason (a completion's news is its certificate's "ready" mail, from
+//! `certificates`). Templates in `emails/<kind>/`.
 
 use askama::Template;
 
@@ -31,14 +31,6 @@ pub struct EvaluationRequest {
 }
 outgoing_email!(EvaluationRequest, "evaluation_request", token: false,
     "evaluation_request/subject.txt", "evaluation_request/body.txt", "evaluation_request/body.html");
-
-pub struct CourseCompleted {
-    pub p: PlaceFacts,
-    /// "18 hours", or empty for a course without CPD time.
-    pub cpd: String,
-}
-outgoing_email!(CourseCompleted, "course_completed", token: false,
-    "course_completed/subject.txt", "course_completed/body.txt", "course_completed/body.html");
 
 pub struct CourseNotCompleted {
     pub p: PlaceFacts,

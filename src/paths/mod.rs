@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod catalogue;
+mod certificates;
 mod content;
 mod enrolment;
 mod learning;
@@ -16,6 +17,7 @@ mod public;
 pub use account::*;
 pub use admin::*;
 pub use catalogue::*;
+pub use certificates::*;
 pub use content::*;
 pub use enrolment::*;
 pub use learning::*;

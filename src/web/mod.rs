@@ -10,6 +10,7 @@ use crate::state::AppState;
 pub mod admin;
 pub mod assets;
 pub mod caching;
+pub mod certificates;
 pub mod content;
 pub mod courses;
 pub mod enrolment;
@@ -39,6 +40,7 @@ pub fn site_routes() -> Router<AppState> {
         .merge(courses::router())
         .merge(content::router())
         .merge(enrolment::router())
+        .merge(certificates::router())
         .merge(interest::router())
         .merge(sign_in::router())
         .merge(your_account::router())

@@ -29,10 +29,12 @@ pub enum Notice {
     AttendanceSaved,
     CompletionRecorded,
     EvaluationSent,
+    CertificateRevoked,
+    CertificateReissued,
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 25] = [
+    const ALL: [(Notice, &'static str, &'static str); 27] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -153,6 +155,16 @@ impl Notice {
             Notice::EvaluationSent,
             "evaluation-sent",
             "Thank you: your evaluation has been sent.",
+        ),
+        (
+            Notice::CertificateRevoked,
+            "certificate-revoked",
+            "The certificate has been revoked. Its public page now says so.",
+        ),
+        (
+            Notice::CertificateReissued,
+            "certificate-reissued",
+            "A new certificate has been issued and the learner emailed. The old one's page now says it was replaced and links here.",
         ),
     ];
 

@@ -210,6 +210,7 @@ fn course_form<'a>(title: &'a str, fee: &'a str) -> Vec<(&'a str, &'a str)> {
         ("cpd_hours", "1"),
         ("cpd_extra_minutes", "30"),
         ("accreditation", ""),
+        ("accreditation_reference", ""),
         ("fee", fee),
         ("completion_rule", "attendance"),
         ("sessions_required", ""),

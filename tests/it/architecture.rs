@@ -47,6 +47,7 @@ fn may_import_web_and_app(path: &str) -> bool {
 const SERVICES: &[&str] = &[
     "accounts",
     "catalogue",
+    "certificates",
     "content",
     "enrolment",
     "jobs",
@@ -56,7 +57,14 @@ const SERVICES: &[&str] = &[
 
 /// Write-path services take a narrow context (`context::Ctx` or their own), never the
 /// whole `AppState`; only the entry points of jobs and the demo seed hold the state.
-const NARROW_SERVICES: &[&str] = &["accounts", "catalogue", "content", "enrolment", "learning"];
+const NARROW_SERVICES: &[&str] = &[
+    "accounts",
+    "catalogue",
+    "certificates",
+    "content",
+    "enrolment",
+    "learning",
+];
 
 /// The one file that may name axum's `Multipart`: `CheckedMultipart` checks the CSRF token
 /// in the first part before a handler sees any other.

@@ -45,6 +45,7 @@ async fn add_course(app: &TestApp, new: NewCourse<'_>) -> (i64, String) {
         duration: "6 weeks",
         cpd_minutes: 18 * 60,
         accreditation: "CPD accredited",
+        accreditation_reference: "",
         fee_pence: new.fee_pence,
         published: new.published,
         completion_rule: academy::domain::learning::CompletionRule::Attendance,

@@ -88,13 +88,16 @@ backend_tests! {
         assert_eq!(app.status_of(cal.enrolment).await, "confirmed", "Cal is still to decide");
         for learner in [ada, bea] {
             assert_eq!(events(&app, learner.enrolment, "completed").await, 1, "the history");
-            assert_eq!(mails(&app, "course_completed", &learner.email).await, 1, "the mail");
+            assert_eq!(mails(&app, "certificate_ready", &learner.email).await, 1, "the one mail: the certificate is ready");
+            assert_eq!(app.count(&format!("select count(*) from certificates where enrolment_id = {} and revoked_at is null", learner.enrolment)).await, 1,
+                "completing issues the certificate in the same transaction");
         }
         assert_eq!(app.count("select count(*) from audit_events where action = 'enrolment.completed'").await, 2);
         assert_eq!(app.count(&format!("select seats_taken from cohorts where cohort_id = {}", cohort.cohort)).await, seats - 2, "a completed place gives its seat back");
         app.assert_seats_add_up().await;
-        let subject = text(&app, &format!("select subject from email_outbox where kind = 'course_completed' and to_address = '{}'", ada.email)).await;
-        assert_eq!(subject, "You have completed Learning from patient safety incidents");
+        let subject = text(&app, &format!("select subject from email_outbox where kind = 'certificate_ready' and to_address = '{}'", ada.email)).await;
+        assert_eq!(subject, "Your certificate for Learning from patient safety incidents is ready");
+        assert_eq!(app.count(&format!("select count(*) from certificates where enrolment_id = {}", cal.enrolment)).await, 0, "no certificate before completion");
 
         // Pressing it again completes nobody new.
         admin.post_form(&page, &[]).await;

@@ -311,6 +311,7 @@ backend_tests! {
             duration: "1 day",
             cpd_minutes: 60,
             accreditation: "",
+            accreditation_reference: "",
             fee_pence: 0,
             published: true,
             completion_rule: academy::domain::learning::CompletionRule::Attendance,

@@ -33,6 +33,7 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "cohort_materials",
         "attendance",
         "evaluations",
+        "certificates",
     ] {
         counts.push(app.count(&format!("select count(*) from {table}")).await);
     }
@@ -129,6 +130,7 @@ backend_tests! {
         let findings = app.count(&format!("select count(*) from report_findings where report_id = {report}")).await;
         assert!(findings > 0, "an edit form with finding rows");
         let post = app.count("select min(post_id) from posts").await;
+        let certificate = crate::support::certificates::issue(&app, place).await.certificate.certificate_id;
         let save = Some(("action", "save"));
         let case = |page: String, action: String, button| Case { browser: &admin, page, action, button, field_errors: &[] };
         let cases = [
@@ -147,6 +149,8 @@ backend_tests! {
             case(format!("/admin/reports/{report}/edit"), format!("/admin/reports/{report}"), save),
             case("/admin/posts/new".into(), "/admin/posts".into(), save),
             case(format!("/admin/posts/{post}/edit"), format!("/admin/posts/{post}"), save),
+            case(format!("/admin/certificates/{certificate}"), format!("/admin/certificates/{certificate}/revoke"), None),
+            case(format!("/admin/certificates/{certificate}"), format!("/admin/certificates/{certificate}/reissue"), None),
         ];
         let mut checked = 0;
         for case in &cases {

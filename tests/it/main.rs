@@ -13,6 +13,8 @@ mod architecture;
 mod attendance;
 mod caching;
 mod catalogue;
+mod certificate_checks;
+mod certificates;
 mod cli;
 mod completion;
 mod content;

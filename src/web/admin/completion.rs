@@ -51,6 +51,7 @@ impl From<CompletionError> for AppError {
             ),
             error if error.is_internal() => AppError::internal(error),
             CompletionError::Enrolment(error) => error.into(),
+            CompletionError::Certificate(error) => error.into(),
             CompletionError::Db(error) => error.into(),
         }
     }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::client::ClientAddress;
 use crate::auth::{CurrentUser, Viewer};
+use crate::db::certificates::{self, Certificate};
 use crate::db::cohorts;
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::payments::{self, Payment};
@@ -57,6 +58,8 @@ struct PlacePage<'a> {
     sessions: Vec<SessionRow>,
     materials: Vec<super::materials::LearnerMaterial>,
     learning: LearningSection,
+    /// The enrolment's certificate, once it has one.
+    certificate: Option<Certificate>,
 }
 
 pub async fn page(
@@ -102,6 +105,7 @@ pub async fn page(
         sessions: sessions(&state, &view).await?,
         materials: super::materials::for_place(&state, &view).await?,
         learning: section(&state, &view).await?,
+        certificate: certificates::current_for_enrolment(&state.db, id).await?,
         payment,
         view: &view,
     };

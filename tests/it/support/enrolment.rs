@@ -30,6 +30,7 @@ pub async fn add_course(app: &TestApp, title: &str) -> i64 {
         duration: "6 weeks",
         cpd_minutes: 18 * 60,
         accreditation: "CPD accredited",
+        accreditation_reference: "",
         fee_pence: 25_000,
         published: true,
         completion_rule: CompletionRule::Attendance,

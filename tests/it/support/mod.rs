@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod certificates;
 pub mod database;
 pub mod enrolment;
 pub mod fake_stripe;

@@ -145,8 +145,8 @@ fn methods_in(span: &str, at: &str) -> Vec<String> {
 
 /// A site with one of everything: a published course and its open cohort with a file among
 /// its materials, a learner with an invoiced place the admin has confirmed (so a pro-forma
-/// and mail exist, and the material is theirs to open), a report, an event, an upload, and
-/// the admin and the learner signed in on their own browsers.
+/// and mail exist, and the material is theirs to open) and a certificate for it, a report,
+/// an event, an upload, and the admin and the learner signed in on their own browsers.
 pub struct Site {
     pub admin: Browser,
     pub learner: Browser,
@@ -164,6 +164,9 @@ pub struct Site {
     pub upload: i64,
     pub email: i64,
     pub material: i64,
+    /// A certificate issued for the learner's place (its id and public code).
+    pub certificate: i64,
+    pub certificate_code: String,
 }
 
 impl Site {
@@ -259,6 +262,7 @@ impl Site {
         .await
         .unwrap();
         tx.commit().await.unwrap();
+        let issued = super::certificates::issue(app, enrolment).await;
         let email = app
             .count("select coalesce(min(email_outbox_id), 0) from email_outbox")
             .await;
@@ -284,6 +288,8 @@ impl Site {
             upload,
             email,
             material,
+            certificate: issued.certificate.certificate_id,
+            certificate_code: issued.certificate.code,
         }
     }
 
@@ -315,6 +321,8 @@ impl Site {
                     ("emails", "id") => self.email.to_string(),
                     ("materials", "id") => self.material.to_string(),
                     ("materials", "material") => self.material.to_string(),
+                    ("certificates", "id") => self.certificate.to_string(),
+                    ("certificates", "code") => self.certificate_code.clone(),
                     ("documents", "kind") => "proforma".to_owned(),
                     // Link tokens: a made-up one is enough for pages that explain it.
                     (_, "token") => "0".repeat(43),

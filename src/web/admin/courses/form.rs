@@ -28,6 +28,7 @@ pub struct CourseForm {
     cpd_hours: String,
     cpd_extra_minutes: String,
     accreditation: String,
+    accreditation_reference: String,
     fee: String,
     completion_rule: String,
     /// Empty for "all of the live sessions".
@@ -65,6 +66,7 @@ impl CourseForm {
             cpd_hours: (course.cpd_minutes / 60).to_string(),
             cpd_extra_minutes: (course.cpd_minutes % 60).to_string(),
             accreditation: course.accreditation.clone(),
+            accreditation_reference: course.accreditation_reference.clone(),
             fee: money::format_pence(course.fee_pence),
             completion_rule: course.completion_rule.as_str().to_owned(),
             sessions_required: course
@@ -123,6 +125,12 @@ impl CourseForm {
         );
         let cpd_minutes = self.cpd_minutes(&mut errors);
         let accreditation = errors.text("accreditation", &self.accreditation, None, 200);
+        let accreditation_reference = errors.text(
+            "accreditation_reference",
+            &self.accreditation_reference,
+            None,
+            100,
+        );
         let fee_pence = money::parse_pounds(&self.fee)
             .map_err(|e| errors.add("fee", e))
             .unwrap_or(0);
@@ -145,6 +153,7 @@ impl CourseForm {
                     duration,
                     cpd_minutes,
                     accreditation,
+                    accreditation_reference,
                     fee_pence,
                     completion_rule,
                     sessions_required,
@@ -198,7 +207,7 @@ impl CourseForm {
 }
 
 /// The form's fields top to bottom, for the error summary.
-const FIELD_ORDER: [&str; 14] = [
+const FIELD_ORDER: [&str; 15] = [
     "title",
     "slug",
     "summary",
@@ -210,6 +219,7 @@ const FIELD_ORDER: [&str; 14] = [
     "duration",
     "cpd_hours",
     "accreditation",
+    "accreditation_reference",
     "fee",
     "completion_rule",
     "sessions_required",

@@ -1,0 +1,320 @@
+//! Certificates: the public check page against an embedded static asset in the same run
+//! (requests per second, p50 and p99, and the ratio), then PDF generation per second on a
+//! single core. The real app (release build) on SQLite, or on PostgreSQL with
+//! BENCH_POSTGRES_URL; the load comes from keep-alive clients in this process, which share
+//! the cores with the server, so compare ratios across machines rather than raw figures.
+//!
+//!   cargo bench --bench certificates
+//!   REQUESTS=40000 CONCURRENCY=64 PDFS=500 cargo bench --bench certificates
+//!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1/postgres cargo bench --bench certificates
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use academy::app;
+use academy::certificates::document::CertificateText;
+use academy::certificates::{issue_in, pdf};
+use academy::clock::Clock;
+use academy::config::Config;
+use academy::db::cohorts::{self, CohortFields};
+use academy::db::courses::{self, CourseFields};
+use academy::db::enrolments::{self, NewEnrolment};
+use academy::db::users::{self, LearnerType, NewUser, Role};
+use academy::domain::catalogue::{CohortStatus, Format, Level};
+use academy::domain::email::Email;
+use academy::domain::enrolment::{Funding, Status};
+use academy::state::AppState;
+use chrono::{Duration as ChronoDuration, NaiveDate};
+use sqlx::Connection;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let requests = setting("REQUESTS", 20_000).max(1);
+    let concurrency = setting("CONCURRENCY", 50).max(1);
+    let pdfs = setting("PDFS", 300).max(1);
+    println!(
+        "Certificate benchmark: {requests} requests per path, {concurrency} at a time, {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let dir = tempfile::tempdir()?;
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    run(&sqlite, "sqlite", requests, concurrency, pdfs, dir.path()).await?;
+    if let Ok(admin_url) = std::env::var("BENCH_POSTGRES_URL") {
+        let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await?;
+        let mut url = url::Url::parse(&admin_url)?;
+        url.set_path(&name);
+        let result = run(
+            url.as_str(),
+            "postgres",
+            requests,
+            concurrency,
+            0,
+            dir.path(),
+        )
+        .await;
+        sqlx::query(&format!("drop database if exists {name} with (force)"))
+            .execute(&mut admin)
+            .await?;
+        result?;
+    } else {
+        println!("(set BENCH_POSTGRES_URL to measure PostgreSQL too)");
+    }
+    Ok(())
+}
+
+async fn run(
+    database_url: &str,
+    backend: &str,
+    requests: usize,
+    concurrency: usize,
+    pdfs: usize,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let vars: HashMap<String, String> = [
+        ("DATABASE_URL", database_url.to_owned()),
+        ("ACADEMY_BIND", address.to_string()),
+        (
+            "ACADEMY_SECRET",
+            "bench-secret-bench-secret-bench-secret-00".to_owned(),
+        ),
+        (
+            "ACADEMY_DATA_DIR",
+            dir.join(format!("var-{backend}")).display().to_string(),
+        ),
+        // Every request comes from 127.0.0.1: the limit is raised out of the way.
+        ("ACADEMY_VERIFY_PER_MINUTE", "1000000".to_owned()),
+        ("ACADEMY_DB_MAX_CONNECTIONS", "20".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config = Config::from_map(&vars).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut state = AppState::start(config, Clock::system()).await?;
+    state.mailer = academy::email::Mailer::memory();
+    let text = certificate(&state).await?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let router = app::router_with(state.clone(), axum::Router::new());
+    let server = tokio::spawn(app::serve(
+        listener,
+        router,
+        shutdown.clone().cancelled_owned(),
+    ));
+    let base = format!("http://{address}");
+    let home = reqwest::get(format!("{base}/")).await?.text().await?;
+    let start = home
+        .find("/static/app.css")
+        .ok_or_else(|| anyhow::anyhow!("no stylesheet on the home page"))?;
+    let asset = home[start..start + home[start..].find('"').unwrap_or(0)].to_owned();
+    let check = text
+        .verify_url
+        .strip_prefix(&base)
+        .unwrap_or(&text.verify_url)
+        .to_owned();
+
+    println!(
+        "{:<10} {:<20} {:>10} {:>9} {:>9} {:>9}",
+        "backend", "path", "req/s", "p50", "p99", "vs asset"
+    );
+    // Warm both paths (connections, caches), then measure each in turn.
+    load(&base, &asset, 500, concurrency).await?;
+    load(&base, &check, 500, concurrency).await?;
+    let asset_figures = load(&base, &asset, requests, concurrency).await?;
+    let check_figures = load(&base, &check, requests, concurrency).await?;
+    for (name, figures) in [
+        ("static asset", &asset_figures),
+        ("certificate check", &check_figures),
+    ] {
+        println!(
+            "{:<10} {:<20} {:>10.0} {:>7.2}ms {:>7.2}ms {:>9.2}",
+            backend,
+            name,
+            figures.per_second,
+            figures.p50.as_secs_f64() * 1000.0,
+            figures.p99.as_secs_f64() * 1000.0,
+            figures.per_second / asset_figures.per_second
+        );
+    }
+    shutdown.cancel();
+    let _ = server.await;
+    state.db.close().await;
+
+    if pdfs > 0 {
+        let issued = text.clone();
+        let (count, elapsed, bytes) = tokio::task::spawn_blocking(move || {
+            // One thread, one PDF after another: a single core's worth.
+            let _ = pdf::render(&issued, chrono::Utc::now());
+            let started = Instant::now();
+            let mut bytes = 0;
+            for _ in 0..pdfs {
+                bytes = pdf::render(&issued, chrono::Utc::now())
+                    .map(|p| p.len())
+                    .unwrap_or(0);
+            }
+            (pdfs, started.elapsed(), bytes)
+        })
+        .await?;
+        println!(
+            "PDF generation: {count} certificates in {:.2}s on one thread: {:.0} PDFs/s, {:.1}ms each, {} KB each",
+            elapsed.as_secs_f64(),
+            count as f64 / elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1000.0 / count as f64,
+            bytes / 1024
+        );
+    }
+    Ok(())
+}
+
+struct Figures {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// `requests` GETs of `path` from `concurrency` keep-alive clients; every answer must be 200.
+async fn load(
+    base: &str,
+    path: &str,
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<Figures> {
+    let url = Arc::new(format!("{base}{path}"));
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (url, next) = (url.clone(), next.clone());
+        tasks.spawn(async move {
+            let client = reqwest::Client::new();
+            let mut latencies = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < requests {
+                let sent = Instant::now();
+                let response = client.get(url.as_str()).send().await?;
+                anyhow::ensure!(response.status() == 200, "{url}: {}", response.status());
+                response.bytes().await?;
+                latencies.push(sent.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        });
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    for result in tasks.join_all().await {
+        latencies.extend(result?);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    Ok(Figures {
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: pick(0.5),
+        p99: pick(0.99),
+    })
+}
+
+/// One issued certificate (a course with outcomes and two live sessions, a learner, a
+/// confirmed place), as its check and its PDF print it.
+async fn certificate(state: &AppState) -> anyhow::Result<CertificateText> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let course = CourseFields {
+        slug: "bench-course",
+        title: "A systems approach to investigating and learning from patient safety incidents",
+        summary: "Summary",
+        description: "",
+        who_for: "",
+        learning_outcomes: "Explain why a systems approach finds more useful learning than a search for individual error\nPlan a proportionate investigation and involve patients, families and staff\nIdentify contributing factors using a recognised human factors framework\nWrite safety recommendations that are specific, measurable and owned",
+        level: Level::Intermediate,
+        format: Format::OnlineLive,
+        duration: "6 weeks",
+        cpd_minutes: 18 * 60,
+        accreditation: "CPD accredited (18 hours)",
+        accreditation_reference: "BENCH-018",
+        fee_pence: 0,
+        published: true,
+        completion_rule: academy::domain::learning::CompletionRule::Attendance,
+        sessions_required: None,
+        evaluation_required: false,
+    };
+    let course_id = courses::insert(&mut tx, &course, now).await?;
+    let starts_on = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let cohort_id = cohorts::insert(
+        &mut tx,
+        &CohortFields {
+            course_id,
+            name: "January 2026 cohort",
+            starts_on,
+            ends_on: starts_on + ChronoDuration::days(42),
+            enrol_opens_at: now - ChronoDuration::days(90),
+            enrol_closes_at: now - ChronoDuration::days(60),
+            capacity: 30,
+            status: CohortStatus::Closed,
+            delivery_notes: "",
+        },
+        now,
+    )
+    .await?;
+    for week in [0, 3] {
+        let at = now - ChronoDuration::days(80 - week * 7);
+        cohorts::insert_session(
+            &mut tx,
+            cohort_id,
+            "Live session",
+            at,
+            at + ChronoDuration::hours(3),
+            "",
+        )
+        .await?;
+    }
+    let email = Email::parse("bench.learner@nhs.net")?;
+    let user_id = users::insert(
+        &mut tx,
+        &NewUser {
+            email: &email,
+            password_hash: "not-a-hash",
+            full_name: "Zoë Łukasiewicz-Ó Briain",
+            role: Role::Learner,
+            organisation: "Bench Trust",
+            job_role: "Nurse",
+            professional_body: None,
+            registration_number: None,
+            learner_type: LearnerType::Nhs,
+            learner_type_reason: "bench",
+            email_verified_at: Some(now),
+        },
+        now,
+    )
+    .await?;
+    let enrolment_id = enrolments::insert(
+        &mut tx,
+        &NewEnrolment {
+            user_id,
+            cohort_id,
+            status: Status::Confirmed,
+            funding: Some(Funding::NhsFree),
+            fee_pence: 0,
+            over_capacity: false,
+            waitlist_number: None,
+            hold_expires_at: None,
+        },
+        now,
+    )
+    .await?;
+    let issued = issue_in(&mut tx, state.ctx(), enrolment_id, now).await?;
+    tx.commit().await?;
+    Ok(CertificateText::of(&issued.certificate, state.site()))
+}
