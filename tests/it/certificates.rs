@@ -224,6 +224,9 @@ backend_tests! {
         }
         let (_, place) = nurse.browser.get_text(&format!("/enrolments/{}", nurse.enrolment_id)).await;
         assert!(place.contains("Your certificate") && place.contains(&format!("/certificates/{code}/pdf")), "the enrolment page links it");
+        let (_, dashboard) = nurse.browser.get_text("/dashboard").await;
+        assert!(dashboard.contains(&format!("href=\"/certificates/{code}/view\">Your certificate</a>")), "the dashboard links it: {dashboard}");
+        assert!(!empty.contains("Your certificate</a>"));
 
         let export: serde_json::Value = nurse.browser.get("/account/data").await.json().await.unwrap();
         let certificates = export["certificates"].as_array().expect("certificates in the export");

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::enrolments::{self, EnrolmentView};
-use crate::db::{cohorts, evaluations};
+use crate::db::{certificates, cohorts, evaluations};
 use crate::domain::enrolment::Status;
 use crate::domain::london;
 use crate::enrolment::date_range;
@@ -25,6 +25,8 @@ pub struct Row {
     pub next_step: Option<(String, String)>,
     /// What a confirmed place has been given so far.
     pub materials: Vec<super::materials::LearnerMaterial>,
+    /// The place's valid certificate: its view and its PDF.
+    pub certificate: Option<(String, String)>,
 }
 
 pub struct Upcoming {
@@ -50,13 +52,24 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let views = enrolments::views_for_user(&state.db, user.user_id).await?;
     let given = super::materials::for_places(&state, &views).await?;
+    let certificates = certificates::for_user(&state.db, user.user_id).await?;
     let now = state.clock.now();
     let feedback_due =
         evaluations::waiting_for(&state.db, user.user_id, now, london::day_of(now)).await?;
     let mut current = Vec::new();
     let mut past = Vec::new();
     for (view, materials) in views.into_iter().zip(given) {
-        let row = row(&state, view, materials, &feedback_due).await?;
+        let mut row = row(&state, view, materials, &feedback_due).await?;
+        let id = row.view.enrolment.enrolment_id;
+        row.certificate = certificates
+            .iter()
+            .find(|c| c.enrolment_id == Some(id) && c.is_valid())
+            .map(|c| {
+                (
+                    paths::certificate_view(&c.code),
+                    paths::certificate_pdf(&c.code),
+                )
+            });
         let finished = now.date_naive() > row.view.ends_on;
         if row.status.is_active() && !finished {
             current.push(row);
@@ -113,6 +126,7 @@ async fn row(
         status,
         next_step,
         materials,
+        certificate: None,
         view,
     })
 }
