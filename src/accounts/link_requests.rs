@@ -1,19 +1,22 @@
 //! The worker that answers queued requests for mailed links (password resets and one-time
 //! sign-in links): the pages only queue them, so they do the same work for any address.
 
-use super::reset::{ResetError, answer_reset};
-use super::sign_in_link::{SignInLinkError, answer_sign_in_link};
+use super::links::{LinkError, send_reset, send_sign_in};
+use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
 use crate::context::Ctx;
-use crate::db::DbError;
-use crate::db::link_requests::{self, LinkWanted};
+use crate::db::audit::audit;
+use crate::db::link_requests::{self, LinkRequest, LinkWanted};
+use crate::db::{DbError, Tx, users};
+use crate::domain::email::{Email, EmailProblem};
 
 /// A request could not be answered (it is retried, then dropped).
 #[derive(Debug, thiserror::Error)]
 pub enum LinkRequestError {
+    /// A queued request's address no longer parses.
+    #[error("the stored address is not valid")]
+    StoredAddress(#[from] EmailProblem),
     #[error(transparent)]
-    Reset(#[from] ResetError),
-    #[error(transparent)]
-    SignIn(#[from] SignInLinkError),
+    Link(#[from] LinkError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -35,21 +38,7 @@ pub async fn answer_requests(ctx: Ctx<'_>) -> Result<usize, LinkRequestError> {
             tx.rollback().await?;
             return Ok(answered);
         };
-        let outcome = match request.purpose {
-            LinkWanted::ResetPassword => answer_reset(&mut tx, ctx, &request)
-                .await
-                .map_err(LinkRequestError::from),
-            LinkWanted::SignIn => answer_sign_in_link(&mut tx, ctx, &request)
-                .await
-                .map_err(LinkRequestError::from),
-        };
-        let outcome = match outcome {
-            Ok(()) => link_requests::delete(&mut tx, request.link_request_id)
-                .await
-                .map_err(LinkRequestError::from),
-            Err(error) => Err(error),
-        };
-        match outcome {
+        match answer(&mut tx, ctx, &request).await {
             Ok(()) => {
                 tx.commit().await?;
                 answered += 1;
@@ -62,4 +51,34 @@ pub async fn answer_requests(ctx: Ctx<'_>) -> Result<usize, LinkRequestError> {
             }
         }
     }
+}
+
+/// Mails the link wanted if the address has an account that is not disabled and the
+/// account's limit on such mails allows; otherwise does nothing, saying so to nobody
+/// (earlier links still work). Every request counts against the limit, and is deleted.
+async fn answer(tx: &mut Tx, ctx: Ctx<'_>, request: &LinkRequest) -> Result<(), LinkRequestError> {
+    let now = ctx.now();
+    let email = Email::parse(&request.email)?;
+    let (limit, action) = match request.purpose {
+        LinkWanted::ResetPassword => ("reset_mail", "password_reset_requested"),
+        LinkWanted::SignIn => ("sign_in_link_mail", "sign_in_link_requested"),
+    };
+    let key = account_key(limit, email.as_str());
+    let within_limit = throttle::hit_in(tx, now, &key, ACCOUNT_MAILS)
+        .await?
+        .is_ok();
+    let user = users::find_by_email_in(tx, &email)
+        .await?
+        .filter(|u| !u.is_disabled());
+    if let (Some(user), true) = (user, within_limit) {
+        let (id, name) = (user.user_id, user.full_name.as_str());
+        match request.purpose {
+            LinkWanted::ResetPassword => send_reset(tx, ctx, id, name, &email, now).await?,
+            LinkWanted::SignIn => send_sign_in(tx, ctx, id, name, &email, now).await?,
+        }
+        let client = Some(request.client_address.as_str());
+        audit(tx, None, Some(id), action, "", client, now).await?;
+    }
+    link_requests::delete(tx, request.link_request_id).await?;
+    Ok(())
 }

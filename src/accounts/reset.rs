@@ -1,18 +1,18 @@
 //! Forgotten passwords: asking for a reset link (queued, so the page does the same work and
-//! gives the same answer whether or not the account exists), the worker's answer that mails
-//! it, and choosing a new password with one.
+//! gives the same answer whether or not the account exists; `link_requests` answers it),
+//! and choosing a new password with one.
 
-use super::links::{self, LinkError, send_reset};
+use super::links::{self, LinkError};
 use super::mails::{self, MailError};
 use super::verify::prove_address;
 use crate::auth::password::{HashError, PasswordHasher};
-use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
+use crate::auth::throttle;
 use crate::context::Ctx;
-use crate::db::audit::{audit, audit_own};
-use crate::db::link_requests::{self, LinkRequest, LinkWanted};
+use crate::db::DbError;
+use crate::db::audit::audit_own;
+use crate::db::link_requests::{self, LinkWanted};
 use crate::db::tokens::{self, Purpose};
 use crate::db::users::{self, User};
-use crate::db::{DbError, Tx};
 use crate::domain::eligibility::NhsDomains;
 use crate::domain::email::{Email, EmailProblem};
 
@@ -22,7 +22,7 @@ pub enum ResetError {
     /// Unknown, used or expired.
     #[error("this link has expired or has already been used")]
     LinkExpired,
-    /// An account's address, or a queued request's, no longer parses.
+    /// The account's stored address no longer parses.
     #[error("the stored address is not valid")]
     StoredAddress(#[from] EmailProblem),
     #[error(transparent)]
@@ -42,32 +42,6 @@ pub enum ResetError {
 pub async fn request_reset(ctx: Ctx<'_>, client: &str, email: &Email) -> Result<(), ResetError> {
     let wanted = LinkWanted::ResetPassword;
     link_requests::insert(ctx.db, wanted, email.as_str(), client, ctx.now()).await?;
-    Ok(())
-}
-
-/// The worker's half of [`request_reset`]: mails a reset link if the address has an account
-/// that is not disabled and the account's mail limit allows; otherwise does nothing, saying
-/// so to nobody (earlier links still work). Every request counts against the limit.
-pub(super) async fn answer_reset(
-    tx: &mut Tx,
-    ctx: Ctx<'_>,
-    request: &LinkRequest,
-) -> Result<(), ResetError> {
-    let now = ctx.now();
-    let email = Email::parse(&request.email)?;
-    let key = account_key("reset_mail", email.as_str());
-    let within_limit = throttle::hit_in(tx, now, &key, ACCOUNT_MAILS)
-        .await?
-        .is_ok();
-    let user = users::find_by_email_in(tx, &email)
-        .await?
-        .filter(|u| !u.is_disabled());
-    if let (Some(user), true) = (user, within_limit) {
-        send_reset(tx, ctx, user.user_id, &user.full_name, &email, now).await?;
-        let (subject, client) = (Some(user.user_id), Some(request.client_address.as_str()));
-        let action = "password_reset_requested";
-        audit(tx, None, subject, action, "", client, now).await?;
-    }
     Ok(())
 }
 

@@ -2,16 +2,16 @@
 //! the account is past its ceiling on sign-in attempts: asking for one (the same answer
 //! whether or not the account exists) and signing in with one.
 
-use super::links::{LinkError, send_sign_in};
+use super::links::LinkError;
 use super::sign_in::SignedIn;
 use crate::auth::keys::hash_token;
-use crate::auth::throttle::{self, ACCOUNT_MAILS, account_key};
+use crate::auth::throttle;
 use crate::context::Ctx;
 use crate::db::audit::{audit, audit_own};
-use crate::db::link_requests::{self, LinkRequest, LinkWanted};
+use crate::db::link_requests::{self, LinkWanted};
 use crate::db::tokens::{self, Purpose};
-use crate::db::{DbError, Tx, user_accounts, users};
-use crate::domain::email::{Email, EmailProblem};
+use crate::db::{DbError, user_accounts, users};
+use crate::domain::email::Email;
 
 /// Why a link did not sign anyone in.
 #[derive(Debug, thiserror::Error)]
@@ -22,9 +22,6 @@ pub enum SignInLinkError {
     /// The account was disabled after the link was sent: the link is spent, nobody signed in.
     #[error("this account has been disabled")]
     Disabled,
-    /// A queued request's address no longer parses.
-    #[error("the stored address is not valid")]
-    StoredAddress(#[from] EmailProblem),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -42,32 +39,6 @@ pub async fn request_sign_in_link(
 ) -> Result<(), SignInLinkError> {
     let wanted = LinkWanted::SignIn;
     link_requests::insert(ctx.db, wanted, email.as_str(), client, ctx.now()).await?;
-    Ok(())
-}
-
-/// The worker's half of [`request_sign_in_link`]: mails a link if the address has an account
-/// that is not disabled and the account's mail limit allows; otherwise does nothing, saying
-/// so to nobody (earlier links still work). Every request counts against the limit.
-pub(super) async fn answer_sign_in_link(
-    tx: &mut Tx,
-    ctx: Ctx<'_>,
-    request: &LinkRequest,
-) -> Result<(), SignInLinkError> {
-    let now = ctx.now();
-    let email = Email::parse(&request.email)?;
-    let key = account_key("sign_in_link_mail", email.as_str());
-    let within_limit = throttle::hit_in(tx, now, &key, ACCOUNT_MAILS)
-        .await?
-        .is_ok();
-    let user = users::find_by_email_in(tx, &email)
-        .await?
-        .filter(|u| !u.is_disabled());
-    if let (Some(user), true) = (user, within_limit) {
-        send_sign_in(tx, ctx, user.user_id, &user.full_name, &email, now).await?;
-        let (subject, client) = (Some(user.user_id), Some(request.client_address.as_str()));
-        let action = "sign_in_link_requested";
-        audit(tx, None, subject, action, "", client, now).await?;
-    }
     Ok(())
 }
 

@@ -104,7 +104,6 @@ impl From<SignInLinkError> for AppError {
             SignInLinkError::LinkExpired | SignInLinkError::Disabled => AppError::NotFound,
             SignInLinkError::Db(error) => error.into(),
             SignInLinkError::Link(error) => error.into(),
-            SignInLinkError::StoredAddress(error) => AppError::internal(error),
         }
     }
 }
