@@ -8,16 +8,15 @@
 //!   REQUESTS=40000 CONCURRENCY=64 PDFS=500 cargo bench --bench certificates
 //!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1/postgres cargo bench --bench certificates
 
-use std::collections::HashMap;
+#[allow(dead_code)]
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use academy::app;
 use academy::certificates::document::CertificateText;
 use academy::certificates::{issue_in, pdf};
-use academy::clock::Clock;
-use academy::config::Config;
 use academy::db::cohorts::{self, CohortFields};
 use academy::db::courses::{self, CourseFields};
 use academy::db::enrolments::{self, NewEnrolment};
@@ -27,53 +26,26 @@ use academy::domain::email::Email;
 use academy::domain::enrolment::{Funding, Status};
 use academy::state::AppState;
 use chrono::{Duration as ChronoDuration, NaiveDate};
-use sqlx::Connection;
-
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let requests = setting("REQUESTS", 20_000).max(1);
-    let concurrency = setting("CONCURRENCY", 50).max(1);
-    let pdfs = setting("PDFS", 300).max(1);
+    let requests = support::setting("REQUESTS", 20_000).max(1);
+    let concurrency = support::setting("CONCURRENCY", 50).max(1);
+    let pdfs = support::setting("PDFS", 300).max(1);
     println!(
         "Certificate benchmark: {requests} requests per path, {concurrency} at a time, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let dir = tempfile::tempdir()?;
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run(&sqlite, "sqlite", requests, concurrency, pdfs, dir.path()).await?;
-    if let Ok(admin_url) = std::env::var("BENCH_POSTGRES_URL") {
-        let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await?;
-        let mut url = url::Url::parse(&admin_url)?;
-        url.set_path(&name);
-        let result = run(
-            url.as_str(),
-            "postgres",
-            requests,
-            concurrency,
-            0,
-            dir.path(),
-        )
-        .await;
-        sqlx::query(&format!("drop database if exists {name} with (force)"))
-            .execute(&mut admin)
-            .await?;
-        result?;
-    } else {
-        println!("(set BENCH_POSTGRES_URL to measure PostgreSQL too)");
-    }
-    Ok(())
+    support::on_each_backend(dir.path(), |url, backend| {
+        let dir = dir.path().to_owned();
+        async move {
+            let pdfs = if backend == "sqlite" { pdfs } else { 0 };
+            run(&url, backend, requests, concurrency, pdfs, &dir).await
+        }
+    })
+    .await
 }
 
 async fn run(
@@ -84,38 +56,20 @@ async fn run(
     pdfs: usize,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let vars: HashMap<String, String> = [
-        ("DATABASE_URL", database_url.to_owned()),
-        ("ACADEMY_BIND", address.to_string()),
-        (
-            "ACADEMY_SECRET",
-            "bench-secret-bench-secret-bench-secret-00".to_owned(),
-        ),
-        (
-            "ACADEMY_DATA_DIR",
-            dir.join(format!("var-{backend}")).display().to_string(),
-        ),
-        // Every request comes from 127.0.0.1: the limit is raised out of the way.
-        ("ACADEMY_VERIFY_PER_MINUTE", "1000000".to_owned()),
-        ("ACADEMY_DB_MAX_CONNECTIONS", "20".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let config = Config::from_map(&vars).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut state = AppState::start(config, Clock::system()).await?;
-    state.mailer = academy::email::Mailer::memory();
+    let prepared = support::prepare(
+        database_url,
+        backend,
+        dir,
+        &[
+            // Every request comes from 127.0.0.1: the limit is raised out of the way.
+            ("ACADEMY_VERIFY_PER_MINUTE", "1000000"),
+        ],
+    )
+    .await?;
+    let state = prepared.state.clone();
     let text = certificate(&state).await?;
-    let shutdown = tokio_util::sync::CancellationToken::new();
-    let router = app::router_with(state.clone(), axum::Router::new());
-    let server = tokio::spawn(app::serve(
-        listener,
-        router,
-        shutdown.clone().cancelled_owned(),
-    ));
-    let base = format!("http://{address}");
+    let running = prepared.serve(false)?;
+    let base = running.base.clone();
     let home = reqwest::get(format!("{base}/")).await?.text().await?;
     let start = home
         .find("/static/app.css")
@@ -150,9 +104,7 @@ async fn run(
             figures.per_second / asset_figures.per_second
         );
     }
-    shutdown.cancel();
-    let _ = server.await;
-    state.db.close().await;
+    running.stop().await;
 
     if pdfs > 0 {
         let issued = text.clone();

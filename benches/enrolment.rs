@@ -6,13 +6,12 @@
 //!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1/postgres cargo bench --bench enrolment
 //!   LEARNERS=4000 CONCURRENCY=100 cargo bench --bench enrolment
 
-use std::collections::HashMap;
+#[allow(dead_code)]
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use academy::app;
-use academy::clock::Clock;
-use academy::config::Config;
 use academy::db::cohorts::{self, CohortFields};
 use academy::db::courses::{self, CourseFields};
 use academy::db::users::{self, LearnerType, NewUser, Role};
@@ -20,25 +19,17 @@ use academy::domain::catalogue::{CohortStatus, Format, Level};
 use academy::domain::email::Email;
 use academy::state::AppState;
 use chrono::{Duration as ChronoDuration, NaiveDate};
-use sqlx::Connection;
 use tokio::sync::Semaphore;
 
 const PASSWORD: &str = "kettle orbit maple tundra";
 const COHORTS: usize = 10;
 const SEATS: i64 = 100;
 
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let learners = setting("LEARNERS", 2000);
-    let concurrency = setting("CONCURRENCY", 50);
+    let learners = support::setting("LEARNERS", 2000);
+    let concurrency = support::setting("CONCURRENCY", 50);
     println!(
         "Enrolment benchmark: {learners} learners, {concurrency} at a time, {COHORTS} cohorts of {SEATS} seats, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -48,25 +39,11 @@ async fn main() -> anyhow::Result<()> {
         "backend", "requests", "enrol/s", "p50", "p90", "p99", "confirmed", "waiting"
     );
     let dir = tempfile::tempdir()?;
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run(&sqlite, "sqlite", learners, concurrency, dir.path()).await?;
-    if let Ok(admin_url) = std::env::var("BENCH_POSTGRES_URL") {
-        let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await?;
-        let mut url = url::Url::parse(&admin_url)?;
-        url.set_path(&name);
-        let result = run(url.as_str(), "postgres", learners, concurrency, dir.path()).await;
-        sqlx::query(&format!("drop database if exists {name} with (force)"))
-            .execute(&mut admin)
-            .await?;
-        result?;
-    } else {
-        println!("(set BENCH_POSTGRES_URL to measure PostgreSQL too)");
-    }
-    Ok(())
+    support::on_each_backend(dir.path(), |url, backend| {
+        let dir = dir.path().to_owned();
+        async move { run(&url, backend, learners, concurrency, &dir).await }
+    })
+    .await
 }
 
 async fn run(
@@ -76,41 +53,23 @@ async fn run(
     concurrency: usize,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let vars: HashMap<String, String> = [
-        ("DATABASE_URL", database_url.to_owned()),
-        ("ACADEMY_BIND", address.to_string()),
-        (
-            "ACADEMY_SECRET",
-            "bench-secret-bench-secret-bench-secret-00".to_owned(),
-        ),
-        (
-            "ACADEMY_DATA_DIR",
-            dir.join(format!("var-{backend}")).display().to_string(),
-        ),
-        // Sign-in is set-up here, not what is measured.
-        ("ACADEMY_ARGON2_MEMORY_KIB", "64".to_owned()),
-        ("ACADEMY_ARGON2_ITERATIONS", "1".to_owned()),
-        ("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000".to_owned()),
-        ("ACADEMY_DB_MAX_CONNECTIONS", "20".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let config = Config::from_map(&vars).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut state = AppState::start(config, Clock::system()).await?;
-    state.mailer = academy::email::Mailer::memory();
+    let prepared = support::prepare(
+        database_url,
+        backend,
+        dir,
+        &[
+            // Sign-in is set-up here, not what is measured.
+            ("ACADEMY_ARGON2_MEMORY_KIB", "64"),
+            ("ACADEMY_ARGON2_ITERATIONS", "1"),
+            ("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000"),
+        ],
+    )
+    .await?;
+    let state = prepared.state.clone();
     let cohort_ids = catalogue(&state).await?;
     create_learners(&state, learners).await?;
-    let shutdown = tokio_util::sync::CancellationToken::new();
-    let router = app::router_with(state.clone(), axum::Router::new());
-    let server = tokio::spawn(app::serve(
-        listener,
-        router,
-        shutdown.clone().cancelled_owned(),
-    ));
-    let base = format!("http://{address}");
+    let running = prepared.serve(false)?;
+    let base = running.base.clone();
 
     // Sign everyone in first (not measured), keeping each learner's cookie jar and token.
     let clients = sign_in_all(&base, learners, concurrency).await?;
@@ -153,9 +112,7 @@ async fn run(
         confirmed,
         waiting
     );
-    shutdown.cancel();
-    let _ = server.await;
-    state.db.close().await;
+    running.stop().await;
     Ok(())
 }
 
@@ -250,13 +207,14 @@ async fn sign_in_all(
                 .await?
                 .text()
                 .await?;
-            let token = csrf_field(&login)?;
+            let token = support::csrf_field(&login)?;
             let email = format!("learner{n}@nhs.net");
             let response = client
                 .post(format!("{base}/login"))
                 .form(&[
                     ("email", email.as_str()),
                     ("password", PASSWORD),
+                    ("next", ""),
                     ("csrf_token", &token),
                 ])
                 .send()
@@ -268,7 +226,7 @@ async fn sign_in_all(
                 .await?
                 .text()
                 .await?;
-            Ok::<_, anyhow::Error>((n, client, csrf_field(&account)?))
+            Ok::<_, anyhow::Error>((n, client, support::csrf_field(&account)?))
         });
     }
     let mut signed_in: Vec<(usize, reqwest::Client, String)> = tasks
@@ -281,18 +239,6 @@ async fn sign_in_all(
         .into_iter()
         .map(|(_, client, token)| (client, token))
         .collect())
-}
-
-fn csrf_field(html: &str) -> anyhow::Result<String> {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html
-        .find(marker)
-        .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
-        + marker.len();
-    let end = html[start..]
-        .find('"')
-        .ok_or_else(|| anyhow::anyhow!("unterminated CSRF field"))?;
-    Ok(html[start..start + end].to_owned())
 }
 
 /// (confirmed, waiting, cohorts oversold or out of step with their enrolments)

@@ -10,16 +10,14 @@
 //!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench forgot_password
 //!   SAMPLES=1000 cargo bench --bench forgot_password
 
-use std::collections::HashMap;
+#[allow(dead_code)]
+mod support;
+
 use std::time::{Duration, Instant};
 
-use academy::app;
-use academy::clock::Clock;
-use academy::config::Config;
 use academy::db::users::{self, LearnerType, NewUser, Role};
 use academy::domain::email::Email;
 use academy::state::AppState;
-use sqlx::Connection;
 
 /// The `n`th address with an account, and the `n`th without one.
 fn known(n: usize) -> String {
@@ -31,17 +29,10 @@ fn unknown(n: usize) -> String {
 }
 const WARM_UP: usize = 20;
 
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let samples = setting("SAMPLES", 250);
+    let samples = support::setting("SAMPLES", 250);
     println!(
         "Forgot-password timing: {samples} requests per address, interleaved, one at a time, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -51,25 +42,11 @@ async fn main() -> anyhow::Result<()> {
         "backend", "address", "p10", "median", "p90", "mean"
     );
     let dir = tempfile::tempdir()?;
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run(&sqlite, "sqlite", samples, dir.path()).await?;
-    if let Ok(admin_url) = std::env::var("BENCH_POSTGRES_URL") {
-        let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-        sqlx::query(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await?;
-        let mut url = url::Url::parse(&admin_url)?;
-        url.set_path(&name);
-        let result = run(url.as_str(), "postgres", samples, dir.path()).await;
-        sqlx::query(&format!("drop database if exists {name} with (force)"))
-            .execute(&mut admin)
-            .await?;
-        result?;
-    } else {
-        println!("(set BENCH_POSTGRES_URL to measure PostgreSQL too)");
-    }
-    Ok(())
+    support::on_each_backend(dir.path(), |url, backend| {
+        let dir = dir.path().to_owned();
+        async move { run(&url, backend, samples, &dir).await }
+    })
+    .await
 }
 
 async fn run(
@@ -78,40 +55,22 @@ async fn run(
     samples: usize,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let vars: HashMap<String, String> = [
-        ("DATABASE_URL", database_url.to_owned()),
-        ("ACADEMY_BIND", address.to_string()),
-        (
-            "ACADEMY_SECRET",
-            "bench-secret-bench-secret-bench-secret-00".to_owned(),
-        ),
-        (
-            "ACADEMY_DATA_DIR",
-            dir.join(format!("var-{backend}")).display().to_string(),
-        ),
-        ("ACADEMY_ARGON2_MEMORY_KIB", "64".to_owned()),
-        ("ACADEMY_ARGON2_ITERATIONS", "1".to_owned()),
-        // One client sends every request: the per-network limit would refuse most.
-        ("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let config = Config::from_map(&vars).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut state = AppState::start(config, Clock::system()).await?;
-    state.mailer = academy::email::Mailer::memory();
+    let prepared = support::prepare(
+        database_url,
+        backend,
+        dir,
+        &[
+            ("ACADEMY_ARGON2_MEMORY_KIB", "64"),
+            ("ACADEMY_ARGON2_ITERATIONS", "1"),
+            // One client sends every request: the per-network limit would refuse most.
+            ("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000"),
+        ],
+    )
+    .await?;
+    let state = prepared.state.clone();
     create_accounts(&state, WARM_UP + samples).await?;
-    let shutdown = tokio_util::sync::CancellationToken::new();
-    academy::jobs::spawn(&state, &shutdown);
-    let router = app::router_with(state.clone(), axum::Router::new());
-    let server = tokio::spawn(app::serve(
-        listener,
-        router,
-        shutdown.clone().cancelled_owned(),
-    ));
-    let base = format!("http://{address}");
+    let running = prepared.serve(true)?;
+    let base = running.base.clone();
 
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -123,7 +82,7 @@ async fn run(
         .await?
         .text()
         .await?;
-    let token = csrf_field(&page)?;
+    let token = support::csrf_field(&page)?;
     let url = format!("{base}/forgot-password");
     let post = |email: String| {
         let (client, url, token) = (&client, &url, &token);
@@ -160,9 +119,7 @@ async fn run(
     print_row(backend, "without one", &mut without);
     check_outcome(&state, WARM_UP + samples).await?;
 
-    shutdown.cancel();
-    let _ = server.await;
-    state.db.close().await;
+    running.stop().await;
     Ok(())
 }
 
@@ -232,16 +189,4 @@ async fn create_accounts(state: &AppState, count: usize) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     Ok(())
-}
-
-fn csrf_field(html: &str) -> anyhow::Result<String> {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html
-        .find(marker)
-        .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
-        + marker.len();
-    let end = html[start..]
-        .find('"')
-        .ok_or_else(|| anyhow::anyhow!("unterminated CSRF field"))?;
-    Ok(html[start..start + end].to_owned())
 }
