@@ -6,6 +6,8 @@ use crate::catalogue::{Admin, interest};
 use crate::context::Ctx;
 use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, Cohort};
+use crate::db::enrolments;
+use crate::domain::enrolment::Status;
 use chrono::{DateTime, Utc};
 
 use crate::db::{DbError, Tx};
@@ -26,6 +28,11 @@ pub enum LifecycleError {
     /// A cohort is marked completed only after its last live session.
     #[error("the cohort is not over until {over_at}")]
     NotOver { over_at: DateTime<Utc> },
+    /// A cohort is marked completed only when nobody is still waiting for or holding a
+    /// place on it: those places are confirmed, moved or cancelled first, so no learner is
+    /// left queueing (or owing money) for a course that has ended.
+    #[error("{count} places on the cohort are still waiting or held")]
+    PlacesUndecided { count: usize },
     /// Only a draft, open or closed cohort can be cancelled.
     #[error("a {} cohort cannot be cancelled", .status.as_str())]
     CannotCancel { status: CohortStatus },
@@ -71,8 +78,9 @@ pub async fn close(ctx: Ctx<'_>, by: Admin<'_>, cohort_id: i64) -> Result<Cohort
 }
 
 /// Marks an open or closed cohort completed, once its last live session has ended (or,
-/// without sessions, its last day has passed). Its places are left as they are: each
-/// learner's completion is decided on its own (`learning::completion`). Returns the cohort.
+/// without sessions, its last day has passed) and no place on it is still waiting, offered
+/// or awaiting payment. Confirmed places are left as they are: each learner's completion is
+/// decided on its own (`learning::completion`). Returns the cohort.
 pub async fn complete(
     ctx: Ctx<'_>,
     by: Admin<'_>,
@@ -86,6 +94,14 @@ pub async fn complete(
     let over_at = cohort_over_at(sessions.iter().map(|s| s.ends_at).max(), cohort.ends_on);
     if ctx.now() < over_at {
         return Err(LifecycleError::NotOver { over_at });
+    }
+    let count = enrolments::active_in_cohort(&mut tx, cohort_id)
+        .await?
+        .iter()
+        .filter(|place| place.status() != Status::Confirmed)
+        .count();
+    if count > 0 {
+        return Err(LifecycleError::PlacesUndecided { count });
     }
     let from = [CohortStatus::Open, CohortStatus::Closed];
     let cohort = change_status(&mut tx, cohort_id, &from, CohortStatus::Completed, ctx).await?;

@@ -235,9 +235,11 @@ backend_tests! {
 
     async fn a_cohort_is_completed_only_after_its_last_session(backend) {
         let app = TestApp::spawn(backend).await;
-        let cohort = cohort_with(&app, 10, &["Ada"]).await;
+        let cohort = cohort_with(&app, 1, &["Ada", "Bea"]).await;
         let admin = &cohort.admin;
         let close = format!("/admin/cohorts/{}/complete", cohort.cohort);
+        let bea = &cohort.learners[1];
+        assert_eq!(app.status_of(bea.enrolment).await, "waitlisted");
         let completed = format!("select count(*) from cohorts where cohort_id = {} and status = 'completed'", cohort.cohort);
         let status = || app.count(&completed);
 
@@ -253,6 +255,15 @@ backend_tests! {
         cohort.move_to(&app, session_times(1).1).await;
         let (_, page) = admin.get_text(&format!("/admin/cohorts/{}/completion", cohort.cohort)).await;
         assert!(page.contains("Mark the cohort completed</button>"));
+        // Nobody is left queueing for a course that has ended: Bea's place is dealt with first.
+        let waiting = admin.post_form(&close, &[]).await;
+        assert_eq!(waiting.status(), StatusCode::BAD_REQUEST, "a learner still waits");
+        let html = waiting.text().await.unwrap();
+        assert!(html.contains("There is 1 learner on this cohort still waiting for or holding a place"), "{html}");
+        assert_eq!(status().await, 0);
+        let cancel = format!("/admin/enrolments/{}/cancel", bea.enrolment);
+        admin.post_form(&cancel, &[("reason", "The cohort has finished; no place came free.")]).await;
+        assert_eq!(app.status_of(bea.enrolment).await, "cancelled");
         let done = admin.post_form(&close, &[]).await;
         assert_eq!(location(&done), format!("/admin/cohorts/{}/completion?notice=saved", cohort.cohort));
         assert_eq!(status().await, 1);

@@ -67,6 +67,15 @@ impl From<LifecycleError> for AppError {
                 "This cohort is not over until {} (UK time). Mark it completed after that.",
                 crate::domain::london::date_time(over_at)
             )),
+            LifecycleError::PlacesUndecided { count } => AppError::BadRequest(format!(
+                "{} on this cohort still waiting for or holding a place (on the waiting list, \
+                 offered a place, or awaiting card payment or an invoice). Confirm, move or \
+                 cancel them from the cohort's enrolments before marking it completed.",
+                match count {
+                    1 => "There is 1 learner".to_owned(),
+                    n => format!("There are {n} learners"),
+                }
+            )),
             LifecycleError::CannotCancel { status } => AppError::BadRequest(format!(
                 "A {} cohort cannot be cancelled.",
                 status.label().to_lowercase()
