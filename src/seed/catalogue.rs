@@ -52,11 +52,13 @@ const DEMO_COURSES: [DemoCourse; 4] = [
             fee_pence: 45_000,
             published: true,
             completion_rule: CompletionRule::Attendance,
-            sessions_required: None,
+            sessions_required: Some(5),
             evaluation_required: false,
         },
+        // The finished cohort is closed here and marked completed by the learning seed,
+        // after its registers and completions.
         cohorts: &[
-            (-20, CohortStatus::Completed, -26),
+            (-20, CohortStatus::Closed, -26),
             (-2, CohortStatus::Closed, -8),
             (5, CohortStatus::Open, -3),
             (9, CohortStatus::Cancelled, -1),

@@ -200,9 +200,10 @@ async fn crowd(state: &AppState) -> anyhow::Result<Vec<User>> {
     let now = state.clock.now();
     let mut people = Vec::with_capacity(CROWD);
     for n in 0..CROWD {
+        // Each round of first names shifts the surnames by one, so no two share a name.
         let (first, last) = (
             FIRST_NAMES[n % FIRST_NAMES.len()],
-            LAST_NAMES[n % LAST_NAMES.len()],
+            LAST_NAMES[(n + n / FIRST_NAMES.len()) % LAST_NAMES.len()],
         );
         let nhs = n % 8 != 7;
         let domain = if nhs {

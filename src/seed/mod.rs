@@ -3,6 +3,7 @@
 mod catalogue;
 mod content;
 mod enrolments;
+mod learning;
 mod materials;
 
 use rand::Rng;
@@ -68,6 +69,7 @@ pub struct Seeded {
     pub enrolments: usize,
     pub content: usize,
     pub materials: usize,
+    pub certificates: usize,
 }
 
 /// One demo account, and its password if this run created it (shown once, never stored).
@@ -88,12 +90,14 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
     let enrolments = enrolments::seed(state).await?;
     let content = content::seed(state).await?;
     let materials = materials::seed(state).await?;
+    let certificates = learning::seed(state).await?;
     Ok(Seeded {
         accounts,
         courses,
         enrolments,
         content,
         materials,
+        certificates,
     })
 }
 
@@ -200,6 +204,13 @@ pub fn describe(seeded: &Seeded) -> String {
         out.push_str(&format!(
             "created {} demo materials on the running cohort\n",
             seeded.materials
+        ));
+    }
+    if seeded.certificates > 0 {
+        out.push_str(&format!(
+            "created a finished cohort with its registers, evaluations, completions and {} \
+             certificates\n",
+            seeded.certificates
         ));
     }
     out

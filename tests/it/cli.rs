@@ -197,7 +197,23 @@ backend_tests! {
         assert_eq!(titles[1], "Medication not given: anticoagulation before and after a procedure", "the scheduled report is newest");
         let states: Vec<String> = academy::run_query!(read &db, |c| sqlx::query_scalar(
             "select distinct status from enrolments order by status").fetch_all(c).await).unwrap();
-        assert_eq!(states, ["awaiting_invoice", "awaiting_payment", "cancelled", "confirmed", "expired", "moved", "offered", "waitlisted", "withdrawn"]);
+        assert_eq!(states, ["awaiting_invoice", "awaiting_payment", "cancelled", "completed", "confirmed", "expired", "moved", "not_completed", "offered", "waitlisted", "withdrawn"]);
+        // The finished cohort, through the services: registers, evaluations, outcomes, certificates.
+        assert!(first.contains("created a finished cohort with its registers, evaluations, completions and 18 certificates"), "{first}");
+        let certificates: Vec<(String, String)> = academy::run_query!(read &db, |c| sqlx::query_as(
+            "select c.status, c.learner_name from certificates c order by c.certificate_id").fetch_all(c).await).unwrap();
+        let of = |status: &str| certificates.iter().filter(|(s, _)| s == status).count();
+        assert_eq!((of("valid"), of("revoked"), of("replaced")), (16, 1, 1), "{certificates:?}");
+        assert!(certificates.iter().any(|(s, name)| s == "valid" && name == "Amina Okafor"), "the demo NHS learner holds a valid one");
+        assert!(certificates.iter().any(|(s, name)| s == "valid" && name.ends_with("-Clarke")), "the replacement prints the corrected name");
+        let reason: String = academy::run_query!(read &db, |c| sqlx::query_scalar(
+            "select note from enrolment_events where to_status = 'not_completed'").fetch_one(c).await).unwrap();
+        assert!(reason.starts_with("Attended 2 of the 6 live sessions"), "{reason}");
+        let counts: (i64, i64, i64) = academy::run_query!(read &db, |c| sqlx::query_as(
+            "select (select count(*) from attendance), (select count(*) from evaluations), \
+             (select count(*) from cohorts where status = 'completed')").fetch_one(c).await).unwrap();
+        assert_eq!(counts.1, 10, "the demo learner and every other learner's second evaluation");
+        assert!(counts.0 >= 18 * 6 && counts.2 >= 2, "{counts:?}");
         let mismatched: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar(
             "select count(*) from cohorts h where seats_taken > capacity or seats_taken <> (select count(*) from enrolments e \
              where e.cohort_id = h.cohort_id and e.status in ('awaiting_payment', 'awaiting_invoice', 'confirmed', 'offered'))")
@@ -212,6 +228,8 @@ backend_tests! {
         assert_eq!(users_snapshot(&db).await, before, "a second run changes nothing");
         let again: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar("select count(*) from enrolments").fetch_one(c).await).unwrap();
         assert_eq!(again, enrolments);
+        let certificates_again: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar("select count(*) from certificates").fetch_one(c).await).unwrap();
+        assert_eq!(certificates_again, 18);
     }
 
     async fn create_admin_creates_then_promotes(backend) {

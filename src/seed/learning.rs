@@ -1,0 +1,200 @@
+//! The finished flagship cohort as its education team left it: every session's register
+//! taken, evaluations sent, everyone who met the course's rule completed (one learner not,
+//! with the reason), the cohort marked completed, and certificates issued: one revoked, one
+//! reissued after a name change, and the demo NHS learner's valid. All of it through the
+//! learning, catalogue, account and certificate services, as the demo admin and learners.
+
+use anyhow::Context;
+
+use crate::accounts::profile::{ProfileDetails, save_profile};
+use crate::catalogue::{Admin, lifecycle};
+use crate::certificates::{self, Reissue, Revocation};
+use crate::db::attendance::{self, OnRegister};
+use crate::db::{certificates as stored, cohorts, users};
+use crate::domain::learning::Mark;
+use crate::learning::Actor;
+use crate::learning::attendance::{MarkInput, record};
+use crate::learning::completion::{complete_everyone_who_meets_the_rule, not_complete};
+use crate::learning::evaluation::{EvaluationInput, submit};
+use crate::state::AppState;
+
+use super::enrolments::{cohorts_of, demo_user};
+
+const CLIENT: &str = "seed-demo";
+
+/// The learners other than the demo NHS learner (who attends everything), by their place
+/// in the register without her, whose marks are not all "present": (who, session number
+/// from 1, mark, note).
+const ABSENCES: [(usize, usize, Mark, &str); 6] = [
+    (3, 4, Mark::Excused, "On shift: the ward was short-staffed"),
+    (6, 2, Mark::Absent, ""),
+    (LEFT_EARLY, 3, Mark::Absent, ""),
+    (LEFT_EARLY, 4, Mark::Absent, ""),
+    (LEFT_EARLY, 5, Mark::Absent, ""),
+    (LEFT_EARLY, 6, Mark::Excused, "Long-term sickness absence"),
+];
+/// The learner who attended two of the six sessions and did not complete.
+const LEFT_EARLY: usize = 9;
+const NOT_COMPLETED: &str = "Attended 2 of the 6 live sessions (the course asks for 5). You are \
+     welcome to join a later cohort free of charge.";
+
+const PRACTICE: [&str; 4] = [
+    "I will use the contributing factors framework in our next patient safety review.",
+    "Our team will change how we interview staff after an incident: less about who, more about why.",
+    "I am rewriting our recommendations template so each one has an owner and a measure.",
+    "I will involve families earlier, and tell them what the investigation can and cannot do.",
+];
+const COMMENTS: [&str; 4] = [
+    "The practice interview was the most useful part of the course.",
+    "More time on writing recommendations would help; the sessions felt rushed at the end.",
+    "",
+    "Excellent facilitators, and the fictional incidents felt real.",
+];
+
+/// Seeds the finished cohort once (when it has no certificates yet). Returns how many
+/// certificates it issued.
+pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
+    let flagship = cohorts_of(
+        state,
+        "a-systems-approach-to-investigating-and-learning-from-patient-safety-incidents",
+    )
+    .await?;
+    let past = *flagship.first().context("the finished flagship cohort")?;
+    if !stored::for_cohort(&state.db, past).await?.is_empty() {
+        return Ok(0);
+    }
+    let admin = demo_user(state, "admin@academy.example").await?;
+    let by_admin = Actor {
+        user_id: Some(admin.user_id),
+        client: Some(CLIENT),
+    };
+    let amina = demo_user(state, "amina.okafor@example.nhs.uk").await?;
+    let register = attendance::register(&state.db, past).await?;
+    let (demo_learner, others): (Vec<OnRegister>, Vec<OnRegister>) = register
+        .into_iter()
+        .partition(|learner| learner.user_id == amina.user_id);
+    anyhow::ensure!(
+        demo_learner.len() == 1 && others.len() > LEFT_EARLY,
+        "the finished cohort has the demo NHS learner and others"
+    );
+
+    take_registers(state, by_admin, past, &demo_learner, &others).await?;
+    send_evaluations(state, demo_learner.iter().chain(others.iter().step_by(2))).await?;
+    let enrolment = state.enrolment();
+    let left_early = others[LEFT_EARLY].enrolment_id;
+    not_complete(enrolment, by_admin, left_early, NOT_COMPLETED).await?;
+    complete_everyone_who_meets_the_rule(enrolment, by_admin, past).await?;
+    lifecycle::complete(state.ctx(), Admin::new(admin.user_id, CLIENT), past).await?;
+    correct_a_name_and_reissue(state, admin.user_id, &others[0]).await?;
+    revoke_one(state, admin.user_id, &others[1]).await?;
+    Ok(stored::for_cohort(&state.db, past).await?.len())
+}
+
+/// Every session's register: present, apart from [`ABSENCES`].
+async fn take_registers(
+    state: &AppState,
+    by: Actor<'_>,
+    cohort_id: i64,
+    demo_learner: &[OnRegister],
+    others: &[OnRegister],
+) -> anyhow::Result<()> {
+    let sessions = cohorts::sessions_for(&state.db, &[cohort_id]).await?;
+    for (n, session) in sessions.iter().enumerate() {
+        let present = demo_learner.iter().map(|learner| MarkInput {
+            enrolment_id: learner.enrolment_id,
+            mark: Some(Mark::Present),
+            note: String::new(),
+        });
+        let marked = others.iter().enumerate().map(|(who, learner)| {
+            let absence = ABSENCES.iter().find(|a| a.0 == who && a.1 == n + 1);
+            MarkInput {
+                enrolment_id: learner.enrolment_id,
+                mark: Some(absence.map_or(Mark::Present, |a| a.2)),
+                note: absence.map_or("", |a| a.3).to_owned(),
+            }
+        });
+        let marks: Vec<MarkInput> = present.chain(marked).collect();
+        record(state.ctx(), by, session.cohort_session_id, &marks).await?;
+    }
+    Ok(())
+}
+
+/// Evaluations from `learners`, as each sends the form.
+async fn send_evaluations(
+    state: &AppState,
+    learners: impl Iterator<Item = &OnRegister>,
+) -> anyhow::Result<()> {
+    for (n, learner) in learners.enumerate() {
+        let rating = |offset: usize| i64::try_from(3 + (n + offset) % 3).unwrap_or(4);
+        let input = EvaluationInput {
+            overall: rating(1),
+            outcomes: (0..4).map(rating).collect(),
+            practice: PRACTICE[n % PRACTICE.len()].to_owned(),
+            comments: COMMENTS[n % COMMENTS.len()].to_owned(),
+        };
+        let by = Actor {
+            user_id: Some(learner.user_id),
+            client: Some(CLIENT),
+        };
+        submit(
+            state.ctx(),
+            learner.user_id,
+            learner.enrolment_id,
+            &input,
+            by,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A learner changes their name on their profile, and an admin reissues their certificate
+/// with it: the old code then shows "replaced" and links the new one.
+async fn correct_a_name_and_reissue(
+    state: &AppState,
+    admin_id: i64,
+    learner: &OnRegister,
+) -> anyhow::Result<()> {
+    let user = users::find(&state.db, learner.user_id)
+        .await?
+        .context("the learner")?;
+    let details = ProfileDetails {
+        full_name: format!("{}-Clarke", user.full_name),
+        organisation: user.organisation.clone(),
+        job_role: user.job_role.clone(),
+        professional_body: Some("NMC"),
+        registration_number: user.registration_number.clone(),
+    };
+    save_profile(state.ctx(), &user, &details).await?;
+    let certificate = stored::current_for_enrolment(&state.db, learner.enrolment_id)
+        .await?
+        .context("the learner's certificate")?;
+    let reason = Reissue {
+        reason: "Name changed after marriage, at the learner's request.".to_owned(),
+    };
+    let by = certificates::Admin {
+        user_id: admin_id,
+        client: CLIENT,
+    };
+    certificates::reissue(state.ctx(), by, certificate.certificate_id, &reason).await?;
+    Ok(())
+}
+
+/// An admin revokes a certificate while a concern is looked into, with a public reason.
+async fn revoke_one(state: &AppState, admin_id: i64, learner: &OnRegister) -> anyhow::Result<()> {
+    let certificate = stored::current_for_enrolment(&state.db, learner.enrolment_id)
+        .await?
+        .context("the learner's certificate")?;
+    let revocation = Revocation {
+        reason: "A concern was raised about the attendance recorded for session 4; revoked \
+                 while the register is checked with the facilitator."
+            .to_owned(),
+        public_reason: Some("Under review by the provider.".to_owned()),
+    };
+    let by = certificates::Admin {
+        user_id: admin_id,
+        client: CLIENT,
+    };
+    certificates::revoke(state.ctx(), by, certificate.certificate_id, &revocation).await?;
+    Ok(())
+}
