@@ -6,6 +6,7 @@ use std::future::Future;
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 /// Excel reads a formula from a cell starting with one of these; prefixing a quote shows
@@ -91,9 +92,12 @@ where
         drop(rows);
         task.await;
     });
+    // Fused: the compression layer polls the body once more after its end, and a bare
+    // `unfold` panics when polled again after it finished.
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    })
+    .fuse();
     (headers(filename), Body::from_stream(stream)).into_response()
 }
 

@@ -185,6 +185,15 @@ backend_tests! {
         let lines: Vec<&str> = body.lines().collect();
         assert_eq!(lines.len(), 3_001);
         assert!(lines[3_000].starts_with("3000,") && lines[3_000].ends_with(",4,2,In practice,"), "{}", lines[3_000]);
+        // As a browser asks for it, compressed: the whole file, the same bytes.
+        let path = format!("/admin/cohorts/{}/evaluations.csv", cohort.cohort);
+        let gzipped = cohort.admin.client.get(cohort.admin.url(&path)).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(gzipped.status(), StatusCode::OK);
+        assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+        let compressed = gzipped.bytes().await.expect("the compressed body ends cleanly");
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&compressed[..]), &mut unzipped).unwrap();
+        assert_eq!(unzipped, body);
         app.assert_seats_add_up().await;
     }
 }
