@@ -297,6 +297,9 @@ pub struct CohortOverview {
     pub cohort: Cohort,
     pub course_title: String,
     pub waitlist: i64,
+    /// Places of learners whose course has ended (completed or not): used, though their
+    /// seats are no longer held.
+    pub finished: i64,
 }
 
 /// Every cohort, optionally in one status and of one course, soonest first.
@@ -312,7 +315,9 @@ pub async fn overview(
         .join(", ");
     let sql = format!(
         "select {columns}, c.title as course_title, (select count(*) from enrolments e \
-         where e.cohort_id = h.cohort_id and e.status = 'waitlisted') as waitlist \
+         where e.cohort_id = h.cohort_id and e.status = 'waitlisted') as waitlist, \
+         (select count(*) from enrolments e where e.cohort_id = h.cohort_id \
+         and e.status in ('completed', 'not_completed')) as finished \
          from cohorts h join courses c on c.course_id = h.course_id \
          where ($1 is null or h.status = $1) and ($2 is null or h.course_id = $2) \
          order by h.starts_on, h.cohort_id"

@@ -283,6 +283,11 @@ backend_tests! {
         // Its learners can still be decided.
         admin.post_form(&format!("/admin/enrolments/{}/complete", cohort.learners[0].enrolment), &[]).await;
         assert_eq!(app.status_of(cohort.learners[0].enrolment).await, "completed");
+        // A completed place gives its seat back, and still counts as a place taken.
+        let (_, overview) = admin.get_text("/admin/cohorts").await;
+        assert!(overview.contains("<td>1 of 1</td>"), "{overview}");
+        let (_, roster) = admin.get_text(&format!("/admin/cohorts/{}", cohort.cohort)).await;
+        assert!(roster.contains("1 of 1 (confirmed, held, offered, completed and not completed)"), "{roster}");
     }
 }
 

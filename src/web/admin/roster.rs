@@ -55,6 +55,7 @@ struct RosterPage<'a> {
     course: &'a Course,
     groups: Vec<Group>,
     waiting: usize,
+    finished: usize,
     form: &'a AddForm,
     errors: &'a FormErrors,
 }
@@ -151,6 +152,12 @@ async fn roster_page(
         .flat_map(|g| &g.rows)
         .filter(|r| r.status == Status::Waitlisted)
         .count();
+    // Places used by learners whose course has ended: their seats are no longer held.
+    let finished = groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .filter(|r| matches!(r.status, Status::Completed | Status::NotCompleted))
+        .count();
     let page = RosterPage {
         layout: Layout::new(
             format!("Roster: {}", cohort.name),
@@ -164,6 +171,7 @@ async fn roster_page(
         course: &course,
         groups,
         waiting,
+        finished,
         form,
         errors,
     };
