@@ -199,7 +199,8 @@ pub async fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<Certificate>
     );
     let pattern = search::contains_pattern(query);
     Ok(run!(read db, |c| sqlx::query_as(&sql)
-        .bind(query.trim())
+        // Codes are issued in lower case; one read off paper may be typed in capitals.
+        .bind(query.trim().to_ascii_lowercase())
         .bind(&pattern)
         .bind(limit)
         .fetch_all(c)

@@ -33,11 +33,12 @@ impl Code {
     }
 
     /// A code as typed into an address: exactly [`CODE_LENGTH`] characters of the
-    /// alphabet, nothing else (no case folding, no trimming), so a lookup compares exactly
-    /// what was issued and a malformed code never reaches the database.
+    /// alphabet in either case (an employer copies it from paper, a phone capitalises it),
+    /// nothing else (no trimming), so a malformed code never reaches the database.
     pub fn parse(raw: &str) -> Option<Code> {
-        (raw.len() == CODE_LENGTH && raw.bytes().all(|b| ALPHABET.contains(&b)))
-            .then(|| Code(raw.to_owned()))
+        let folded = raw.to_ascii_lowercase();
+        (folded.len() == CODE_LENGTH && folded.bytes().all(|b| ALPHABET.contains(&b)))
+            .then_some(Code(folded))
     }
 
     pub fn as_str(&self) -> &str {
@@ -83,10 +84,10 @@ mod tests {
     fn malformed_codes_are_refused() {
         let good = "abcdefghijklmnopqrstuvwxyz";
         assert!(Code::parse(good).is_some());
+        assert_eq!(Code::parse("ABCDEFGHIJKLMnopqrstuvwxyz"), Code::parse(good), "either case");
         for bad in [
             "",
             "abc",
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
             "abcdefghijklmnopqrstuvwxy1",
             "abcdefghijklmnopqrstuvwxyz2",
             " abcdefghijklmnopqrstuvwxy",

@@ -64,13 +64,17 @@ backend_tests! {
         // Unknown and malformed codes: the same 404, which says nothing about certificates.
         let unknown = visitor.get_text(&format!("/certificates/{}", "a".repeat(CODE_LENGTH))).await;
         assert_eq!(unknown.0, StatusCode::NOT_FOUND);
-        for malformed in ["abc", &first.code.to_uppercase(), &format!("{}a", first.code), &first.code[1..], "..%2F..%2Fetc", &"7".repeat(500), "%00", "%FF%FE"] {
+        for malformed in ["abc", &format!("{}a", first.code), &first.code[1..], "..%2F..%2Fetc", &"7".repeat(500), "%00", "%FF%FE"] {
             let response = visitor.get(&format!("/certificates/{malformed}")).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{malformed}");
             assert_eq!(header(&response, "x-robots-tag"), "noindex");
             assert_eq!(response.text().await.unwrap(), unknown.1, "{malformed}: the same page");
         }
         assert!(!unknown.1.contains("ertificate"), "nothing about certificates");
+        // A code typed in capitals, as read off the paper, is the same certificate.
+        let (status, capitals) = visitor.get_text(&format!("/certificates/{}", first.code.to_uppercase())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(capitals.contains("This certificate is valid") && capitals.contains(&first.code), "{capitals}");
 
         // Reissued after a name correction: the old address says replaced and links on.
         rename(&app, nurse.user_id, &nurse.email, "Gráinne O'Neill").await;
@@ -146,6 +150,7 @@ backend_tests! {
             (&admin, "/admin/certificates".to_owned()),
             (&admin, "/admin/certificates?q=ines".to_owned()),
             (&admin, format!("/admin/certificates?q={code}")),
+            (&admin, format!("/admin/certificates?q={}", code.to_uppercase())),
             (&admin, format!("/admin/certificates?cohort={}", nurse.cohort_id)),
             (&admin, admin_page.clone()),
             (&admin, format!("/admin/cohorts/{}", nurse.cohort_id)),
