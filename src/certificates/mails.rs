@@ -1,4 +1,5 @@
-//! The certificates' email: "your certificate is ready", with its links.
+//! The certificates' email: "your certificate is ready", with its links, and "your
+//! certificate has been revoked", with the date and the public reason.
 
 use askama::Template;
 use chrono::{DateTime, Utc};
@@ -8,6 +9,7 @@ use crate::db::Tx;
 use crate::db::certificates::Certificate;
 use crate::domain::catalogue::cpd_hours;
 use crate::domain::email::Email;
+use crate::domain::london;
 use crate::email::outbox::{Envelope, queue};
 use crate::email::templates::{OutgoingEmail, RenderedEmail, Site, outgoing_email};
 use crate::paths;
@@ -60,6 +62,47 @@ pub(super) async fn certificate_ready(
         to: &to,
         user_id: certificate.user_id,
         idempotency_key: format!("certificate_ready:{}", certificate.certificate_id),
+    };
+    queue(tx, ctx.site, &envelope, &mail, now)
+        .await
+        .map_err(CertificateError::Mail)?;
+    Ok(())
+}
+
+/// To the holder when an admin revokes their certificate.
+pub struct CertificateRevoked {
+    pub name: String,
+    pub course_title: String,
+    pub cohort_name: String,
+    pub revoked_on: String,
+    /// Empty when the admin gave no public reason.
+    pub public_reason: String,
+    pub verify_url: String,
+}
+outgoing_email!(CertificateRevoked, "certificate_revoked", token: false,
+    "certificate_revoked/subject.txt", "certificate_revoked/body.txt", "certificate_revoked/body.html");
+
+/// Queues the revocation mail for `certificate` (as revoked) in `tx`.
+pub(super) async fn certificate_revoked(
+    tx: &mut Tx,
+    ctx: Ctx<'_>,
+    certificate: &Certificate,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CertificateError> {
+    let to = Email::parse(to).map_err(|e| CertificateError::Mail(e.into()))?;
+    let mail = CertificateRevoked {
+        name: certificate.learner_name.clone(),
+        course_title: certificate.course_title.clone(),
+        cohort_name: certificate.cohort_name.clone(),
+        revoked_on: london::date(london::day_of(certificate.revoked_at.unwrap_or(now))),
+        public_reason: certificate.public_reason.clone().unwrap_or_default(),
+        verify_url: ctx.site.url(&paths::certificate(&certificate.code)),
+    };
+    let envelope = Envelope {
+        to: &to,
+        user_id: certificate.user_id,
+        idempotency_key: format!("certificate_revoked:{}", certificate.certificate_id),
     };
     queue(tx, ctx.site, &envelope, &mail, now)
         .await

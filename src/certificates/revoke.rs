@@ -1,10 +1,11 @@
 //! Admins' actions on an issued certificate: revoking it (its public page says so, with the
-//! date and the public reason if given) and reissuing it (a fresh snapshot under a new
+//! date and the public reason if given, and the holder is emailed) and reissuing it (a fresh snapshot under a new
 //! code; the old address says "replaced" and links to the new one).
 
 use crate::context::Ctx;
 use crate::db::audit::audit;
 use crate::db::certificates::{self, Certificate};
+use crate::db::users;
 
 use super::issue::insert_snapshot;
 use super::{Admin, CertificateError, mails};
@@ -58,6 +59,13 @@ pub async fn revoke(
     let revoked = certificates::find_in(&mut tx, certificate_id)
         .await?
         .ok_or(CertificateError::NotFound)?;
+    // The holder hears of it from us, not from whoever checks it next (nobody to tell
+    // once their account is closed).
+    if let Some(user_id) = revoked.user_id.filter(|_| !revoked.holder_closed()) {
+        if let Some(holder) = users::find_in(&mut tx, user_id).await? {
+            mails::certificate_revoked(&mut tx, ctx, &revoked, holder.email.as_str(), now).await?;
+        }
+    }
     tx.commit().await?;
     Ok(revoked)
 }

@@ -144,6 +144,13 @@ backend_tests! {
         let now_revoked = academy::db::certificates::find(&db, second_id).await.unwrap().unwrap();
         assert_eq!((now_revoked.state(), now_revoked.public_reason.as_deref()), (CertificateState::Revoked, Some("Issued in error")));
         assert_eq!(app.count("select count(*) from audit_events where action = 'certificate_revoked' and detail like '%Completion recorded in error%'").await, 1);
+        // The holder is told, with the date, the public reason and the address (never the record's reason).
+        let mail: (String, String, String) = academy::run_query!(read &db, |c| sqlx::query_as(
+            "select to_address, subject, body_text from email_outbox where kind = 'certificate_revoked'").fetch_one(c).await).unwrap();
+        assert_eq!(mail.0, "c.nurse@nhs.net");
+        assert_eq!(mail.1, "Your certificate for Human factors in patient safety has been revoked");
+        assert!(mail.2.contains("The reason given is: Issued in error") && mail.2.contains(&format!("/certificates/{}", now_revoked.code)), "{}", mail.2);
+        assert!(!mail.2.contains("Completion recorded in error"), "the record's reason stays with the admins");
         let reissue_revoked = admin.post_form(&format!("/admin/certificates/{second_id}/reissue"), &[("reissue_reason", "Try again")]).await;
         assert_eq!(reissue_revoked.status(), StatusCode::UNPROCESSABLE_ENTITY, "a revoked certificate stays revoked");
         // Completing again does not undo the revocation.
@@ -154,6 +161,11 @@ backend_tests! {
         // The enrolment page says so.
         let (_, place) = nurse.browser.get_text(&format!("/enrolments/{}", nurse.enrolment_id)).await;
         assert!(place.contains("Your certificate for this course was revoked"), "{place}");
+        let (_, dashboard) = nurse.browser.get_text("/dashboard").await;
+        assert!(dashboard.contains("Your certificate for this course was revoked. <a href=\"/certificates\">See when and why</a>"), "{dashboard}");
+        let (_, mine) = nurse.browser.get_text("/certificates").await;
+        assert!(mine.contains(&format!("We revoked this certificate on {}: Issued in error", academy::domain::london::date(academy::domain::london::day_of(now_revoked.revoked_at.unwrap())))), "{mine}");
+        assert!(mine.contains("Replaced on "), "the first one, replaced");
     }
 
     async fn the_pdf_is_real_text_for_its_holder_or_an_admin_and_nobody_else(backend) {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use crate::auth::{CurrentUser, Viewer};
 use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::{certificates, cohorts, evaluations};
+use crate::domain::certificate::CertificateState;
 use crate::domain::enrolment::Status;
 use crate::domain::london;
 use crate::enrolment::date_range;
@@ -27,6 +28,8 @@ pub struct Row {
     pub materials: Vec<super::materials::LearnerMaterial>,
     /// The place's valid certificate: its view and its PDF.
     pub certificate: Option<(String, String)>,
+    /// The place's certificate was revoked (and not replaced by a valid one).
+    pub certificate_revoked: bool,
 }
 
 pub struct Upcoming {
@@ -69,6 +72,10 @@ pub async fn page(
                     paths::certificate_view(&c.code),
                     paths::certificate_pdf(&c.code),
                 )
+            });
+        row.certificate_revoked = row.certificate.is_none()
+            && certificates.iter().any(|c| {
+                c.enrolment_id == Some(id) && c.state() == CertificateState::Revoked
             });
         let finished = now.date_naive() > row.view.ends_on;
         if row.status.is_active() && !finished {
@@ -127,6 +134,7 @@ async fn row(
         next_step,
         materials,
         certificate: None,
+        certificate_revoked: false,
         view,
     })
 }
