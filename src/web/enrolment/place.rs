@@ -37,6 +37,8 @@ pub struct SessionRow {
     pub title: String,
     pub when: String,
     pub joining_details: String,
+    /// It has ended: no joining details are coming.
+    pub ended: bool,
 }
 
 #[derive(Template)]
@@ -127,6 +129,7 @@ async fn history(state: &AppState, id: i64) -> Result<Vec<HistoryRow>, AppError>
 /// Joining details are for learners with a confirmed place only.
 async fn sessions(state: &AppState, view: &EnrolmentView) -> Result<Vec<SessionRow>, AppError> {
     let confirmed = view.enrolment.status() == Status::Confirmed;
+    let now = state.clock.now();
     Ok(
         cohorts::sessions_for(&state.db, &[view.enrolment.cohort_id])
             .await?
@@ -143,6 +146,7 @@ async fn sessions(state: &AppState, view: &EnrolmentView) -> Result<Vec<SessionR
                 } else {
                     String::new()
                 },
+                ended: s.ends_at <= now,
             })
             .collect(),
     )

@@ -70,7 +70,7 @@ pub(crate) fn instant(
     }) else {
         errors.add(
             field,
-            format!("Enter the time for the {label} like 9:00am or 17:00"),
+            format!("Enter the time for the {label}, like 9:00am or 17:00"),
         );
         return None;
     };
