@@ -84,7 +84,11 @@ mod tests {
     fn malformed_codes_are_refused() {
         let good = "abcdefghijklmnopqrstuvwxyz";
         assert!(Code::parse(good).is_some());
-        assert_eq!(Code::parse("ABCDEFGHIJKLMnopqrstuvwxyz"), Code::parse(good), "either case");
+        assert_eq!(
+            Code::parse("ABCDEFGHIJKLMnopqrstuvwxyz"),
+            Code::parse(good),
+            "either case"
+        );
         for bad in [
             "",
             "abc",

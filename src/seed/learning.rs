@@ -2,13 +2,18 @@
 //! taken, evaluations sent, everyone who met the course's rule completed (one learner not,
 //! with the reason), the cohort marked completed, and certificates issued: one revoked, one
 //! reissued after a name change, and the demo NHS learner's valid. All of it through the
-//! learning, catalogue, account and certificate services, as the demo admin and learners.
+//! learning, catalogue, account and certificate services, as the demo admin and learners,
+//! each step dated when it would have happened (a register at its session's end, the
+//! evaluations the days after the last session, completion a week after it), on a clock of
+//! the seed's own that stops at today.
 
 use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::accounts::profile::{ProfileDetails, save_profile};
 use crate::catalogue::{Admin, lifecycle};
 use crate::certificates::{self, Reissue, Revocation};
+use crate::clock::Clock;
 use crate::db::attendance::{self, OnRegister};
 use crate::db::{certificates as stored, cohorts, users};
 use crate::domain::learning::Mark;
@@ -77,74 +82,116 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         demo_learner.len() == 1 && others.len() > LEFT_EARLY,
         "the finished cohort has the demo NHS learner and others"
     );
+    let sessions = cohorts::sessions_for(&state.db, &[past]).await?;
+    let last = sessions
+        .last()
+        .context("the finished cohort's sessions")?
+        .ends_at;
+    let today = state.clock.now();
+    // The seed's own clock: each step below happens at a time in the cohort's past.
+    let mut then = state.clone();
+    then.clock = Clock::manual(sessions[0].ends_at);
+    let at = |when: DateTime<Utc>| {
+        let now = then.clock.now();
+        then.clock
+            .advance((when.min(today) - now).max(Duration::zero()));
+    };
 
-    take_registers(state, by_admin, past, &demo_learner, &others).await?;
-    send_evaluations(state, demo_learner.iter().chain(others.iter().step_by(2))).await?;
-    let enrolment = state.enrolment();
+    for (n, session) in sessions.iter().enumerate() {
+        at(session.ends_at + Duration::minutes(20));
+        let marks = marks_for(n, &demo_learner, &others);
+        record(then.ctx(), by_admin, session.cohort_session_id, &marks).await?;
+    }
+    let evaluating = demo_learner.iter().chain(others.iter().step_by(2));
+    for (n, learner) in evaluating.enumerate() {
+        at(last + Duration::hours(6 + 7 * i64::try_from(n).unwrap_or(0)));
+        send_evaluation(&then, n, learner).await?;
+    }
+    at(last + Duration::days(7));
     let left_early = others[LEFT_EARLY].enrolment_id;
-    not_complete(enrolment, by_admin, left_early, NOT_COMPLETED).await?;
-    complete_everyone_who_meets_the_rule(enrolment, by_admin, past).await?;
-    lifecycle::complete(state.ctx(), Admin::new(admin.user_id, CLIENT), past).await?;
-    correct_a_name_and_reissue(state, admin.user_id, &others[0]).await?;
-    revoke_one(state, admin.user_id, &others[1]).await?;
+    not_complete(then.enrolment(), by_admin, left_early, NOT_COMPLETED).await?;
+    complete_everyone_who_meets_the_rule(then.enrolment(), by_admin, past).await?;
+    lifecycle::complete(then.ctx(), Admin::new(admin.user_id, CLIENT), past).await?;
+    at(last + Duration::days(30));
+    correct_a_name_and_reissue(&then, admin.user_id, &others[0]).await?;
+    at(last + Duration::days(45));
+    revoke_one(&then, admin.user_id, &others[1]).await?;
+    if let Some(&running) = flagship.get(1) {
+        registers_so_far(state, by_admin, running).await?;
+    }
     Ok(stored::for_cohort(&state.db, past).await?.len())
 }
 
-/// Every session's register: present, apart from [`ABSENCES`].
-async fn take_registers(
-    state: &AppState,
-    by: Actor<'_>,
-    cohort_id: i64,
-    demo_learner: &[OnRegister],
-    others: &[OnRegister],
-) -> anyhow::Result<()> {
+/// Session `n`'s register: present, apart from [`ABSENCES`].
+fn marks_for(n: usize, demo_learner: &[OnRegister], others: &[OnRegister]) -> Vec<MarkInput> {
+    let present = demo_learner.iter().map(|learner| MarkInput {
+        enrolment_id: learner.enrolment_id,
+        mark: Some(Mark::Present),
+        note: String::new(),
+    });
+    let marked = others.iter().enumerate().map(|(who, learner)| {
+        let absence = ABSENCES.iter().find(|a| a.0 == who && a.1 == n + 1);
+        MarkInput {
+            enrolment_id: learner.enrolment_id,
+            mark: Some(absence.map_or(Mark::Present, |a| a.2)),
+            note: absence.map_or("", |a| a.3).to_owned(),
+        }
+    });
+    present.chain(marked).collect()
+}
+
+/// The running cohort's registers for the sessions that have ended, each taken as its
+/// session ended: everyone present but one learner a week.
+async fn registers_so_far(state: &AppState, by: Actor<'_>, cohort_id: i64) -> anyhow::Result<()> {
+    let today = state.clock.now();
+    let register = attendance::register(&state.db, cohort_id).await?;
     let sessions = cohorts::sessions_for(&state.db, &[cohort_id]).await?;
     for (n, session) in sessions.iter().enumerate() {
-        let present = demo_learner.iter().map(|learner| MarkInput {
-            enrolment_id: learner.enrolment_id,
-            mark: Some(Mark::Present),
-            note: String::new(),
-        });
-        let marked = others.iter().enumerate().map(|(who, learner)| {
-            let absence = ABSENCES.iter().find(|a| a.0 == who && a.1 == n + 1);
-            MarkInput {
+        if session.ends_at >= today || register.is_empty() {
+            break;
+        }
+        let mut then = state.clone();
+        then.clock = Clock::manual(session.ends_at + Duration::minutes(20));
+        let away = register.len() - 1 - n % register.len();
+        let marks: Vec<MarkInput> = register
+            .iter()
+            .enumerate()
+            .map(|(who, learner)| MarkInput {
                 enrolment_id: learner.enrolment_id,
-                mark: Some(absence.map_or(Mark::Present, |a| a.2)),
-                note: absence.map_or("", |a| a.3).to_owned(),
-            }
-        });
-        let marks: Vec<MarkInput> = present.chain(marked).collect();
-        record(state.ctx(), by, session.cohort_session_id, &marks).await?;
+                mark: Some(if who == away {
+                    Mark::Absent
+                } else {
+                    Mark::Present
+                }),
+                note: String::new(),
+            })
+            .collect();
+        record(then.ctx(), by, session.cohort_session_id, &marks).await?;
     }
     Ok(())
 }
 
-/// Evaluations from `learners`, as each sends the form.
-async fn send_evaluations(
-    state: &AppState,
-    learners: impl Iterator<Item = &OnRegister>,
-) -> anyhow::Result<()> {
-    for (n, learner) in learners.enumerate() {
-        let rating = |offset: usize| i64::try_from(3 + (n + offset) % 3).unwrap_or(4);
-        let input = EvaluationInput {
-            overall: rating(1),
-            outcomes: (0..4).map(rating).collect(),
-            practice: PRACTICE[n % PRACTICE.len()].to_owned(),
-            comments: COMMENTS[n % COMMENTS.len()].to_owned(),
-        };
-        let by = Actor {
-            user_id: Some(learner.user_id),
-            client: Some(CLIENT),
-        };
-        submit(
-            state.ctx(),
-            learner.user_id,
-            learner.enrolment_id,
-            &input,
-            by,
-        )
-        .await?;
-    }
+/// One learner's evaluation (the `n`th sent), as they send the form.
+async fn send_evaluation(state: &AppState, n: usize, learner: &OnRegister) -> anyhow::Result<()> {
+    let rating = |offset: usize| i64::try_from(3 + (n + offset) % 3).unwrap_or(4);
+    let input = EvaluationInput {
+        overall: rating(1),
+        outcomes: (0..4).map(rating).collect(),
+        practice: PRACTICE[n % PRACTICE.len()].to_owned(),
+        comments: COMMENTS[n % COMMENTS.len()].to_owned(),
+    };
+    let by = Actor {
+        user_id: Some(learner.user_id),
+        client: Some(CLIENT),
+    };
+    submit(
+        state.ctx(),
+        learner.user_id,
+        learner.enrolment_id,
+        &input,
+        by,
+    )
+    .await?;
     Ok(())
 }
 

@@ -74,9 +74,9 @@ pub async fn page(
                 )
             });
         row.certificate_revoked = row.certificate.is_none()
-            && certificates.iter().any(|c| {
-                c.enrolment_id == Some(id) && c.state() == CertificateState::Revoked
-            });
+            && certificates
+                .iter()
+                .any(|c| c.enrolment_id == Some(id) && c.state() == CertificateState::Revoked);
         let finished = now.date_naive() > row.view.ends_on;
         if row.status.is_active() && !finished {
             current.push(row);
