@@ -1,0 +1,14 @@
+//! The CPD record's pure rules: entry values and their checking, the regulators' cycles
+//! and expectations, and totals by year. Storage and pages build on these; nothing here
+//! does I/O.
+//!
+//! Start at [`validation`] (the
+//! forms) and [`counting::Counted`] (what storage hands the rules for each entry).
+
+pub mod counting;
+pub mod cycle;
+pub mod entry;
+pub mod fields;
+pub mod hours;
+pub mod nmc_records;
+pub mod validation;
