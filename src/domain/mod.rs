@@ -38,6 +38,7 @@ macro_rules! labelled_enum {
 pub mod catalogue;
 pub mod certificate;
 pub mod content;
+pub mod cpd;
 pub mod eligibility;
 pub mod email;
 pub mod enrolment;
