@@ -13,6 +13,7 @@ pub mod caching;
 pub mod certificates;
 pub mod content;
 pub mod courses;
+pub mod dates;
 pub mod enrolment;
 pub mod error_pages;
 pub mod forms;

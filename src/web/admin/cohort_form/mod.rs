@@ -2,7 +2,6 @@
 //! can be added and removed without JavaScript (repeated fields), checked into a
 //! [`CohortInput`].
 
-mod dates;
 mod sessions;
 
 use serde::Deserialize;
@@ -12,9 +11,9 @@ use crate::catalogue::launch::CohortDraft;
 use crate::domain::london;
 use crate::error::AppError;
 use crate::web::forms::{FormErrors, rows_complete};
-pub(crate) use dates::instant;
-pub use dates::parse_date;
-use dates::{clock, date, parts};
+pub(crate) use crate::web::dates::instant;
+pub use crate::web::dates::parse_date;
+use crate::web::dates::{clock, date, parts};
 pub use sessions::{SessionRow, session_field};
 
 /// The form as typed: every single field is always sent (see `web::forms::Form`). Session

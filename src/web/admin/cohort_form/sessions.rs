@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::CohortForm;
-use super::dates::parse_date;
+use crate::web::dates::parse_date;
 use crate::catalogue::cohorts::SessionInput;
 use crate::domain::london;
 use crate::web::forms::FormErrors;

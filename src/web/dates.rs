@@ -7,7 +7,7 @@ use crate::domain::london;
 use crate::web::forms::FormErrors;
 
 /// A date's day, month and year, as the form's three boxes show them.
-pub(super) fn parts(day: NaiveDate) -> (String, String, String) {
+pub(crate) fn parts(day: NaiveDate) -> (String, String, String) {
     use chrono::Datelike;
     (
         day.day().to_string(),
@@ -17,7 +17,7 @@ pub(super) fn parts(day: NaiveDate) -> (String, String, String) {
 }
 
 /// A UK clock time as the form shows it: "09:30".
-pub(super) fn clock(at: NaiveTime) -> String {
+pub(crate) fn clock(at: NaiveTime) -> String {
     at.format("%H:%M").to_string()
 }
 
@@ -33,7 +33,7 @@ pub fn parse_date([day, month, year]: [&String; 3]) -> Option<NaiveDate> {
 }
 
 /// A required date field; a problem is recorded against `field`.
-pub(super) fn date(
+pub(crate) fn date(
     errors: &mut FormErrors,
     field: &'static str,
     label: &str,
