@@ -4,6 +4,7 @@
 //! event and mail, and returns its own error.
 
 pub mod admin;
+pub mod cpd_date;
 pub mod deletion;
 pub mod email_change;
 pub mod export;

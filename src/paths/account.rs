@@ -68,6 +68,11 @@ pub const fn account_profile() -> &'static str {
     "/account/profile"
 }
 
+/// The learner's CPD renewal or appraisal date and their reminders.
+pub const fn account_cpd_date() -> &'static str {
+    "/account/cpd-date"
+}
+
 pub const fn account_password() -> &'static str {
     "/account/password"
 }

@@ -217,6 +217,7 @@ backend_tests! {
             mine("/account/password"),
             mine("/account/email"),
             mine("/account/delete"),
+            mine("/account/cpd-date"),
             theirs("/register"),
             theirs("/login"),
             theirs("/forgot-password"),

@@ -1,7 +1,7 @@
 //! The `users` table: accounts of learners and admins (the row types here; reads, writes
 //! and locking reads in the files beside).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 pub use crate::domain::eligibility::LearnerType;
 use crate::domain::email::Email;
@@ -19,7 +19,7 @@ pub use read::{
 };
 pub use write::{
     backfill_search_text, delete, delete_unverified_before, end_all_sessions, insert,
-    promote_to_admin, record_sign_in, set_disabled, set_learner_type, set_password,
+    promote_to_admin, record_sign_in, set_cpd_date, set_disabled, set_learner_type, set_password,
     set_pending_email, set_role, update_profile, verify_email,
 };
 
@@ -40,6 +40,10 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub pending_email: Option<String>,
     pub last_signed_in_at: Option<DateTime<Utc>>,
+    /// The learner's CPD renewal (NMC, HCPC, GPhC) or appraisal (GMC) date, if given.
+    pub cpd_renewal_on: Option<NaiveDate>,
+    /// Whether they are emailed 90 and 30 days before it.
+    pub cpd_reminders: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(skip)]
@@ -99,7 +103,8 @@ pub struct Profile<'a> {
 
 const USER_COLUMNS: &str = "user_id, email, full_name, role, email_verified_at, organisation, \
      job_role, professional_body, registration_number, learner_type, learner_type_reason, \
-     disabled_at, pending_email, last_signed_in_at, created_at, updated_at, session_epoch";
+     disabled_at, pending_email, last_signed_in_at, cpd_renewal_on, cpd_reminders, created_at, \
+     updated_at, session_epoch";
 
 /// What the admin search matches: name and address, folded (any case, any accents).
 fn search_text(full_name: &str, email: &str) -> String {

@@ -1,6 +1,6 @@
 //! Writing accounts: creating, changing one field group at a time, deleting, purging.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{LearnerType, NewUser, Profile, Role, search_text};
 use crate::db::binds::{Value, bind_values};
@@ -153,6 +153,21 @@ pub async fn update_profile(
         search_text(profile.full_name, email).into(),
         now.into(),
     ];
+    update_one(tx, sql, user_id, values).await
+}
+
+/// The learner's CPD renewal or appraisal date (none to clear it) and whether they want
+/// reminders before it.
+pub async fn set_cpd_date(
+    tx: &mut Tx,
+    user_id: i64,
+    renewal_on: Option<NaiveDate>,
+    reminders: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = "update users set cpd_renewal_on = $2, cpd_reminders = $3, updated_at = $4 \
+               where user_id = $1";
+    let values = vec![renewal_on.into(), reminders.into(), now.into()];
     update_one(tx, sql, user_id, values).await
 }
 

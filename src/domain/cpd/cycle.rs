@@ -128,12 +128,40 @@ impl Cycle {
     }
 }
 
+/// The furthest ahead a typed renewal or appraisal date may be: the NMC's three-year cycle
+/// and a year's grace for a date known early.
+pub const DATE_AHEAD_YEARS: u32 = 4;
+
+/// Why a renewal or appraisal date a learner types is refused, if it is: it is the next
+/// one, so today or later, and no more than [`DATE_AHEAD_YEARS`] ahead.
+pub fn renewal_date_problem(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    if date < today {
+        return Some("The date must be today or in the future: enter your next one".to_owned());
+    }
+    let furthest = today.checked_add_months(Months::new(12 * DATE_AHEAD_YEARS));
+    if furthest.is_some_and(|furthest| date > furthest) {
+        return Some(format!(
+            "The date must be within the next {DATE_AHEAD_YEARS} years"
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_typed_date_is_today_or_later_and_within_four_years() {
+        let today = day(2026, 12, 1);
+        assert!(renewal_date_problem(today, today).is_none());
+        assert!(renewal_date_problem(day(2026, 11, 30), today).is_some());
+        assert!(renewal_date_problem(day(2030, 12, 1), today).is_none());
+        assert!(renewal_date_problem(day(2030, 12, 2), today).is_some());
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
 use crate::web::render;
 
+mod cpd_date;
 mod data;
 mod delete;
 mod email;
@@ -35,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/account/profile",
             get(profile::show_profile).post(profile::save_profile),
+        )
+        .route(
+            "/account/cpd-date",
+            get(cpd_date::show).post(cpd_date::save),
         )
         .route(
             "/account/password",

@@ -10,10 +10,10 @@ use crate::catalogue::cohorts::CohortInput;
 use crate::catalogue::launch::CohortDraft;
 use crate::domain::london;
 use crate::error::AppError;
-use crate::web::forms::{FormErrors, rows_complete};
 pub(crate) use crate::web::dates::instant;
 pub use crate::web::dates::parse_date;
 use crate::web::dates::{clock, date, parts};
+use crate::web::forms::{FormErrors, rows_complete};
 pub use sessions::{SessionRow, session_field};
 
 /// The form as typed: every single field is always sent (see `web::forms::Form`). Session

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use super::CohortForm;
-use crate::web::dates::parse_date;
 use crate::catalogue::cohorts::SessionInput;
 use crate::domain::london;
+use crate::web::dates::parse_date;
 use crate::web::forms::FormErrors;
 
 const MAX_SESSIONS: usize = 60;
