@@ -13,6 +13,7 @@ pub mod caching;
 pub mod certificates;
 pub mod content;
 pub mod courses;
+pub mod cpd;
 pub mod enrolment;
 pub mod error_pages;
 pub mod forms;
@@ -41,6 +42,7 @@ pub fn site_routes() -> Router<AppState> {
         .merge(content::router())
         .merge(enrolment::router())
         .merge(certificates::router())
+        .merge(cpd::router())
         .merge(interest::router())
         .merge(sign_in::router())
         .merge(your_account::router())
