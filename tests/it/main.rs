@@ -18,6 +18,7 @@ mod certificates;
 mod cli;
 mod completion;
 mod content;
+mod cpd_entries;
 mod csrf;
 mod db;
 mod email;

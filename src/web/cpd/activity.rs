@@ -39,14 +39,14 @@ pub struct ActivityForm {
     pub ended_on_year: String,
     pub hours: String,
     pub participatory_hours: String,
-    #[serde(default)]
+    /// Radios with "Not said" checked at first: always sent.
     pub planning: String,
     pub topic: String,
     pub learning_outcomes: String,
     pub reflection_learned: String,
     pub reflection_practice: String,
     pub reflection_benefit: String,
-    #[serde(default)]
+    /// Radios with "None" checked at first: always sent.
     pub code_theme: String,
     #[serde(default)]
     pub hcpc_standards: Vec<String>,

@@ -80,7 +80,7 @@ pub struct ReflectionForm {
     pub reflection_learned: String,
     pub reflection_practice: String,
     pub reflection_benefit: String,
-    #[serde(default)]
+    /// Radios with "None" checked at first: always sent.
     pub code_theme: String,
     #[serde(default)]
     pub hcpc_standards: Vec<String>,
