@@ -15,6 +15,9 @@ use crate::support::enrolment::{admin, learner};
 
 mod verified;
 
+/// A form's fields as the tests post them.
+type Fields = Vec<(&'static str, String)>;
+
 /// An activity form's fields, valid on the test clock's day (2 March 2026).
 pub(crate) fn activity(title: &str) -> Vec<(&'static str, String)> {
     [
@@ -130,7 +133,7 @@ backend_tests! {
         let app = TestApp::spawn(backend).await;
         let nurse = learner(&app, "nurse@example.org").await;
         let long_reflection = "a".repeat(20_000);
-        let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+        let cases: Vec<(Fields, &str, &str)> = vec![
             (with(activity(""), "title", ""), "title", "Enter the title of the activity"),
             (with(activity(""), "title", &"t".repeat(201)), "title", "The title must be 200 characters or fewer"),
             (with(activity("x"), "method", "juggling"), "method", "Select the type of activity"),

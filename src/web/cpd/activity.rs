@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 
 use super::reflection::{Choices, ReflectionFields};
-use super::{client_text, entry_id, form_errors, learner};
+use super::{client_text, entry_id, form_errors, learner, saved};
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::cpd::{self, CpdError, tags};
 use crate::db::cpd::Entry;
@@ -21,7 +21,6 @@ use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::notice::Notice;
 use crate::web::render;
 
 /// The activity form: every box always sent; radios and checkboxes may be left out.
@@ -249,12 +248,3 @@ pub(super) const ACTIVITY_FIELDS_AND_TAGS: [&str; 18] = {
     fields[17] = "tags";
     fields
 };
-
-/// After a save: the entry's page, saying so.
-pub(super) fn saved(id: i64) -> Response {
-    Redirect::to(&paths::with_notice(
-        &paths::cpd_entry(id),
-        Notice::Saved.name(),
-    ))
-    .into_response()
-}

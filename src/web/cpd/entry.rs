@@ -8,8 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::reflection::date_span;
-use super::{activity, client_text, entry_id, learner, own_entry, records, reflection};
+use super::{activity, client_text, date_span, entry_id, learner, own_entry, records, reflection};
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::cpd;
 use crate::db::cpd::Entry;

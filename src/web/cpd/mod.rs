@@ -6,6 +6,7 @@
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::auth::ClientAddress;
@@ -13,9 +14,12 @@ use crate::cpd::{CpdError, Learner};
 use crate::db::cpd::{self as store, Entry};
 use crate::db::users::User;
 use crate::domain::cpd::fields::FieldProblem;
+use crate::domain::london;
 use crate::error::AppError;
+use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
+use crate::web::notice::Notice;
 
 mod activity;
 mod entry;
@@ -78,6 +82,27 @@ fn learner<'a>(user: &User, client: &'a str) -> Learner<'a> {
 
 fn client_text(client: &ClientAddress) -> String {
     client.to_string()
+}
+
+/// After a save: the entry's page, saying so.
+fn saved(id: i64) -> Response {
+    Redirect::to(&paths::with_notice(
+        &paths::cpd_entry(id),
+        Notice::Saved.name(),
+    ))
+    .into_response()
+}
+
+/// "4 May 2026" or "4 May 2026 to 1 June 2026".
+fn date_span(entry: &Entry) -> String {
+    match entry.started_on == entry.ended_on {
+        true => london::date(entry.started_on),
+        false => format!(
+            "{} to {}",
+            london::date(entry.started_on),
+            london::date(entry.ended_on)
+        ),
+    }
 }
 
 /// A form's problems for its error summary, in the page's field order.

@@ -7,8 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 
-use super::activity::saved;
-use super::{client_text, entry_id, form_errors, learner};
+use super::{client_text, entry_id, form_errors, learner, saved};
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::cpd::{self, CpdError, tags};
 use crate::db::cpd::Entry;

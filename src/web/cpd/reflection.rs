@@ -9,15 +9,13 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 
-use super::activity::saved;
-use super::{client_text, entry_id, form_errors, learner, own_entry};
+use super::{client_text, date_span, entry_id, form_errors, learner, own_entry, saved};
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::cpd::{self, CpdError, tags};
 use crate::db::cpd::Entry;
 use crate::domain::cpd::entry::{CodeTheme, GmpDomain, HcpcStandard};
 use crate::domain::cpd::hours::hours_text;
 use crate::domain::cpd::validation::ReflectionDraft;
-use crate::domain::london;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, rejected};
@@ -160,18 +158,6 @@ fn reflection_page<'a>(
         form,
         errors,
         choices: Choices::default(),
-    }
-}
-
-/// "4 May 2026" or "4 May 2026 to 1 June 2026".
-pub(super) fn date_span(entry: &Entry) -> String {
-    match entry.started_on == entry.ended_on {
-        true => london::date(entry.started_on),
-        false => format!(
-            "{} to {}",
-            london::date(entry.started_on),
-            london::date(entry.ended_on)
-        ),
     }
 }
 
