@@ -229,6 +229,9 @@ backend_tests! {
         assert_eq!(app.count("select count(*) from cpd_entries").await, 1, "asking deletes nothing");
         let (_, history) = nurse.get_text(&format!("/cpd/{id}/history")).await;
         assert!(history.find("Changed").unwrap() < history.find("Added").unwrap(), "newest first");
+        for shown in ["1.75 hours", "7.5 hours", "Preserve safety", "Conference", "10 February 2026", "sepsis, night shift"] {
+            assert!(history.contains(shown), "{shown} in the history, in words");
+        }
         let deleted = nurse.post_form(&format!("/cpd/{id}/delete"), &[]).await;
         assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&deleted), "/cpd?notice=saved");
@@ -311,6 +314,39 @@ backend_tests! {
         assert_eq!(status, StatusCode::OK);
         assert!(bad.contains("The from date must be a real date"), "a filter's problem is said");
         assert_eq!(shown(&bad).len(), 3);
+    }
+
+    async fn the_list_shows_25_entries_a_page_and_its_links_keep_the_filters(backend) {
+        use academy::cpd::{Learner, add_activity};
+        use academy::domain::cpd::validation::{ActivityDraft, DateParts};
+        let app = TestApp::spawn(backend).await;
+        let nurse = learner(&app, "nurse@example.org").await;
+        let user_id = app.count("select user_id from users where email = 'nurse@example.org'").await;
+        let by = Learner { user_id, client: "127.0.0.1" };
+        for day in 1..=27 {
+            let (title, day) = (format!("Reading {day:02}"), day.to_string());
+            let draft = ActivityDraft {
+                title: &title,
+                provider: "Self-directed",
+                method: "reading",
+                started_on: DateParts::new(&day, "1", "2026"),
+                ended_on: DateParts::new(&day, "1", "2026"),
+                hours: "0.5",
+                participatory_hours: "0",
+                ..ActivityDraft::default()
+            };
+            add_activity(app.state.ctx(), by, &draft, "journal").await.unwrap();
+        }
+        let (_, first) = nurse.get_text("/cpd?method=reading&tag=journal").await;
+        assert!(first.contains("27 entries match") && first.contains("Page 1 of 2"));
+        assert!(first.contains("Reading 27") && first.contains("Reading 03") && !first.contains("Reading 02"));
+        assert!(first.contains("0.5 hours"));
+        let link = &first[..first.find("\">Next").expect("a next link")];
+        let next = link[link.rfind("href=\"").unwrap() + 6..].replace("&#38;", "&").replace("&amp;", "&");
+        assert_eq!(next, "/cpd?method=reading&tag=journal&page=2", "the next page keeps the filters");
+        let (_, second) = nurse.get_text(&next).await;
+        assert!(second.contains("Reading 02") && second.contains("Reading 01") && !second.contains("Reading 03"));
+        assert_accessible("/cpd?page=2", &second);
     }
 
     async fn every_new_page_is_accessible_and_every_form_field_is_required(backend) {

@@ -203,14 +203,14 @@ pub struct Change {
 }
 
 /// The snapshot's fields people read, with their names.
-const SNAPSHOT_FIELDS: [(&str, &str); 21] = [
+const SNAPSHOT_FIELDS: [(&str, &str); 22] = [
     ("title", "Title"),
     ("provider", "Provider"),
     ("method", "Type of activity"),
     ("started_on", "Start date"),
     ("ended_on", "End date"),
-    ("minutes", "Minutes"),
-    ("participatory_minutes", "Participatory minutes"),
+    ("minutes", "Hours"),
+    ("participatory_minutes", "Participatory hours"),
     ("planning", "Planned or unplanned"),
     ("topic", "Topic and how it relates to practice"),
     ("learning_outcomes", "Learning outcomes"),
@@ -226,12 +226,48 @@ const SNAPSHOT_FIELDS: [(&str, &str); 21] = [
     ("code_theme", "NMC Code theme"),
     ("hcpc_standards", "HCPC standards"),
     ("gmp_domains", "Good Medical Practice domains"),
-    ("source_other", "Feedback from"),
+    ("feedback_source", "Feedback from"),
+    ("source_other", "Who it came from"),
     ("about", "About"),
     ("how_used", "How I used it"),
     ("partner_pin", "Their NMC PIN"),
     ("tags", "Tags"),
 ];
+
+/// One snapshot value in words: enums by their labels, minutes as hours, dates in full.
+fn in_words(key: &str, value: &serde_json::Value) -> Option<String> {
+    use crate::domain::cpd::entry::{CodeTheme, FeedbackSource, Flags, GmpDomain, HcpcStandard};
+    use crate::domain::cpd::entry::{Method, Planning};
+    let labels = |names: Vec<&'static str>| names.join("; ");
+    match value {
+        serde_json::Value::Number(n) => n.as_i64().map(hours_text),
+        serde_json::Value::String(s) => Some(match key {
+            "method" => Method::parse(s)?.label().to_owned(),
+            "planning" => Planning::parse(s)?.label().to_owned(),
+            "code_theme" => CodeTheme::parse(s)?.label().to_owned(),
+            "feedback_source" => FeedbackSource::parse(s)?.label().to_owned(),
+            "hcpc_standards" => labels(
+                Flags::<HcpcStandard>::from_stored(s)?
+                    .iter()
+                    .map(|v| v.label())
+                    .collect(),
+            ),
+            "gmp_domains" => labels(
+                Flags::<GmpDomain>::from_stored(s)?
+                    .iter()
+                    .map(|v| v.label())
+                    .collect(),
+            ),
+            "started_on" | "ended_on" => s
+                .parse::<chrono::NaiveDate>()
+                .map(london::date)
+                .unwrap_or_else(|_| s.clone()),
+            "tags" => crate::cpd::tags::typed(s),
+            _ => s.clone(),
+        }),
+        _ => None,
+    }
+}
 
 fn details(snapshot: &str) -> Vec<(&'static str, String)> {
     let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(snapshot) else {
@@ -240,11 +276,7 @@ fn details(snapshot: &str) -> Vec<(&'static str, String)> {
     SNAPSHOT_FIELDS
         .iter()
         .filter_map(|(key, label)| {
-            let text = match fields.get(*key)? {
-                serde_json::Value::String(s) => s.trim_matches(',').replace(',', ", "),
-                serde_json::Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
+            let text = in_words(key, fields.get(*key)?)?;
             (!text.is_empty()).then_some((*label, text))
         })
         .collect()
