@@ -7,11 +7,13 @@
 //! text, and returns [`CpdError`].
 
 pub mod entries;
+pub mod evidence;
 pub mod records;
 pub mod tags;
 pub mod verified;
 
 pub use entries::{add_activity, delete_entry, edit_activity, reflect_on_verified};
+pub use evidence::{add_evidence, remove_evidence};
 pub use records::{add_discussion, add_feedback, edit_discussion, edit_feedback};
 
 use crate::context::Ctx;

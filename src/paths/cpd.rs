@@ -64,3 +64,17 @@ pub fn cpd_page(filters: &[(&str, &str)], page: i64) -> String {
     params.append_pair("page", &page.to_string());
     format!("/cpd?{}", params.finish())
 }
+
+/// The page that adds an evidence file to an entry (and where its upload is posted).
+pub fn cpd_entry_evidence(id: impl Display) -> String {
+    format!("/cpd/{id}/evidence")
+}
+
+/// One evidence file, for its learner only.
+pub fn cpd_evidence_file(id: impl Display, evidence_id: impl Display) -> String {
+    format!("/cpd/{id}/evidence/{evidence_id}")
+}
+
+pub fn cpd_evidence_remove(id: impl Display, evidence_id: impl Display) -> String {
+    format!("/cpd/{id}/evidence/{evidence_id}/remove")
+}

@@ -51,7 +51,7 @@ pub fn site_routes() -> Router<AppState> {
 
 /// Every route that takes a multipart upload (each area adds its own here).
 pub fn upload_routes() -> multipart::UploadRoutes {
-    admin::upload_routes()
+    admin::upload_routes().merge(cpd::upload_routes())
 }
 
 /// A permanent redirect for an address that changed (a renamed course, report or post):

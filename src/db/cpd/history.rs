@@ -15,16 +15,20 @@ pub enum HistoryAction {
     Deleted,
     CertificateRevoked,
     CertificateReplaced,
+    EvidenceAdded,
+    EvidenceRemoved,
 }
 
 impl HistoryAction {
-    const ALL: [HistoryAction; 6] = [
+    const ALL: [HistoryAction; 8] = [
         HistoryAction::Created,
         HistoryAction::Edited,
         HistoryAction::Reflected,
         HistoryAction::Deleted,
         HistoryAction::CertificateRevoked,
         HistoryAction::CertificateReplaced,
+        HistoryAction::EvidenceAdded,
+        HistoryAction::EvidenceRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +39,8 @@ impl HistoryAction {
             HistoryAction::Deleted => "deleted",
             HistoryAction::CertificateRevoked => "certificate_revoked",
             HistoryAction::CertificateReplaced => "certificate_replaced",
+            HistoryAction::EvidenceAdded => "evidence_added",
+            HistoryAction::EvidenceRemoved => "evidence_removed",
         }
     }
 
@@ -51,6 +57,8 @@ impl HistoryAction {
             HistoryAction::Deleted => "Deleted",
             HistoryAction::CertificateRevoked => "Certificate revoked",
             HistoryAction::CertificateReplaced => "Certificate replaced by a corrected one",
+            HistoryAction::EvidenceAdded => "Evidence added",
+            HistoryAction::EvidenceRemoved => "Evidence removed",
         }
     }
 }

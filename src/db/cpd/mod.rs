@@ -15,6 +15,7 @@ use crate::domain::cpd::entry::{
 };
 use crate::domain::search;
 
+pub mod evidence;
 pub mod history;
 mod listing;
 

@@ -12,6 +12,7 @@ use super::{activity, client_text, date_span, entry_id, learner, own_entry, reco
 use crate::auth::{ClientAddress, CurrentUser, Viewer};
 use crate::cpd;
 use crate::db::cpd::Entry;
+use crate::db::cpd::evidence::{self, Evidence};
 use crate::db::cpd::history::{self, HistoryAction};
 use crate::domain::cpd::entry::EntryKind;
 use crate::domain::cpd::hours::hours_text;
@@ -113,6 +114,7 @@ impl EntryView {
 struct EntryPage {
     layout: Layout,
     view: EntryView,
+    files: Vec<Evidence>,
 }
 
 pub async fn page(
@@ -123,6 +125,7 @@ pub async fn page(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
     let entry = own_entry(&state, &user, entry_id(id)?).await?;
+    let files = evidence::for_entry(&state.db, entry.entry_id).await?;
     render(&EntryPage {
         layout: Layout::new(
             entry.title.clone(),
@@ -132,6 +135,7 @@ pub async fn page(
         )
         .with_banner(query.banner()),
         view: EntryView::of(entry),
+        files,
     })
 }
 

@@ -19,10 +19,12 @@ use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
+use crate::web::multipart::UploadRoutes;
 use crate::web::notice::Notice;
 
 mod activity;
 mod entry;
+mod evidence;
 mod list;
 mod records;
 mod reflection;
@@ -58,6 +60,16 @@ pub fn router() -> Router<AppState> {
             get(entry::confirm_delete).post(entry::delete),
         )
         .route("/cpd/{id}/history", get(entry::history))
+        .route("/cpd/{id}/evidence/{evidence}", get(evidence::download))
+        .route(
+            "/cpd/{id}/evidence/{evidence}/remove",
+            axum::routing::post(evidence::remove),
+        )
+}
+
+/// The evidence upload (multipart, its token checked first by `CheckedMultipart`).
+pub fn upload_routes() -> UploadRoutes {
+    UploadRoutes::new().upload_with_page("/cpd/{id}/evidence", evidence::form, evidence::upload)
 }
 
 /// The id in the address; one that is not a number is no entry (404).
