@@ -23,6 +23,8 @@ pub mod config;
 pub mod content;
 /// The narrow context services take: storage, clock, links.
 pub mod context;
+/// The CPD record's write paths: learners' own entries and the verified ones from certificates.
+pub mod cpd;
 /// Storage on SQLite or PostgreSQL behind one set of queries.
 pub mod db;
 /// Pure rules and parse-validated values.

@@ -48,6 +48,7 @@ pub async fn issue_in(
     }
     let completed_on = london::day_of(now);
     let certificate = insert_snapshot(tx, ctx, &source, completed_on, now).await?;
+    crate::cpd::verified::add_in(tx, ctx, &certificate).await?;
     let detail = format!(
         "certificate {} for enrolment {enrolment_id}",
         certificate.certificate_id

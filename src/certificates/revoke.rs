@@ -56,6 +56,7 @@ pub async fn revoke(
         now,
     )
     .await?;
+    crate::cpd::verified::certificate_revoked_in(&mut tx, ctx, certificate_id).await?;
     let revoked = certificates::find_in(&mut tx, certificate_id)
         .await?
         .ok_or(CertificateError::NotFound)?;
@@ -105,6 +106,8 @@ pub async fn reissue(
     }
     let new = insert_snapshot(&mut tx, ctx, &source, old.completed_on, now).await?;
     certificates::link_replacement(&mut tx, certificate_id, new.certificate_id).await?;
+    crate::cpd::verified::certificate_replaced_in(&mut tx, ctx, certificate_id, new.certificate_id)
+        .await?;
     let detail = format!(
         "certificate {certificate_id} replaced by certificate {}: {}",
         new.certificate_id, reissue.reason

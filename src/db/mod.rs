@@ -25,6 +25,7 @@ pub mod binds;
 pub mod certificates;
 pub mod cohorts;
 pub mod courses;
+pub mod cpd;
 pub mod enrolments;
 pub mod evaluations;
 pub mod home;

@@ -77,6 +77,12 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     crate::db::link_requests::LinkWanted,
+    crate::db::cpd::history::HistoryAction,
+    crate::domain::cpd::entry::EntryKind,
+    crate::domain::cpd::entry::Method,
+    crate::domain::cpd::entry::Planning,
+    crate::domain::cpd::entry::CodeTheme,
+    crate::domain::cpd::entry::FeedbackSource,
     crate::domain::certificate::CertificateState,
     crate::domain::catalogue::CohortStatus,
     crate::domain::catalogue::Format,

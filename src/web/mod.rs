@@ -13,6 +13,7 @@ pub mod caching;
 pub mod certificates;
 pub mod content;
 pub mod courses;
+pub mod cpd;
 pub mod dates;
 pub mod enrolment;
 pub mod error_pages;
@@ -42,6 +43,7 @@ pub fn site_routes() -> Router<AppState> {
         .merge(content::router())
         .merge(enrolment::router())
         .merge(certificates::router())
+        .merge(cpd::router())
         .merge(interest::router())
         .merge(sign_in::router())
         .merge(your_account::router())
@@ -50,7 +52,7 @@ pub fn site_routes() -> Router<AppState> {
 
 /// Every route that takes a multipart upload (each area adds its own here).
 pub fn upload_routes() -> multipart::UploadRoutes {
-    admin::upload_routes()
+    admin::upload_routes().merge(cpd::upload_routes())
 }
 
 /// A permanent redirect for an address that changed (a renamed course, report or post):

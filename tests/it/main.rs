@@ -19,6 +19,7 @@ mod cli;
 mod completion;
 mod content;
 mod cpd_date;
+mod cpd_entries;
 mod csrf;
 mod db;
 mod email;

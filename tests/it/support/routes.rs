@@ -167,6 +167,8 @@ pub struct Site {
     /// A certificate issued for the learner's place (its id and public code).
     pub certificate: i64,
     pub certificate_code: String,
+    /// The learner's verified CPD entry, made when the certificate was issued.
+    pub cpd_entry: i64,
 }
 
 impl Site {
@@ -272,6 +274,12 @@ impl Site {
             ))
             .await;
         assert!(email > 0, "enrolling queued mail");
+        let cpd_entry = app
+            .count(&format!(
+                "select entry_id from cpd_entries where certificate_id = {}",
+                issued.certificate.certificate_id
+            ))
+            .await;
         Site {
             admin,
             learner,
@@ -290,6 +298,7 @@ impl Site {
             material,
             certificate: issued.certificate.certificate_id,
             certificate_code: issued.certificate.code,
+            cpd_entry,
         }
     }
 
@@ -323,6 +332,9 @@ impl Site {
                     ("materials", "material") => self.material.to_string(),
                     ("certificates", "id") => self.certificate.to_string(),
                     ("certificates", "code") => self.certificate_code.clone(),
+                    ("cpd", "id") => self.cpd_entry.to_string(),
+                    // No file on the site's entry: the download answers "not found".
+                    ("evidence", "evidence") => "0".to_owned(),
                     ("documents", "kind") => "proforma".to_owned(),
                     // Link tokens: a made-up one is enough for pages that explain it.
                     (_, "token") => "0".repeat(43),

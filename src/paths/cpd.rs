@@ -1,0 +1,80 @@
+//! The CPD record: the learner's log, its forms and each entry's pages.
+
+use std::fmt::Display;
+
+/// The learner's CPD log.
+pub const fn cpd() -> &'static str {
+    "/cpd"
+}
+
+/// Adding a CPD activity.
+pub const fn cpd_new_activity() -> &'static str {
+    "/cpd/new"
+}
+
+/// Adding a piece of practice-related feedback (NMC).
+pub const fn cpd_new_feedback() -> &'static str {
+    "/cpd/feedback/new"
+}
+
+/// Adding a reflective discussion (NMC).
+pub const fn cpd_new_discussion() -> &'static str {
+    "/cpd/discussion/new"
+}
+
+pub fn cpd_entry(id: impl Display) -> String {
+    format!("/cpd/{id}")
+}
+
+/// The edit page (an activity's facts, a record's fields, or a verified entry's
+/// reflection and tags); it posts an activity here.
+pub fn cpd_entry_edit(id: impl Display) -> String {
+    format!("/cpd/{id}/edit")
+}
+
+/// Where a verified entry's reflection and tags are posted.
+pub fn cpd_entry_reflection(id: impl Display) -> String {
+    format!("/cpd/{id}/reflection")
+}
+
+/// Where a feedback record's changes are posted.
+pub fn cpd_entry_feedback(id: impl Display) -> String {
+    format!("/cpd/{id}/feedback")
+}
+
+/// Where a reflective discussion's changes are posted.
+pub fn cpd_entry_discussion(id: impl Display) -> String {
+    format!("/cpd/{id}/discussion")
+}
+
+pub fn cpd_entry_delete(id: impl Display) -> String {
+    format!("/cpd/{id}/delete")
+}
+
+pub fn cpd_entry_history(id: impl Display) -> String {
+    format!("/cpd/{id}/history")
+}
+
+/// A page of the log with its filters (name, value pairs as the filter form sent them).
+pub fn cpd_page(filters: &[(&str, &str)], page: i64) -> String {
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in filters.iter().filter(|(_, v)| !v.is_empty()) {
+        params.append_pair(name, value);
+    }
+    params.append_pair("page", &page.to_string());
+    format!("/cpd?{}", params.finish())
+}
+
+/// The page that adds an evidence file to an entry (and where its upload is posted).
+pub fn cpd_entry_evidence(id: impl Display) -> String {
+    format!("/cpd/{id}/evidence")
+}
+
+/// One evidence file, for its learner only.
+pub fn cpd_evidence_file(id: impl Display, evidence_id: impl Display) -> String {
+    format!("/cpd/{id}/evidence/{evidence_id}")
+}
+
+pub fn cpd_evidence_remove(id: impl Display, evidence_id: impl Display) -> String {
+    format!("/cpd/{id}/evidence/{evidence_id}/remove")
+}
