@@ -8,10 +8,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::entry::EntryView;
+use super::progress::{Summary, summary};
 use crate::auth::{CurrentUser, Viewer};
 use crate::cpd::tags;
 use crate::db::cpd::{self as store, Filter};
 use crate::domain::cpd::entry::{EntryKind, Method};
+use crate::domain::london;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
@@ -108,6 +110,8 @@ struct ListPage {
     next: String,
     methods: &'static [Method],
     kinds: &'static [EntryKind],
+    /// Progress against the learner's regulator, or totals by year.
+    summary: Summary,
 }
 
 pub async fn page(
@@ -171,6 +175,8 @@ pub async fn page(
     let previous = paths::cpd_page(&pairs, pager.page - 1);
     let next = paths::cpd_page(&pairs, pager.page + 1);
     let banner = Notice::message_for(query.notice.as_deref());
+    let counted = store::counted_for_user(&state.db, user.user_id).await?;
+    let summary = summary(&user, &counted, london::day_of(state.clock.now()));
     render(&ListPage {
         layout: Layout::new(
             "Your CPD log",
@@ -189,5 +195,6 @@ pub async fn page(
         next,
         methods: Method::ALL,
         kinds: EntryKind::ALL,
+        summary,
     })
 }

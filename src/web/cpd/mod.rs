@@ -26,6 +26,7 @@ mod activity;
 mod entry;
 mod evidence;
 mod list;
+mod progress;
 mod records;
 mod reflection;
 
