@@ -20,7 +20,7 @@ struct Job {
     run: fn(AppState) -> JobFuture,
 }
 
-/// In order: enrolment, announcement and evaluation jobs queue mail, so they run before the outbox in
+/// In order: enrolment, announcement, evaluation and CPD reminder jobs queue mail, so they run before the outbox in
 /// `run_all_now`.
 const JOBS: &[Job] = &[
     Job {
@@ -37,6 +37,11 @@ const JOBS: &[Job] = &[
         name: "evaluation_requests",
         every: Duration::from_secs(10 * 60),
         run: request_evaluations,
+    },
+    Job {
+        name: "cpd_reminders",
+        every: Duration::from_secs(60 * 60),
+        run: remind_of_cpd_dates,
     },
     Job {
         name: "card_refunds",
@@ -103,6 +108,14 @@ fn remind_learners(state: AppState) -> JobFuture {
 fn request_evaluations(state: AppState) -> JobFuture {
     Box::pin(async move {
         crate::learning::evaluation::request_due(state.ctx()).await?;
+        Ok(())
+    })
+}
+
+/// Reminders 90 and 30 days before learners' CPD renewal or appraisal dates.
+fn remind_of_cpd_dates(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::cpd::reminders::send_due(state.ctx()).await?;
         Ok(())
     })
 }

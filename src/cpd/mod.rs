@@ -8,7 +8,9 @@
 
 pub mod entries;
 pub mod evidence;
+pub mod mails;
 pub mod records;
+pub mod reminders;
 pub mod tags;
 pub mod verified;
 

@@ -23,6 +23,10 @@ backend_tests! {
         let nurse = learner(&app, "p.nurse@nhs.net").await;
         write(&app, "update users set professional_body = 'NMC' where email = 'p.nurse@nhs.net'").await;
 
+        let (_, account) = nurse.get_text("/account").await;
+        assert!(account.contains("<a href=\"/cpd\">Your CPD log</a>"), "reachable from the account page");
+        let (_, dashboard) = nurse.get_text("/dashboard").await;
+        assert!(dashboard.contains("<a href=\"/cpd\">Your CPD log</a>"), "and from the dashboard");
         let (status, html) = nurse.get_text("/cpd").await;
         assert_eq!(status, StatusCode::OK);
         assert_accessible("/cpd", &html);
