@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod content;
+mod cpd;
 mod enrolments;
 mod learning;
 mod materials;
@@ -70,6 +71,7 @@ pub struct Seeded {
     pub content: usize,
     pub materials: usize,
     pub certificates: usize,
+    pub cpd_entries: usize,
 }
 
 /// One demo account, and its password if this run created it (shown once, never stored).
@@ -91,6 +93,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
     let content = content::seed(state).await?;
     let materials = materials::seed(state).await?;
     let certificates = learning::seed(state).await?;
+    let cpd_entries = cpd::seed(state).await?;
     Ok(Seeded {
         accounts,
         courses,
@@ -98,6 +101,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<Seeded> {
         content,
         materials,
         certificates,
+        cpd_entries,
     })
 }
 
@@ -211,6 +215,12 @@ pub fn describe(seeded: &Seeded) -> String {
             "created a finished cohort with its registers, evaluations, completions and {} \
              certificates\n",
             seeded.certificates
+        ));
+    }
+    if seeded.cpd_entries > 0 {
+        out.push_str(&format!(
+            "created {} CPD entries for the demo NHS learner, with her revalidation date\n",
+            seeded.cpd_entries
         ));
     }
     out

@@ -214,6 +214,13 @@ backend_tests! {
              (select count(*) from cohorts where status = 'completed')").fetch_one(c).await).unwrap();
         assert_eq!(counts.1, 10, "the demo learner and every other learner's second evaluation");
         assert!(counts.0 >= 18 * 6 && counts.2 >= 2, "{counts:?}");
+        // The demo nurse's CPD record: her verified course, her own entries, her date.
+        assert!(first.contains("created 7 CPD entries for the demo NHS learner, with her revalidation date"), "{first}");
+        let record: (i64, i64, i64) = academy::run_query!(read &db, |c| sqlx::query_as(
+            "select count(*), sum(case when e.certificate_id is null then 0 else 1 end), \
+             sum(case when e.kind = 'feedback' then 1 else 0 end) from cpd_entries e \
+             join users u on u.user_id = e.user_id where u.email = 'amina.okafor@example.nhs.uk'").fetch_one(c).await).unwrap();
+        assert_eq!(record, (8, 1, 2), "one verified, five activities and two feedback records");
         let mismatched: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar(
             "select count(*) from cohorts h where seats_taken > capacity or seats_taken <> (select count(*) from enrolments e \
              where e.cohort_id = h.cohort_id and e.status in ('awaiting_payment', 'awaiting_invoice', 'confirmed', 'offered'))")
@@ -230,6 +237,8 @@ backend_tests! {
         assert_eq!(again, enrolments);
         let certificates_again: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar("select count(*) from certificates").fetch_one(c).await).unwrap();
         assert_eq!(certificates_again, 18);
+        let entries_again: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar("select count(*) from cpd_entries").fetch_one(c).await).unwrap();
+        assert_eq!(entries_again, 17 + 7, "a verified entry per completion (a reissue moves it), and the nurse's own");
     }
 
     async fn create_admin_creates_then_promotes(backend) {

@@ -10,13 +10,21 @@ use crate::support::accounts::{PASSWORD, location};
 use crate::support::certificates::{completed, issue};
 use crate::support::learning::write;
 
-const TABLES: [&str; 5] = ["cpd_entries", "cpd_entry_history", "cpd_evidence", "cpd_share_links", "cpd_reminders"];
+const TABLES: [&str; 5] = [
+    "cpd_entries",
+    "cpd_entry_history",
+    "cpd_evidence",
+    "cpd_share_links",
+    "cpd_reminders",
+];
 
 async fn rows_of(app: &TestApp, user_id: i64) -> Vec<i64> {
     let mut counts = Vec::new();
     for table in TABLES {
         let sql = match table {
-            "cpd_evidence" => format!("select count(*) from cpd_evidence v join cpd_entries e on e.entry_id = v.entry_id where e.user_id = {user_id}"),
+            "cpd_evidence" => format!(
+                "select count(*) from cpd_evidence v join cpd_entries e on e.entry_id = v.entry_id where e.user_id = {user_id}"
+            ),
             _ => format!("select count(*) from {table} where user_id = {user_id}"),
         };
         counts.push(app.count(&sql).await);

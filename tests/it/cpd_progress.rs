@@ -13,7 +13,9 @@ use crate::support::learning::write;
 
 fn section(html: &str) -> &str {
     let start = html.find("<h2>Your").expect("the summary");
-    let end = html[start..].find("Add a CPD activity").map_or(html.len(), |e| start + e);
+    let end = html[start..]
+        .find("Add a CPD activity")
+        .map_or(html.len(), |e| start + e);
     &html[start..end]
 }
 

@@ -12,7 +12,10 @@ use crate::support::enrolment::learner;
 use crate::support::learning::{move_clock_to, text, write};
 
 async fn reminders_to(app: &TestApp, email: &str) -> i64 {
-    app.count(&format!("select count(*) from email_outbox where kind = 'cpd_reminder' and to_address = '{email}'")).await
+    app.count(&format!(
+        "select count(*) from email_outbox where kind = 'cpd_reminder' and to_address = '{email}'"
+    ))
+    .await
 }
 
 /// Sets the learner's date `days` after the test clock's day (2 March 2026).
