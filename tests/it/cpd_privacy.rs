@@ -69,7 +69,7 @@ backend_tests! {
         let deleted = nurse.browser.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
         assert_eq!(location(&deleted), "/account/deleted");
         assert_eq!(rows_of(&app, id).await, vec![0; TABLES.len()], "nothing of the record is left");
-        assert_eq!(app.count(&format!("select count(*) from cpd_entry_history where entry_id in (select entry_id from cpd_entries)")).await,
+        assert_eq!(app.count("select count(*) from cpd_entry_history where entry_id in (select entry_id from cpd_entries)").await,
             app.count("select count(*) from cpd_entry_history").await, "no history left behind");
         assert_eq!(rows_of(&app, other.user_id).await, theirs, "another learner's record is untouched");
         let (status, page) = app.another_browser().get_text(&format!("/certificates/{}", certificate.code)).await;
