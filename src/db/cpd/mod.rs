@@ -18,6 +18,7 @@ use crate::domain::search;
 pub mod evidence;
 pub mod history;
 mod listing;
+pub mod share;
 
 pub use listing::{Filter, count, counted_for_user, list};
 
