@@ -175,6 +175,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         result = server => result?,
         _ = give_up => tracing::warn!("stopped after waiting {grace:?} for open connections"),
     }
+    jobs::before_stop(&state).await;
     state.db.close().await;
     tracing::info!("Academy stopped");
     Ok(())

@@ -59,6 +59,11 @@ const JOBS: &[Job] = &[
         run: announce_materials,
     },
     Job {
+        name: "cpd_share_views",
+        every: Duration::from_secs(60),
+        run: save_share_views,
+    },
+    Job {
         name: "email_outbox",
         every: Duration::from_secs(5),
         run: deliver_email,
@@ -151,6 +156,14 @@ fn announce_materials(state: AppState) -> JobFuture {
     })
 }
 
+/// Views of share links counted in memory since the last run (an idle run writes nothing).
+fn save_share_views(state: AppState) -> JobFuture {
+    Box::pin(async move {
+        crate::cpd::view_counts::flush(state.ctx(), &state.share_views).await?;
+        Ok(())
+    })
+}
+
 fn deliver_email(state: AppState) -> JobFuture {
     Box::pin(async move {
         crate::email::outbox::deliver_due(&state.outbox()).await?;
@@ -203,6 +216,13 @@ pub async fn run_all_now(state: &AppState) -> anyhow::Result<()> {
             .map_err(|e| e.context(job.name))?;
     }
     Ok(())
+}
+
+/// What must be saved before the process stops: the share links' views counted in memory.
+pub async fn before_stop(state: &AppState) {
+    if let Err(error) = save_share_views(state.clone()).await {
+        tracing::warn!(error = ?error, "could not save the share links' last views");
+    }
 }
 
 /// Starts one timer task per job; they stop when `shutdown` is cancelled.

@@ -15,6 +15,7 @@ use crate::auth::session_store::Sessions;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::context::Ctx;
+use crate::cpd::view_counts::ViewCounts;
 use crate::db::Db;
 use crate::email::outbox::OutboxWorker;
 use crate::email::{Mailer, Site};
@@ -42,6 +43,11 @@ pub struct AppState {
     pub card: Option<CardProvider>,
     /// Public certificate checks per client address, counted in this process's memory.
     pub verify_limit: Arc<AddressLimiter>,
+    /// Views of CPD share links per client address: a limiter of its own (at the same rate),
+    /// so an appraiser reading a long record does not use up a network's certificate checks.
+    pub share_limit: Arc<AddressLimiter>,
+    /// Views of CPD share links not yet saved; the `cpd_share_views` job saves them.
+    pub share_views: Arc<ViewCounts>,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -79,8 +85,11 @@ impl AppState {
             Site::new(&config.base_url, &config.contact_email).with_provider(&config.supplier.name),
         );
         let verify_limit = Arc::new(AddressLimiter::per_minute(config.verify_per_minute));
+        let share_limit = Arc::new(AddressLimiter::per_minute(config.verify_per_minute));
         Ok(AppState {
             verify_limit,
+            share_limit,
+            share_views: Arc::default(),
             config: Arc::new(config),
             db,
             clock,

@@ -1,6 +1,8 @@
 //! The CPD record's write paths: a learner's own entries (activities, NMC feedback and
 //! reflective-discussion records) added, edited and deleted, the reflection and tags on a
-//! verified entry, and the verified entries made from certificates ([`verified`]).
+//! verified entry, and the verified entries made from certificates ([`verified`]); the
+//! share links an appraiser reads ([`share`], with their views counted in memory by
+//! [`view_counts`]).
 //!
 //! Each action owns its transaction, writes the entry's history row (a JSON snapshot of
 //! the entry after the change) and an audit event that names the entry but never its
@@ -11,8 +13,10 @@ pub mod evidence;
 pub mod mails;
 pub mod records;
 pub mod reminders;
+pub mod share;
 pub mod tags;
 pub mod verified;
+pub mod view_counts;
 
 pub use entries::{add_activity, delete_entry, edit_activity, reflect_on_verified};
 pub use evidence::{add_evidence, remove_evidence};

@@ -1,4 +1,4 @@
-//! The CPD record: the learner's log, its forms and each entry's pages.
+//! The CPD record: the learner's log, its forms, each entry's pages and its share links.
 
 use std::fmt::Display;
 
@@ -77,4 +77,24 @@ pub fn cpd_evidence_file(id: impl Display, evidence_id: impl Display) -> String 
 
 pub fn cpd_evidence_remove(id: impl Display, evidence_id: impl Display) -> String {
     format!("/cpd/{id}/evidence/{evidence_id}/remove")
+}
+
+/// The learner's share links, and where a new one is posted.
+pub const fn cpd_share() -> &'static str {
+    "/cpd/share"
+}
+
+/// Withdrawing one of the learner's share links (asked first).
+pub fn cpd_share_revoke(share_id: impl Display) -> String {
+    format!("/cpd/share/{share_id}/revoke")
+}
+
+/// A share link's public page, for anyone holding its token.
+pub fn cpd_shared(token: impl Display) -> String {
+    format!("/cpd/shared/{token}")
+}
+
+/// One evidence file through a share link that includes them.
+pub fn cpd_shared_evidence(token: impl Display, evidence_id: impl Display) -> String {
+    format!("/cpd/shared/{token}/evidence/{evidence_id}")
 }

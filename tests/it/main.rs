@@ -23,6 +23,7 @@ mod cpd_entries;
 mod cpd_privacy;
 mod cpd_progress;
 mod cpd_reminders;
+mod cpd_share;
 mod csrf;
 mod db;
 mod email;

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod history;
 mod listing;
 pub mod reminders;
+pub mod share;
 
 pub use listing::{Filter, count, counted_for_user, list};
 

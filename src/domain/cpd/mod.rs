@@ -16,5 +16,6 @@ pub mod hours;
 pub mod nmc;
 pub mod nmc_records;
 pub mod regulator;
+pub mod share;
 pub mod totals;
 pub mod validation;

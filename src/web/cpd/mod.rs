@@ -1,7 +1,8 @@
 //! `/cpd`: the signed-in learner's CPD log (admins keep their own; no page shows anyone
 //! else's): the list with its filters, the forms for activities, feedback and reflective
-//! discussions, each entry's page, its history and deleting it. The writes are
-//! `crate::cpd` services; another learner's entry is "not found" everywhere.
+//! discussions, each entry's page, its history and deleting it; the learner's share links
+//! (`share`) and the read-only record a link opens for anyone holding it (`shared`). The
+//! writes are `crate::cpd` services; another learner's entry is "not found" everywhere.
 
 use axum::Router;
 use axum::extract::Path;
@@ -29,6 +30,8 @@ mod list;
 mod progress;
 mod records;
 mod reflection;
+mod share;
+mod shared;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,6 +68,16 @@ pub fn router() -> Router<AppState> {
         .route(
             "/cpd/{id}/evidence/{evidence}/remove",
             axum::routing::post(evidence::remove),
+        )
+        .route("/cpd/share", get(share::page).post(share::create))
+        .route(
+            "/cpd/share/{id}/revoke",
+            get(share::confirm_revoke).post(share::revoke),
+        )
+        .route("/cpd/shared/{token}", get(shared::page))
+        .route(
+            "/cpd/shared/{token}/evidence/{evidence}",
+            get(shared::evidence),
         )
 }
 

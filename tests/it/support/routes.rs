@@ -333,6 +333,8 @@ impl Site {
                     ("certificates", "id") => self.certificate.to_string(),
                     ("certificates", "code") => self.certificate_code.clone(),
                     ("cpd", "id") => self.cpd_entry.to_string(),
+                    // No share link on the site: its pages answer "not found".
+                    ("share", "id") => "0".to_owned(),
                     // No file on the site's entry: the download answers "not found".
                     ("evidence", "evidence") => "0".to_owned(),
                     ("documents", "kind") => "proforma".to_owned(),
