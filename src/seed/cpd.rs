@@ -1,7 +1,7 @@
 //! The demo NHS learner's CPD record, two years into her NMC cycle: the verified entry of
 //! the course she completed here (made when it was completed), activities she logged
-//! herself with reflections on the Code's themes, two pieces of feedback, and her
-//! revalidation date a year ahead, so the progress view shows real, partial progress. Added
+//! herself with reflections on the Code's themes, two pieces of feedback, an active share
+//! link for her line manager, and her revalidation date a year ahead, so the progress view shows real, partial progress. Added
 //! through the CPD services as she would add them.
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -10,9 +10,11 @@ use crate::accounts::cpd_date::{CpdDate, save_cpd_date};
 use crate::cpd::Learner;
 use crate::cpd::entries::add_activity;
 use crate::cpd::records::add_feedback;
+use crate::cpd::share::create_link;
 use crate::db::cpd::{self as store, Filter};
 use crate::domain::cpd::fields::DateParts;
 use crate::domain::cpd::nmc_records::FeedbackDraft;
+use crate::domain::cpd::share::{ShareDays, ShareScope};
 use crate::domain::cpd::validation::{ActivityDraft, ReflectionDraft};
 use crate::domain::london;
 use crate::state::AppState;
@@ -182,6 +184,15 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
             .await
             .map_err(|e| anyhow::anyhow!("the demo feedback: {e:?}"))?;
     }
+    // A link her line manager is using to check the record before her confirmation.
+    let scope = ShareScope {
+        from_on: None,
+        to_on: None,
+        include_evidence: false,
+    };
+    create_link(state.ctx(), by, scope, ShareDays::Month)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo share link: {e:?}"))?;
     Ok(ACTIVITIES.len() + FEEDBACK.len())
 }
 

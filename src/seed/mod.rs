@@ -219,7 +219,7 @@ pub fn describe(seeded: &Seeded) -> String {
     }
     if seeded.cpd_entries > 0 {
         out.push_str(&format!(
-            "created {} CPD entries for the demo NHS learner, with her revalidation date\n",
+            "created {} CPD entries for the demo NHS learner, with her revalidation date and a share link\n",
             seeded.cpd_entries
         ));
     }

@@ -215,12 +215,15 @@ backend_tests! {
         assert_eq!(counts.1, 10, "the demo learner and every other learner's second evaluation");
         assert!(counts.0 >= 18 * 6 && counts.2 >= 2, "{counts:?}");
         // The demo nurse's CPD record: her verified course, her own entries, her date.
-        assert!(first.contains("created 7 CPD entries for the demo NHS learner, with her revalidation date"), "{first}");
+        assert!(first.contains("created 7 CPD entries for the demo NHS learner, with her revalidation date and a share link"), "{first}");
         let record: (i64, i64, i64) = academy::run_query!(read &db, |c| sqlx::query_as(
             "select count(*), sum(case when e.certificate_id is null then 0 else 1 end), \
              sum(case when e.kind = 'feedback' then 1 else 0 end) from cpd_entries e \
              join users u on u.user_id = e.user_id where u.email = 'amina.okafor@example.nhs.uk'").fetch_one(c).await).unwrap();
         assert_eq!(record, (8, 1, 2), "one verified, five activities and two feedback records");
+        let links: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar(
+            "select count(*) from cpd_share_links where revoked_at is null").fetch_one(c).await).unwrap();
+        assert_eq!(links, 1, "an active share link");
         let mismatched: i64 = academy::run_query!(read &db, |c| sqlx::query_scalar(
             "select count(*) from cohorts h where seats_taken > capacity or seats_taken <> (select count(*) from enrolments e \
              where e.cohort_id = h.cohort_id and e.status in ('awaiting_payment', 'awaiting_invoice', 'confirmed', 'offered'))")

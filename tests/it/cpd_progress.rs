@@ -31,6 +31,7 @@ backend_tests! {
         assert!(dashboard.contains("<a href=\"/cpd\">Your CPD log</a>"), "and from the dashboard");
         let (status, html) = nurse.get_text("/cpd").await;
         assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<a href=\"/cpd/share\">Share your CPD record</a>"), "sharing is reachable");
         assert_accessible("/cpd", &html);
         assert!(section(&html).contains("Add your renewal or appraisal date to see your progress against what the Nursing and Midwifery Council (NMC) asks for"), "{html}");
 
