@@ -164,8 +164,7 @@ async fn cpd_of(ctx: Ctx<'_>, user: &User) -> Result<CpdExport, DbError> {
                         size_bytes: f.size_bytes,
                         sha256: f.sha256,
                         created_at: f.created_at,
-                        content_base64: base64::engine::general_purpose::STANDARD
-                            .encode(&f.bytes),
+                        content_base64: base64::engine::general_purpose::STANDARD.encode(&f.bytes),
                     })
                     .collect(),
                 entry,

@@ -8,6 +8,7 @@
 
 pub mod entries;
 pub mod evidence;
+pub mod record;
 pub mod records;
 pub mod tags;
 pub mod verified;

@@ -25,13 +25,18 @@ use crate::web::notice::Notice;
 mod activity;
 mod entry;
 mod evidence;
+mod export;
 mod list;
+mod record;
 mod records;
 mod reflection;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cpd", get(list::page))
+        .route("/cpd/export.csv", get(export::csv))
+        .route("/cpd/record", get(record::page))
+        .route("/cpd/record.pdf", get(record::pdf))
         .route("/cpd/new", get(activity::new).post(activity::create))
         .route(
             "/cpd/feedback/new",
