@@ -43,11 +43,13 @@ pub struct Flow<'a> {
     pub page: usize,
     pub y: f32,
     pub blocks: Vec<Block>,
+    /// The label column of [`Flow::row`].
+    pub label_width: f32,
 }
 
 /// Body text size of rows and bullets.
 const ROW_SIZE: f32 = 10.5;
-/// The label column of [`Flow::row`].
+/// The label column of [`Flow::row`] unless a document sets its own.
 const LABEL_WIDTH: f32 = 130.0;
 
 impl<'a> Flow<'a> {
@@ -59,6 +61,7 @@ impl<'a> Flow<'a> {
             page: 0,
             y,
             blocks: Vec::new(),
+            label_width: LABEL_WIDTH,
         }
     }
 
@@ -177,7 +180,7 @@ impl<'a> Flow<'a> {
             ROW_SIZE,
             true,
             Colour::Text,
-            Align::Left(left, LABEL_WIDTH),
+            Align::Left(left, self.label_width),
         );
         let (label_page, after_label) = (self.page, self.y);
         self.page = page;
@@ -189,8 +192,8 @@ impl<'a> Flow<'a> {
             false,
             Colour::Text,
             Align::Left(
-                left + LABEL_WIDTH + 10.0,
-                self.frame.width - LABEL_WIDTH - 10.0,
+                left + self.label_width + 10.0,
+                self.frame.width - self.label_width - 10.0,
             ),
         );
         if label_page > self.page {

@@ -20,6 +20,7 @@ mod completion;
 mod content;
 mod cpd_date;
 mod cpd_entries;
+mod cpd_export;
 mod csrf;
 mod db;
 mod email;

@@ -47,6 +47,8 @@ pub fn render(
 
 fn lay_out(faces: &Faces, record: &RecordDocument) -> (Vec<crate::pdf::blocks::Block>, Outline) {
     let mut flow = Flow::new(faces, Frame::a4(MARGIN), MARGIN);
+    // Room for the NMC log's "Number of participatory hours" on one line.
+    flow.label_width = 200.0;
     let mut outline = Outline::new();
     let full = flow.full();
     flow.block(Role::Paragraph, "Academy", 12.0, true, Colour::Brand, full);
