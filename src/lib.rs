@@ -45,6 +45,8 @@ pub mod metrics;
 pub mod paths;
 /// Card payments through a hosted checkout provider.
 pub mod payments;
+/// Tagged, accessible PDFs (the certificate, the CPD record): fonts, line layout, writing.
+pub mod pdf;
 /// Demo accounts and content.
 pub mod seed;
 /// `AppState`: the handles requests, jobs and commands share.

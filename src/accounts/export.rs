@@ -1,6 +1,7 @@
 //! "Download everything we hold about you": one person's data, gathered for export.
 
-use chrono::{DateTime, Utc};
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::context::Ctx;
@@ -9,6 +10,9 @@ use crate::db::attendance;
 use crate::db::audit::{self as audit_log, AuditRecord};
 use crate::db::certificates::{self, Certificate};
 use crate::db::cohorts;
+use crate::db::cpd::export::{self as cpd_export, SharedLink};
+use crate::db::cpd::history::HistoryAction;
+use crate::db::cpd::{self as cpd_store, Entry, Filter};
 use crate::db::enrolments::{self, EnrolmentEvent};
 use crate::db::evaluations;
 use crate::db::interests::{self, Interest};
@@ -27,6 +31,48 @@ pub struct DataExport {
     payments: Vec<Payment>,
     interests: Vec<Interest>,
     certificates: Vec<CertificateExport>,
+    cpd_record: CpdExport,
+}
+
+/// The whole CPD record: every entry with its reflection and evidence files (their bytes
+/// in `content_base64`, standard base64), every change kept in the entries' history
+/// (deleted entries' too), the share links (without their tokens) and the renewal date.
+#[derive(Serialize)]
+struct CpdExport {
+    renewal_or_appraisal_date: Option<NaiveDate>,
+    reminders: bool,
+    entries: Vec<CpdEntryExport>,
+    history: Vec<CpdHistoryExport>,
+    share_links: Vec<SharedLink>,
+}
+
+#[derive(Serialize)]
+struct CpdEntryExport {
+    #[serde(flatten)]
+    entry: Entry,
+    /// A verified entry's certificate, at its public check address.
+    certificate_check_address: Option<String>,
+    evidence: Vec<EvidenceExport>,
+}
+
+#[derive(Serialize)]
+struct EvidenceExport {
+    evidence_id: i64,
+    filename: String,
+    file_format: crate::domain::material::FileFormat,
+    size_bytes: i64,
+    sha256: String,
+    created_at: DateTime<Utc>,
+    content_base64: String,
+}
+
+#[derive(Serialize)]
+struct CpdHistoryExport {
+    entry_id: i64,
+    action: HistoryAction,
+    at: DateTime<Utc>,
+    /// The entry as it was after the change.
+    entry: serde_json::Value,
 }
 
 /// A certificate as issued, with where it stands and its public address.
@@ -89,7 +135,58 @@ pub async fn export(ctx: Ctx<'_>, user: User) -> Result<DataExport, DbError> {
                 certificate,
             })
             .collect(),
+        cpd_record: cpd_of(ctx, &user).await?,
         account: user,
+    })
+}
+
+async fn cpd_of(ctx: Ctx<'_>, user: &User) -> Result<CpdExport, DbError> {
+    let entries = cpd_store::list(ctx.db, user.user_id, &Filter::default(), i64::MAX, 0).await?;
+    let mut files = cpd_export::evidence(ctx.db, user.user_id).await?;
+    let entries = entries
+        .into_iter()
+        .map(|entry| {
+            let (own, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut files)
+                .into_iter()
+                .partition(|f| f.entry_id == entry.entry_id);
+            files = rest;
+            CpdEntryExport {
+                certificate_check_address: entry
+                    .certificate_code
+                    .as_deref()
+                    .map(|code| ctx.site.url(&crate::paths::certificate(code))),
+                evidence: own
+                    .into_iter()
+                    .map(|f| EvidenceExport {
+                        evidence_id: f.evidence_id,
+                        filename: f.filename,
+                        file_format: f.file_format,
+                        size_bytes: f.size_bytes,
+                        sha256: f.sha256,
+                        created_at: f.created_at,
+                        content_base64: base64::engine::general_purpose::STANDARD.encode(&f.bytes),
+                    })
+                    .collect(),
+                entry,
+            }
+        })
+        .collect();
+    let history = cpd_export::history(ctx.db, user.user_id)
+        .await?
+        .into_iter()
+        .map(|row| CpdHistoryExport {
+            entry_id: row.entry_id,
+            action: row.action,
+            at: row.at,
+            entry: serde_json::from_str(&row.snapshot).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    Ok(CpdExport {
+        renewal_or_appraisal_date: user.cpd_renewal_on,
+        reminders: user.cpd_reminders,
+        entries,
+        history,
+        share_links: cpd_export::share_links(ctx.db, user.user_id).await?,
     })
 }
 

@@ -11,6 +11,7 @@
 pub mod entries;
 pub mod evidence;
 pub mod mails;
+pub mod record;
 pub mod records;
 pub mod reminders;
 pub mod share;

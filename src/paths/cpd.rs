@@ -98,3 +98,46 @@ pub fn cpd_shared(token: impl Display) -> String {
 pub fn cpd_shared_evidence(token: impl Display, evidence_id: impl Display) -> String {
     format!("/cpd/shared/{token}/evidence/{evidence_id}")
 }
+
+/// `base` with the log's filters (name, value pairs as the filter form sent them) and any
+/// `extra` pairs; empty values are left out.
+fn with_filters(base: &str, extra: &[(&str, &str)], filters: &[(&str, &str)]) -> String {
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in extra.iter().chain(filters).filter(|(_, v)| !v.is_empty()) {
+        params.append_pair(name, value);
+    }
+    match params.finish() {
+        query if query.is_empty() => base.to_owned(),
+        query => format!("{base}?{query}"),
+    }
+}
+
+/// The log's entries the filters keep, as a spreadsheet (CSV).
+pub fn cpd_export_csv(filters: &[(&str, &str)]) -> String {
+    with_filters("/cpd/export.csv", &[], filters)
+}
+
+/// The record as a PDF laid out for `regulator` ("nmc", "hcpc", "gmc", "gphc", "none").
+pub fn cpd_record_pdf(regulator: &str, filters: &[(&str, &str)]) -> String {
+    with_filters("/cpd/record.pdf", &[("regulator", regulator)], filters)
+}
+
+/// The same record as a printable page.
+pub fn cpd_record_view(regulator: &str, filters: &[(&str, &str)]) -> String {
+    with_filters("/cpd/record", &[("regulator", regulator)], filters)
+}
+
+/// The log with its filters (the first page).
+pub fn cpd_filtered(filters: &[(&str, &str)]) -> String {
+    with_filters("/cpd", &[], filters)
+}
+
+/// Where the record's layout form goes (its fields carry the layout and filters).
+pub const fn cpd_record() -> &'static str {
+    "/cpd/record"
+}
+
+/// The layout form's PDF button.
+pub const fn cpd_record_download() -> &'static str {
+    "/cpd/record.pdf"
+}

@@ -13,7 +13,7 @@ use crate::support::accounts::location;
 use crate::support::app::Browser;
 use crate::support::enrolment::{admin, learner};
 
-mod evidence;
+pub(crate) mod evidence;
 mod verified;
 
 /// A form's fields as the tests post them.

@@ -20,6 +20,7 @@ mod completion;
 mod content;
 mod cpd_date;
 mod cpd_entries;
+mod cpd_export;
 mod cpd_privacy;
 mod cpd_progress;
 mod cpd_reminders;

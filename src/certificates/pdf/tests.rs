@@ -40,7 +40,8 @@ fn a_certificate_is_a_pdf_ua_document() {
     let certificate = sample("Zoë Łukasz-Smith");
     let faces = text::FACES.as_ref().unwrap();
     let blocks = layout::lay_out(faces, &certificate);
-    let pdf = write(&certificate, &blocks, faces, issued(), true).expect("PDF/UA-1 conforming");
+    let pdf = crate::pdf::write(&blocks, faces, &settings(&certificate, issued()), true)
+        .expect("PDF/UA-1 conforming");
     assert!(pdf.starts_with(b"%PDF-"));
     if let Ok(path) = std::env::var("CERTIFICATE_PDF_OUT") {
         std::fs::write(path, &pdf).unwrap();
@@ -63,5 +64,6 @@ fn many_outcomes_flow_onto_a_second_page() {
     let blocks = layout::lay_out(faces, &certificate);
     let pages = blocks.iter().flat_map(|b| &b.items).map(|i| i.page).max();
     assert_eq!(pages, Some(1));
-    write(&certificate, &blocks, faces, issued(), true).expect("still conforming");
+    crate::pdf::write(&blocks, faces, &settings(&certificate, issued()), true)
+        .expect("still conforming");
 }

@@ -56,6 +56,14 @@ pub async fn for_entry(db: &Db, entry_id: i64) -> Result<Vec<Evidence>, DbError>
     Ok(run!(read db, |c| sqlx::query_as(sql).bind(entry_id).fetch_all(c).await)?)
 }
 
+/// The details of every file on the learner's entries, oldest first.
+pub async fn for_user(db: &Db, user_id: i64) -> Result<Vec<Evidence>, DbError> {
+    let sql = "select v.evidence_id, v.entry_id, v.file_format, v.filename, v.size_bytes, \
+               v.created_at from cpd_evidence v join cpd_entries e on e.entry_id = v.entry_id \
+               where e.user_id = $1 order by v.evidence_id";
+    Ok(run!(read db, |c| sqlx::query_as(sql).bind(user_id).fetch_all(c).await)?)
+}
+
 /// One file of the learner's entry; `None` for another learner's or none.
 pub async fn file(
     db: &Db,

@@ -1,10 +1,11 @@
 //! The learner's list of entries: which the filters keep, a page of them newest first,
-//! and every entry as the regulators' rules count it.
+//! all of them one at a time (downloads), and every entry as the regulators' rules count it.
 
 use chrono::NaiveDate;
 
 use super::{COLUMNS, Entry, FROM};
 use crate::db::binds::{Value, bind_values};
+use crate::db::stream::{RowStream, fetch_stream};
 use crate::db::{Db, DbError, run};
 use crate::domain::cpd::counting::Counted;
 use crate::domain::cpd::entry::{EntryKind, Method};
@@ -115,4 +116,30 @@ pub async fn counted_for_user(db: &Db, user_id: i64) -> Result<Vec<Counted>, DbE
     let entries: Vec<Entry> =
         run!(read db, |c| sqlx::query_as(&sql).bind(user_id).fetch_all(c).await)?;
     Ok(entries.iter().map(Entry::counted).collect())
+}
+
+/// Every entry of the learner the filter keeps, in the list's order: the query a download
+/// reads [`Selection::rows`] from, one row at a time.
+pub struct Selection {
+    sql: String,
+    binds: Vec<Value>,
+}
+
+impl Selection {
+    pub fn of(user_id: i64, filter: &Filter) -> Selection {
+        let (clause, mut values) = filter.clause();
+        values.insert(0, Value::Int(Some(user_id)));
+        Selection {
+            sql: format!(
+                "select {COLUMNS} {FROM} {clause} \
+                 order by e.ended_on desc, e.started_on desc, e.entry_id desc"
+            ),
+            binds: values,
+        }
+    }
+
+    /// The entries as they arrive from the database; nothing holds them all.
+    pub fn rows<'a>(&'a self, db: &'a Db) -> RowStream<'a, Entry> {
+        fetch_stream(db, &self.sql, self.binds.clone())
+    }
 }

@@ -16,12 +16,13 @@ use crate::domain::cpd::entry::{
 use crate::domain::search;
 
 pub mod evidence;
+pub mod export;
 pub mod history;
 mod listing;
 pub mod reminders;
 pub mod share;
 
-pub use listing::{Filter, count, counted_for_user, list};
+pub use listing::{Filter, Selection, count, counted_for_user, list};
 
 /// An entry as stored, with its certificate's code and state when it is a verified one.
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]

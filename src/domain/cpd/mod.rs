@@ -15,6 +15,7 @@ pub mod hcpc;
 pub mod hours;
 pub mod nmc;
 pub mod nmc_records;
+pub mod record_layout;
 pub mod regulator;
 pub mod share;
 pub mod totals;

@@ -13,6 +13,7 @@ use crate::auth::{CurrentUser, Viewer};
 use crate::cpd::tags;
 use crate::db::cpd::{self as store, Filter};
 use crate::domain::cpd::entry::{EntryKind, Method};
+use crate::domain::cpd::record_layout::RecordLayout;
 use crate::domain::london;
 use crate::error::AppError;
 use crate::paths;
@@ -54,8 +55,42 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// The filters the address asks for, and the problems with its dates (a date that is
+    /// not one filters nothing). The list and its downloads read them the same way.
+    pub fn filter(&self) -> (Filter, FormErrors) {
+        let query = self;
+        let mut errors = FormErrors::default();
+        let from = filter_date(
+            &mut errors,
+            "from",
+            "The from date",
+            [&query.from_day, &query.from_month, &query.from_year],
+        );
+        let to = filter_date(
+            &mut errors,
+            "to",
+            "The to date",
+            [&query.to_day, &query.to_month, &query.to_year],
+        );
+        let search: String = query.q.trim().chars().take(200).collect();
+        let filter = Filter {
+            from,
+            to,
+            method: Method::parse(query.method.trim()),
+            verified: match query.source.as_str() {
+                "verified" => Some(true),
+                "self_declared" => Some(false),
+                _ => None,
+            },
+            kind: EntryKind::parse(query.kind.trim()),
+            tag: tags::normalise(&query.tag).filter(|t| !t.contains(char::is_control)),
+            query: (!search.is_empty()).then_some(search),
+        };
+        (filter, errors)
+    }
+
     /// The filters as name and value pairs, for the pages' links.
-    fn pairs(&self) -> Vec<(&'static str, &str)> {
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
         vec![
             ("from_day", self.from_day.as_str()),
             ("from_month", &self.from_month),
@@ -70,6 +105,17 @@ impl ListQuery {
             ("q", &self.q),
         ]
     }
+}
+
+/// Whether any filter is set.
+pub fn is_filtered(filter: &Filter) -> bool {
+    filter.from.is_some()
+        || filter.to.is_some()
+        || filter.method.is_some()
+        || filter.verified.is_some()
+        || filter.kind.is_some()
+        || filter.tag.is_some()
+        || filter.query.is_some()
 }
 
 /// A filter date: none when all three boxes are empty, a problem when it is not a date.
@@ -112,6 +158,19 @@ struct ListPage {
     kinds: &'static [EntryKind],
     /// Progress against the learner's regulator, or totals by year.
     summary: Summary,
+    downloads: Downloads,
+}
+
+/// The downloads of the entries the filters keep: the CSV, and the record in the
+/// learner's own layout or another.
+struct Downloads {
+    csv: String,
+    record_view: String,
+    record_pdf: String,
+    /// The filters again, for the layout form's hidden fields.
+    filters: Vec<(&'static str, String)>,
+    own: RecordLayout,
+    layouts: &'static [RecordLayout],
 }
 
 pub async fn page(
@@ -120,40 +179,8 @@ pub async fn page(
     CurrentUser(user): CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let mut errors = FormErrors::default();
-    let from = filter_date(
-        &mut errors,
-        "from",
-        "The from date",
-        [&query.from_day, &query.from_month, &query.from_year],
-    );
-    let to = filter_date(
-        &mut errors,
-        "to",
-        "The to date",
-        [&query.to_day, &query.to_month, &query.to_year],
-    );
-    let search: String = query.q.trim().chars().take(200).collect();
-    let filter = Filter {
-        from,
-        to,
-        method: Method::parse(query.method.trim()),
-        verified: match query.source.as_str() {
-            "verified" => Some(true),
-            "self_declared" => Some(false),
-            _ => None,
-        },
-        kind: EntryKind::parse(query.kind.trim()),
-        tag: tags::normalise(&query.tag).filter(|t| !t.contains(char::is_control)),
-        query: (!search.is_empty()).then_some(search),
-    };
-    let filtered = filter.from.is_some()
-        || filter.to.is_some()
-        || filter.method.is_some()
-        || filter.verified.is_some()
-        || filter.kind.is_some()
-        || filter.tag.is_some()
-        || filter.query.is_some();
+    let (filter, errors) = query.filter();
+    let filtered = is_filtered(&filter);
     let page = PageQuery {
         page: query.page.clone(),
     }
@@ -172,6 +199,19 @@ pub async fn page(
     .map(EntryView::of)
     .collect();
     let pairs = query.pairs();
+    let own = RecordLayout::of_profile(user.professional_body.as_deref());
+    let downloads = Downloads {
+        csv: paths::cpd_export_csv(&pairs),
+        record_view: paths::cpd_record_view(own.as_str(), &pairs),
+        record_pdf: paths::cpd_record_pdf(own.as_str(), &pairs),
+        filters: pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (*k, (*v).to_owned()))
+            .collect(),
+        own,
+        layouts: RecordLayout::ALL,
+    };
     let previous = paths::cpd_page(&pairs, pager.page - 1);
     let next = paths::cpd_page(&pairs, pager.page + 1);
     let banner = Notice::message_for(query.notice.as_deref());
@@ -196,5 +236,6 @@ pub async fn page(
         methods: Method::ALL,
         kinds: EntryKind::ALL,
         summary,
+        downloads,
     })
 }

@@ -26,8 +26,10 @@ use crate::web::notice::Notice;
 mod activity;
 mod entry;
 mod evidence;
+mod export;
 mod list;
 mod progress;
+mod record;
 mod records;
 mod reflection;
 mod share;
@@ -36,6 +38,9 @@ mod shared;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cpd", get(list::page))
+        .route("/cpd/export.csv", get(export::csv))
+        .route("/cpd/record", get(record::page))
+        .route("/cpd/record.pdf", get(record::pdf))
         .route("/cpd/new", get(activity::new).post(activity::create))
         .route(
             "/cpd/feedback/new",

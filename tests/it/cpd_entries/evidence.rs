@@ -14,7 +14,7 @@ use crate::support::enrolment::{admin, learner};
 
 const PDF: &[u8] = b"%PDF-1.7 certificate of attendance";
 
-async fn upload(
+pub(crate) async fn upload(
     browser: &Browser,
     entry: i64,
     token: Option<String>,

@@ -1,11 +1,11 @@
-//! What a laid-out certificate is made of: blocks in reading order, each with its role
-//! for the tag tree and its pieces (shaped lines, the QR code) placed on a page.
+//! What a laid-out document is made of: blocks in reading order, each with its role for
+//! the tag tree and its pieces (shaped lines, a grid of dark squares such as a QR code)
+//! placed on a page.
 
 use super::text::Shaped;
-use crate::certificates::qr::Modules;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Colour {
+pub enum Colour {
     Text,
     Muted,
     Brand,
@@ -14,19 +14,22 @@ pub(super) enum Colour {
 
 /// What a block is to a screen reader.
 #[derive(Clone, Debug)]
-pub(super) enum Role {
+pub enum Role {
     Heading(u16),
     Paragraph,
     /// Its first item is the bullet, the rest its text.
     ListItem,
     /// A picture with its description.
     Figure(String),
-    /// A paragraph that is a link to this address.
-    Link(String),
+    /// A paragraph that is a link to `url`; `alt` says where it goes.
+    Link {
+        url: String,
+        alt: String,
+    },
 }
 
 #[derive(Clone, Debug)]
-pub(super) enum Piece {
+pub enum Piece {
     Text {
         x: f32,
         baseline: f32,
@@ -35,22 +38,23 @@ pub(super) enum Piece {
         colour: Colour,
         line: Shaped,
     },
-    Qr {
+    /// Dark squares of side `unit` from (`x`, `y`): each run is (row, first column, length).
+    Grid {
         x: f32,
         y: f32,
-        side: f32,
-        modules: Modules,
+        unit: f32,
+        runs: Vec<(usize, usize, usize)>,
     },
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Item {
+pub struct Item {
     pub page: usize,
     pub piece: Piece,
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Block {
+pub struct Block {
     pub role: Role,
     pub items: Vec<Item>,
 }
@@ -62,9 +66,19 @@ impl Block {
             .iter()
             .filter_map(|item| match &item.piece {
                 Piece::Text { line, .. } => Some(line.text.as_str()),
-                Piece::Qr { .. } => None,
+                Piece::Grid { .. } => None,
             })
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// How many pages the blocks fill.
+pub fn pages(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .flat_map(|b| b.items.iter().map(|i| i.page))
+        .max()
+        .unwrap_or(0)
+        + 1
 }

@@ -1,22 +1,22 @@
-//! The certificate's typeface (DejaVu Sans, vendored in `src/certificates/fonts/` with its
-//! licence) and lines of text: shaped once with rustybuzz so a line's width is known before
-//! it is placed, and the same glyphs are drawn.
+//! The PDFs' typeface (DejaVu Sans, vendored in `src/pdf/fonts/` with its licence) and
+//! lines of text: shaped once with rustybuzz so a line's width is known before it is
+//! placed, and the same glyphs are drawn.
 
 use std::sync::LazyLock;
 
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use rustybuzz::{Direction, UnicodeBuffer};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
 
 /// One face: krilla's handle (which subsets and embeds it) and the shaper's.
-pub(super) struct Face {
+pub struct Face {
     pub font: Font,
     shaper: rustybuzz::Face<'static>,
 }
 
-pub(super) struct Faces {
+pub struct Faces {
     pub regular: Face,
     pub bold: Face,
 }
@@ -31,7 +31,7 @@ impl Face {
 }
 
 /// Parsed once per process; `None` only if the vendored files were damaged.
-pub(super) static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
+pub static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
     Some(Faces {
         regular: Face::load(REGULAR)?,
         bold: Face::load(BOLD)?,
@@ -40,15 +40,15 @@ pub(super) static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
 
 /// A line of text shaped at a size: its glyphs and width in points.
 #[derive(Clone, Debug)]
-pub(super) struct Shaped {
+pub struct Shaped {
     pub text: String,
     pub glyphs: Vec<KrillaGlyph>,
     pub width: f32,
 }
 
-/// Shapes `text` (one line, one script, as every field of a certificate is) with `face`.
+/// Shapes `text` (one line, one script) with `face`.
 /// A character the font lacks becomes its `.notdef` box, never a failure.
-pub(super) fn shape(face: &Face, text: &str, size: f32) -> Shaped {
+pub fn shape(face: &Face, text: &str, size: f32) -> Shaped {
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
@@ -94,7 +94,7 @@ pub(super) fn shape(face: &Face, text: &str, size: f32) -> Shaped {
 
 /// `text` broken into lines no wider than `width` points at `size`, at spaces (a word
 /// wider than a line, such as a long address, is broken between characters).
-pub(super) fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<Shaped> {
+pub fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<Shaped> {
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
