@@ -1,5 +1,7 @@
 //! "Download everything we hold about you": one person's data, gathered for export.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -142,33 +144,27 @@ pub async fn export(ctx: Ctx<'_>, user: User) -> Result<DataExport, DbError> {
 
 async fn cpd_of(ctx: Ctx<'_>, user: &User) -> Result<CpdExport, DbError> {
     let entries = cpd_store::list(ctx.db, user.user_id, &Filter::default(), i64::MAX, 0).await?;
-    let mut files = cpd_export::evidence(ctx.db, user.user_id).await?;
+    let mut files: HashMap<i64, Vec<EvidenceExport>> = HashMap::new();
+    for f in cpd_export::evidence(ctx.db, user.user_id).await? {
+        files.entry(f.entry_id).or_default().push(EvidenceExport {
+            evidence_id: f.evidence_id,
+            filename: f.filename,
+            file_format: f.file_format,
+            size_bytes: f.size_bytes,
+            sha256: f.sha256,
+            created_at: f.created_at,
+            content_base64: base64::engine::general_purpose::STANDARD.encode(&f.bytes),
+        });
+    }
     let entries = entries
         .into_iter()
-        .map(|entry| {
-            let (own, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut files)
-                .into_iter()
-                .partition(|f| f.entry_id == entry.entry_id);
-            files = rest;
-            CpdEntryExport {
-                certificate_check_address: entry
-                    .certificate_code
-                    .as_deref()
-                    .map(|code| ctx.site.url(&crate::paths::certificate(code))),
-                evidence: own
-                    .into_iter()
-                    .map(|f| EvidenceExport {
-                        evidence_id: f.evidence_id,
-                        filename: f.filename,
-                        file_format: f.file_format,
-                        size_bytes: f.size_bytes,
-                        sha256: f.sha256,
-                        created_at: f.created_at,
-                        content_base64: base64::engine::general_purpose::STANDARD.encode(&f.bytes),
-                    })
-                    .collect(),
-                entry,
-            }
+        .map(|entry| CpdEntryExport {
+            certificate_check_address: entry
+                .certificate_code
+                .as_deref()
+                .map(|code| ctx.site.url(&crate::paths::certificate(code))),
+            evidence: files.remove(&entry.entry_id).unwrap_or_default(),
+            entry,
         })
         .collect();
     let history = cpd_export::history(ctx.db, user.user_id)
