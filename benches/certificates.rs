@@ -11,9 +11,9 @@
 #[allow(dead_code)]
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use support::load;
+
+use std::time::Instant;
 
 use academy::certificates::document::CertificateText;
 use academy::certificates::{issue_in, pdf};
@@ -86,10 +86,11 @@ async fn run(
         "backend", "path", "req/s", "p50", "p99", "vs asset"
     );
     // Warm both paths (connections, caches), then measure each in turn.
-    load(&base, &asset, 500, concurrency).await?;
-    load(&base, &check, 500, concurrency).await?;
-    let asset_figures = load(&base, &asset, requests, concurrency).await?;
-    let check_figures = load(&base, &check, requests, concurrency).await?;
+    let client = reqwest::Client::new();
+    load(&client, &base, &asset, 500, concurrency).await?;
+    load(&client, &base, &check, 500, concurrency).await?;
+    let asset_figures = load(&client, &base, &asset, requests, concurrency).await?;
+    let check_figures = load(&client, &base, &check, requests, concurrency).await?;
     for (name, figures) in [
         ("static asset", &asset_figures),
         ("certificate check", &check_figures),
@@ -130,52 +131,6 @@ async fn run(
         );
     }
     Ok(())
-}
-
-struct Figures {
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-}
-
-/// `requests` GETs of `path` from `concurrency` keep-alive clients; every answer must be 200.
-async fn load(
-    base: &str,
-    path: &str,
-    requests: usize,
-    concurrency: usize,
-) -> anyhow::Result<Figures> {
-    let url = Arc::new(format!("{base}{path}"));
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..concurrency {
-        let (url, next) = (url.clone(), next.clone());
-        tasks.spawn(async move {
-            let client = reqwest::Client::new();
-            let mut latencies = Vec::new();
-            while next.fetch_add(1, Ordering::Relaxed) < requests {
-                let sent = Instant::now();
-                let response = client.get(url.as_str()).send().await?;
-                anyhow::ensure!(response.status() == 200, "{url}: {}", response.status());
-                response.bytes().await?;
-                latencies.push(sent.elapsed());
-            }
-            Ok::<_, anyhow::Error>(latencies)
-        });
-    }
-    let mut latencies = Vec::with_capacity(requests);
-    for result in tasks.join_all().await {
-        latencies.extend(result?);
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Ok(Figures {
-        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: pick(0.5),
-        p99: pick(0.99),
-    })
 }
 
 /// One issued certificate (a course with outcomes and two live sessions, a learner, a

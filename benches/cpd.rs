@@ -14,9 +14,9 @@
 #[allow(dead_code)]
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use support::load;
+
+use std::time::Instant;
 
 use academy::db::batch::insert_rows;
 use academy::db::binds::Value;
@@ -305,51 +305,4 @@ async fn sign_in(base: &str, email: &str) -> anyhow::Result<reqwest::Client> {
         .await?;
     anyhow::ensure!(response.status() == 303, "sign-in failed for {email}");
     Ok(client)
-}
-
-struct Figures {
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-}
-
-/// `requests` GETs of `path` from `concurrency` tasks sharing `client`'s keep-alive pool
-/// (and cookies); every answer must be 200.
-async fn load(
-    client: &reqwest::Client,
-    base: &str,
-    path: &str,
-    requests: usize,
-    concurrency: usize,
-) -> anyhow::Result<Figures> {
-    let url = Arc::new(format!("{base}{path}"));
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..concurrency {
-        let (url, next, client) = (url.clone(), next.clone(), client.clone());
-        tasks.spawn(async move {
-            let mut latencies = Vec::new();
-            while next.fetch_add(1, Ordering::Relaxed) < requests {
-                let sent = Instant::now();
-                let response = client.get(url.as_str()).send().await?;
-                anyhow::ensure!(response.status() == 200, "{url}: {}", response.status());
-                response.bytes().await?;
-                latencies.push(sent.elapsed());
-            }
-            Ok::<_, anyhow::Error>(latencies)
-        });
-    }
-    let mut latencies = Vec::with_capacity(requests);
-    for result in tasks.join_all().await {
-        latencies.extend(result?);
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Ok(Figures {
-        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: pick(0.5),
-        p99: pick(0.99),
-    })
 }

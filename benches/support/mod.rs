@@ -1,10 +1,13 @@
 //! What the benchmarks share: settings from the environment, a throw-away database on each
 //! backend (SQLite always, PostgreSQL with `BENCH_POSTGRES_URL`), the real app started on a
-//! free port, and reading a form's CSRF token.
+//! free port, reading a form's CSRF token, and loading a path from many clients at once.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use academy::app;
 use academy::clock::Clock;
@@ -139,4 +142,52 @@ pub fn csrf_field(html: &str) -> anyhow::Result<String> {
         .find('"')
         .ok_or_else(|| anyhow::anyhow!("unterminated CSRF field"))?;
     Ok(html[start..start + end].to_owned())
+}
+
+/// Throughput and latency of one path under load.
+pub struct Figures {
+    pub per_second: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+/// `requests` GETs of `path` from `concurrency` tasks sharing `client`'s keep-alive pool
+/// (and its cookies, if it signed in); every answer must be 200.
+pub async fn load(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<Figures> {
+    let url = Arc::new(format!("{base}{path}"));
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (url, next, client) = (url.clone(), next.clone(), client.clone());
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < requests {
+                let sent = Instant::now();
+                let response = client.get(url.as_str()).send().await?;
+                anyhow::ensure!(response.status() == 200, "{url}: {}", response.status());
+                response.bytes().await?;
+                latencies.push(sent.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        });
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    for result in tasks.join_all().await {
+        latencies.extend(result?);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    Ok(Figures {
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: pick(0.5),
+        p99: pick(0.99),
+    })
 }
