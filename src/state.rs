@@ -37,7 +37,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Keys derived from `ACADEMY_SECRET` for CSRF tokens and signed cookies.
     pub keys: Arc<Keys>,
-    /// The session store (its own small pool on SQLite).
+    /// The session store (its own small pool on SQLite), with the last second's records
+    /// in memory.
     pub sessions: Sessions,
     /// The card checkout provider, when one is configured.
     pub card: Option<CardProvider>,
@@ -68,7 +69,7 @@ impl AppState {
             .as_ref()
             .context("the secret was not resolved")?;
         let keys = Arc::new(Keys::derive(secret));
-        let sessions = Sessions::open(&db)
+        let sessions = Sessions::open(&db, clock.clone())
             .await
             .context("cannot prepare the session store")?;
         crate::db::users::backfill_search_text(&db).await?;

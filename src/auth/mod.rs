@@ -7,6 +7,7 @@ pub mod device;
 pub mod keys;
 pub mod password;
 pub mod rate_limit;
+pub mod recent_sessions;
 pub mod session_store;
 pub mod throttle;
 pub mod viewer;

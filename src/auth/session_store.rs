@@ -1,38 +1,53 @@
-//! Sessions in the database (tower-sessions' sqlx store) on either backend.
+//! Sessions in the database (tower-sessions' sqlx store) on either backend, with the last
+//! second's records kept in memory (`auth::recent_sessions`).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+use super::recent_sessions::RecentSessions;
+use crate::clock::Clock;
 use crate::db::Db;
 
 /// One store type for the router, whichever database holds the sessions.
 #[derive(Clone, Debug)]
-pub enum Sessions {
+pub struct Sessions {
+    store: Store,
+    recent: Arc<RecentSessions>,
+}
+
+#[derive(Clone, Debug)]
+enum Store {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
 impl Sessions {
     /// Creates the store's table if needed. On SQLite it gets its own small pool, so session
-    /// reads never queue behind the single writer.
-    pub async fn open(db: &Db) -> Result<Sessions, sqlx::Error> {
+    /// reads never queue behind the single writer. Records read are used for a second by
+    /// `clock`.
+    pub async fn open(db: &Db, clock: Clock) -> Result<Sessions, sqlx::Error> {
         let store = match db {
-            Db::Sqlite(pools) => Sessions::Sqlite(SqliteStore::new(pools.sessions.clone())),
-            Db::Postgres(pool) => Sessions::Postgres(PostgresStore::new(pool.clone())),
+            Db::Sqlite(pools) => Store::Sqlite(SqliteStore::new(pools.sessions.clone())),
+            Db::Postgres(pool) => Store::Postgres(PostgresStore::new(pool.clone())),
         };
         match &store {
-            Sessions::Sqlite(s) => s.migrate().await?,
-            Sessions::Postgres(s) => s.migrate().await?,
+            Store::Sqlite(s) => s.migrate().await?,
+            Store::Postgres(s) => s.migrate().await?,
         }
-        Ok(store)
+        Ok(Sessions {
+            store,
+            recent: Arc::new(RecentSessions::new(clock)),
+        })
     }
 
     pub async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            Sessions::Sqlite(s) => s.delete_expired().await,
-            Sessions::Postgres(s) => s.delete_expired().await,
+        match &self.store {
+            Store::Sqlite(s) => s.delete_expired().await,
+            Store::Postgres(s) => s.delete_expired().await,
         }
     }
 }
@@ -40,30 +55,44 @@ impl Sessions {
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Sessions::Sqlite(s) => s.create(record).await,
-            Sessions::Postgres(s) => s.create(record).await,
-        }
+        let created = match &self.store {
+            Store::Sqlite(s) => s.create(record).await,
+            Store::Postgres(s) => s.create(record).await,
+        };
+        self.recent.forget(&record.id);
+        created
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Sessions::Sqlite(s) => s.save(record).await,
-            Sessions::Postgres(s) => s.save(record).await,
-        }
+        let saved = match &self.store {
+            Store::Sqlite(s) => s.save(record).await,
+            Store::Postgres(s) => s.save(record).await,
+        };
+        self.recent.forget(&record.id);
+        saved
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Sessions::Sqlite(s) => s.load(id).await,
-            Sessions::Postgres(s) => s.load(id).await,
+        if let Some(record) = self.recent.get(id) {
+            return Ok(Some(record));
         }
+        let ticket = self.recent.ticket();
+        let loaded = match &self.store {
+            Store::Sqlite(s) => s.load(id).await?,
+            Store::Postgres(s) => s.load(id).await?,
+        };
+        if let Some(record) = &loaded {
+            self.recent.keep(ticket, record);
+        }
+        Ok(loaded)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Sessions::Sqlite(s) => s.delete(id).await,
-            Sessions::Postgres(s) => s.delete(id).await,
-        }
+        let deleted = match &self.store {
+            Store::Sqlite(s) => s.delete(id).await,
+            Store::Postgres(s) => s.delete(id).await,
+        };
+        self.recent.forget(id);
+        deleted
     }
 }

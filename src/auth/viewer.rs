@@ -256,6 +256,9 @@ async fn signed_in_user(
         .and_then(|ts| DateTime::from_timestamp(ts, 0));
     let lifetime = SessionLifetime::from(&*state.config);
     let idle = now.timestamp() - seen;
+    // The user is read on every request, so an epoch, role or disabled change applies at
+    // once in every process; it is the one query of a signed-in page's viewer, the session
+    // row having come from memory (`auth::recent_sessions`).
     let user = match started.filter(|started| lifetime.is_live(remember, *started, idle, now)) {
         Some(_) => users::find(&state.db, user_id)
             .await?

@@ -56,7 +56,7 @@ pub const PRODUCTION: &[(&str, &str)] = &[
 pub const BEHIND_PROXY: &[(&str, &str)] = &[("ACADEMY_TRUSTED_PROXIES", "127.0.0.1/32")];
 
 /// Settings every test app starts from; tests override single values.
-fn base_settings(
+pub(super) fn base_settings(
     database: &TestDatabase,
     data_dir: &std::path::Path,
     address: SocketAddr,
@@ -212,6 +212,15 @@ impl Browser {
             .build()
             .expect("client");
         Browser { client, base }
+    }
+
+    /// The same browser, with the same cookies, talking to the app at `address` (cookies
+    /// do not depend on the port).
+    pub fn on(&self, address: SocketAddr) -> Browser {
+        Browser {
+            client: self.client.clone(),
+            base: format!("http://{address}"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

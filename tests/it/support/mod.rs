@@ -7,6 +7,7 @@ pub mod database;
 pub mod enrolment;
 pub mod fake_stripe;
 pub mod forms;
+pub mod instances;
 pub mod learning;
 pub mod routes;
 pub mod smtp;
