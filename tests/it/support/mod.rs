@@ -8,6 +8,7 @@ pub mod enrolment;
 pub mod fake_stripe;
 pub mod forms;
 pub mod learning;
+pub mod process;
 pub mod routes;
 pub mod smtp;
 
