@@ -39,6 +39,8 @@ pub mod error;
 pub mod jobs;
 /// Learning in a cohort: materials, attendance registers, course evaluations and completion.
 pub mod learning;
+/// Markdown written by admins, turned into HTML that is safe to put on a page.
+pub mod markdown;
 /// Prometheus metrics.
 pub mod metrics;
 /// Every internal address, built in one place.
@@ -47,6 +49,8 @@ pub mod paths;
 pub mod payments;
 /// Tagged, accessible PDFs (the certificate, the CPD record): fonts, line layout, writing.
 pub mod pdf;
+/// The in-memory read model of published content the public pages render from.
+pub mod published;
 /// Demo accounts and content.
 pub mod seed;
 /// `AppState`: the handles requests, jobs and commands share.

@@ -21,6 +21,7 @@ use crate::email::outbox::OutboxWorker;
 use crate::email::{Mailer, Site};
 use crate::enrolment::EnrolmentCtx;
 use crate::payments::CardProvider;
+use crate::published::PublishedContent;
 
 /// Everything a handler may need; cheap to clone.
 #[derive(Clone)]
@@ -49,6 +50,8 @@ pub struct AppState {
     pub share_limit: Arc<AddressLimiter>,
     /// Views of CPD share links not yet saved; the `cpd_share_views` job saves them.
     pub share_views: Arc<ViewCounts>,
+    /// The published content the public pages render from, kept in memory.
+    pub published: PublishedContent,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -87,7 +90,11 @@ impl AppState {
         );
         let verify_limit = Arc::new(AddressLimiter::per_minute(config.verify_per_minute));
         let share_limit = Arc::new(AddressLimiter::per_minute(config.verify_per_minute));
+        let published = PublishedContent::load(db.clone())
+            .await
+            .context("cannot load the published content")?;
         Ok(AppState {
+            published,
             verify_limit,
             share_limit,
             share_views: Arc::default(),

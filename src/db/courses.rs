@@ -65,7 +65,7 @@ impl Course {
     }
 }
 
-const COURSE_COLUMNS: &str = "course_id, slug, title, summary, description, who_for, \
+pub(super) const COURSE_COLUMNS: &str = "course_id, slug, title, summary, description, who_for, \
      learning_outcomes, level, format, duration, cpd_minutes, accreditation, \
      accreditation_reference, fee_pence, published, completion_rule, sessions_required, \
      evaluation_required, updated_at";

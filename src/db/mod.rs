@@ -7,6 +7,7 @@
 //! [`migrate`] (applying migrations).
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
@@ -38,6 +39,7 @@ pub mod outbox;
 pub mod payments;
 pub mod posts;
 pub mod publishable;
+pub mod published;
 pub mod reports;
 pub mod slugs;
 pub mod stream;
@@ -304,6 +306,17 @@ impl Db {
     }
 }
 
+/// Transactions committed by this process. The read model of published content checks the
+/// content version after any, so a write shows on this process's next request without a
+/// query per request. Process-wide rather than per `Db`: several apps in one process (tests)
+/// only cost each other a spare check.
+static COMMITS: AtomicU64 = AtomicU64::new(0);
+
+/// How many transactions this process has committed.
+pub fn commits() -> u64 {
+    COMMITS.load(Ordering::Acquire)
+}
+
 impl Tx {
     pub fn backend(&self) -> Backend {
         match self {
@@ -317,6 +330,7 @@ impl Tx {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
+        COMMITS.fetch_add(1, Ordering::Release);
         Ok(())
     }
 

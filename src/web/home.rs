@@ -1,4 +1,4 @@
-//! `/`: the home page, every block from the database: the introduction, the latest
+//! `/`: the home page, from the published content in memory: the introduction, the latest
 //! reports, About us, Investigations, Education with the flagship course's next cohort,
 //! and the latest news. A block with nothing in it is left out.
 
@@ -7,24 +7,13 @@ use axum::extract::State;
 use axum::response::Html;
 
 use super::layout::{Layout, Section};
-use super::markdown::to_safe_html;
 use super::render;
 use crate::auth::Viewer;
-use crate::db::home::{self, HomeBlock};
-use crate::db::posts::{self, Post};
-use crate::db::reports::{self, Report};
-use crate::db::{cohorts, courses};
+use crate::db::published::{PostItem, ReportItem};
 use crate::error::AppError;
 use crate::paths;
+use crate::published::{Block, View};
 use crate::state::AppState;
-
-/// A text block ready to show.
-pub struct Block {
-    pub title: String,
-    pub body_html: String,
-    pub link_label: String,
-    pub link_href: String,
-}
 
 pub struct Flagship {
     pub title: String,
@@ -41,24 +30,15 @@ struct HomePage {
     about: Option<Block>,
     investigations: Option<Block>,
     education: Option<Block>,
-    reports: Vec<Report>,
+    reports: Vec<ReportItem>,
     flagship: Option<Flagship>,
-    posts: Vec<Post>,
+    posts: Vec<PostItem>,
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     let now = state.clock.now();
-    let mut blocks = home::all(&state.db).await?;
-    let mut take = |name: &str| {
-        let index = blocks.iter().position(|b| b.block == name)?;
-        block(blocks.swap_remove(index))
-    };
-    let (introduction, about, investigations, education) = (
-        take("introduction"),
-        take("about"),
-        take("investigations"),
-        take("education"),
-    );
+    let view = state.published.view().await?;
+    let content = &view.content;
     let site = state.site();
     render(&HomePage {
         layout: Layout::new(
@@ -69,40 +49,28 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
         )
         .with_canonical(site.url(paths::home()))
         .with_feed("Investigation reports", site.url(paths::reports_feed())),
-        introduction,
-        about,
-        investigations,
-        education,
-        reports: reports::list_published(&state.db, &Default::default(), now, 3, 0).await?,
-        flagship: flagship(&state).await?,
-        posts: posts::list_published(&state.db, None, now, 3, 0).await?,
-    })
-}
-
-fn block(stored: HomeBlock) -> Option<Block> {
-    if stored.is_hidden() {
-        return None;
-    }
-    Some(Block {
-        title: stored.title,
-        body_html: to_safe_html(&stored.body),
-        link_label: stored.link_label,
-        link_href: stored.link_href,
+        introduction: content.home_block("introduction"),
+        about: content.home_block("about"),
+        investigations: content.home_block("investigations"),
+        education: content.home_block("education"),
+        reports: content.reports_public(now).iter().take(3).cloned().collect(),
+        flagship: flagship(&state, &view),
+        posts: content.posts_public(None, now).take(3).cloned().collect(),
     })
 }
 
 /// The flagship course (`ACADEMY_FLAGSHIP_COURSE`) with its next cohort, if published.
-async fn flagship(state: &AppState) -> Result<Option<Flagship>, AppError> {
-    let slug = &state.config.flagship_course;
-    let Some(course) = courses::find_published_by_slug(&state.db, slug).await? else {
-        return Ok(None);
-    };
-    let visible = cohorts::visible_for_courses(&state.db, &[course.course_id]).await?;
-    let mut next = super::courses::next_cohorts(&visible, state.clock.now());
-    Ok(Some(Flagship {
+fn flagship(state: &AppState, view: &View) -> Option<Flagship> {
+    let course = &view
+        .content
+        .course_by_slug(&state.config.flagship_course)?
+        .course;
+    let cohorts = view.cohorts(course.course_id);
+    let mut next = super::courses::next_cohorts(&cohorts, state.clock.now());
+    Some(Flagship {
         next: next.remove(&course.course_id),
-        title: course.title,
-        slug: course.slug,
-        summary: course.summary,
-    }))
+        title: course.title.clone(),
+        slug: course.slug.clone(),
+        summary: course.summary.clone(),
+    })
 }

@@ -104,7 +104,7 @@ async fn register(
                 typed,
                 message: problem.to_string(),
             };
-            return course_response(&state, &viewer, course, None, Some(problem)).await;
+            return course_response(&state, &viewer, &course.slug, None, Some(problem)).await;
         }
     };
     if throttle::hit(

@@ -21,7 +21,6 @@ pub mod forms;
 pub mod home;
 pub mod interest;
 pub mod layout;
-pub mod markdown;
 pub mod multipart;
 pub mod notice;
 pub mod ops;

@@ -211,6 +211,7 @@ backend_tests! {
 
         let db = app.database.connect().await;
         academy::run_query!(write &db, |c| sqlx::query("update cohorts set seats_taken = capacity").execute(c).await.map(|_| ())).unwrap();
+        app.notice_outside_writes().await;
         let (_, html) = external.get_text(&path).await;
         assert!(html.contains("Full: waiting list") && html.contains("Join the waiting list"));
     }

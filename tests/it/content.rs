@@ -269,6 +269,7 @@ backend_tests! {
         assert!(!home.contains("Report number 3") && !home.contains("News number 3"), "three of each");
         let db = app.database.connect().await;
         academy::run_query!(write &db, |c| sqlx::query("update home_blocks set title = '', body = '' where block = 'about'").execute(c).await.map(|_| ())).unwrap();
+        app.notice_outside_writes().await;
         let (_, home) = app.get_text("/").await;
         assert!(!home.contains("About us"), "an empty block is hidden");
         assert_eq!(home.matches("<h1").count(), 1);

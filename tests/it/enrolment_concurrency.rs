@@ -1,13 +1,8 @@
 //! Seats are never oversold: hundreds of simultaneous requests, double clicks included, on
 //! both databases, and two server processes sharing one database.
 
-use std::process::Stdio;
-use std::time::Duration as StdDuration;
-
 use academy::db::users::Role;
 use chrono::{NaiveDate, Utc};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 use tokio::task::JoinSet;
 
 use crate::backend_tests;
@@ -15,6 +10,7 @@ use crate::support::TestApp;
 use crate::support::accounts::PASSWORD;
 use crate::support::app::Browser;
 use crate::support::enrolment::{add_cohort, add_cohort_starting, add_course};
+use crate::support::process::second_process;
 
 const SEATS: i64 = 20;
 
@@ -151,42 +147,4 @@ backend_tests! {
 async fn busy_app(backend: crate::support::Backend) -> TestApp {
     let settings = [("ACADEMY_ADDRESS_ATTEMPTS_PER_MINUTE", "100000")];
     TestApp::spawn_with(backend, &settings, axum::Router::new()).await
-}
-
-/// `academy serve` as a separate process on the test app's database and secret.
-async fn second_process(app: &TestApp) -> (tokio::process::Child, String) {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_academy"));
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", app.database.url())
-        .env("ACADEMY_BIND", "127.0.0.1:0")
-        .env("ACADEMY_SECRET", "test-secret-test-secret-test-secret-0000")
-        .env("ACADEMY_DATA_DIR", dir.join("var"))
-        .env("ACADEMY_ARGON2_MEMORY_KIB", "64")
-        .env("ACADEMY_ARGON2_ITERATIONS", "1")
-        .env("ACADEMY_DB_MAX_CONNECTIONS", "4")
-        .env("RUST_LOG", "academy=info")
-        .current_dir(&dir)
-        .arg("serve")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = command.spawn().expect("spawn the second process");
-    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = tokio::time::timeout(StdDuration::from_secs(30), log.next_line())
-            .await
-            .expect("the second process starts within 30 s")
-            .unwrap()
-            .expect("the second process exited early");
-        if let Some(rest) = line.split("Academy is listening on ").nth(1) {
-            let base = rest.trim().to_owned();
-            // Keep reading its log so the pipe never fills up.
-            tokio::spawn(async move { while let Ok(Some(_)) = log.next_line().await {} });
-            return (child, base);
-        }
-    }
 }

@@ -40,6 +40,7 @@ mod migrations;
 mod ops;
 mod payments;
 mod payments_provider;
+mod published;
 mod sessions;
 mod shell;
 mod sign_in_limits;

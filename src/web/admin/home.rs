@@ -13,11 +13,11 @@ use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::content::home::{self as service, BLOCKS, HomeError, link_problem};
 use crate::db::home::{self, HomeBlock};
 use crate::error::AppError;
+use crate::markdown::to_safe_html;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, missing, page_or_rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};
 
 /// Each block's field names (title, body, link text, link address, the "Remove" box):

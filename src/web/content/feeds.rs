@@ -7,14 +7,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::content::Kind;
-use crate::db::{courses, posts, publishable, reports};
 use crate::email::templates::Site;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 
-const FEED_ENTRIES: i64 = 20;
+const FEED_ENTRIES: usize = 20;
 
 fn fixed(at: DateTime<Utc>) -> FixedDateTime {
     at.fixed_offset()
@@ -61,15 +59,15 @@ fn entry(
     path: String,
     title: &str,
     summary: &str,
-    published: Option<DateTime<Utc>>,
+    published: DateTime<Utc>,
     updated: DateTime<Utc>,
 ) -> Entry {
     let url = site.url(&path);
     Entry {
         id: format!("tag:{},2026:{id}", site.host()),
         title: Text::plain(title),
-        updated: fixed(updated.max(published.unwrap_or(updated))),
-        published: published.map(fixed),
+        updated: fixed(updated.max(published)),
+        published: Some(fixed(published)),
         summary: Some(Text::plain(summary)),
         links: vec![link(url, "alternate", Some("text/html"))],
         ..Entry::default()
@@ -87,10 +85,12 @@ fn atom(feed: Feed) -> Response {
 pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = state.clock.now();
     let site = state.site();
-    let latest =
-        reports::list_published(&state.db, &Default::default(), now, FEED_ENTRIES, 0).await?;
-    let entries = latest
+    let view = state.published.view().await?;
+    let entries = view
+        .content
+        .reports_public(now)
         .iter()
+        .take(FEED_ENTRIES)
         .map(|r| {
             entry(
                 site,
@@ -115,9 +115,11 @@ pub async fn reports(State(state): State<AppState>) -> Result<Response, AppError
 pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = state.clock.now();
     let site = state.site();
-    let latest = posts::list_published(&state.db, None, now, FEED_ENTRIES, 0).await?;
-    let entries = latest
-        .iter()
+    let view = state.published.view().await?;
+    let entries = view
+        .content
+        .posts_public(None, now)
+        .take(FEED_ENTRIES)
         .map(|p| {
             entry(
                 site,
@@ -164,14 +166,23 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
     .into_iter()
     .map(|path| (site.url(path), None))
     .collect();
-    for (slug, updated) in courses::published_slugs(&state.db).await? {
-        urls.push((site.url(&paths::course(&slug)), Some(updated)));
+    let view = state.published.view().await?;
+    let content = &view.content;
+    for entry in &content.courses {
+        let course = &entry.course;
+        urls.push((
+            site.url(&paths::course(&course.slug)),
+            Some(course.updated_at),
+        ));
     }
-    for (slug, updated) in publishable::published_slugs(&state.db, Kind::Report, now).await? {
-        urls.push((site.url(&paths::report(&slug)), Some(updated)));
+    for report in content.reports_public(now) {
+        urls.push((
+            site.url(&paths::report(&report.slug)),
+            Some(report.updated_at),
+        ));
     }
-    for (slug, updated) in publishable::published_slugs(&state.db, Kind::Post, now).await? {
-        urls.push((site.url(&paths::post(&slug)), Some(updated)));
+    for post in content.posts_public(None, now) {
+        urls.push((site.url(&paths::post(&post.slug)), Some(post.updated_at)));
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

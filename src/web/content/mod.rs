@@ -54,7 +54,6 @@ async fn moved_or_missing(state: &AppState, kind: Kind, slug: &str) -> Result<Re
 }
 
 /// "3 March 2026" for a publication instant, in London.
-pub fn published_on(at: &Option<DateTime<Utc>>) -> String {
-    at.map(|at| london::date(london::day_of(at)))
-        .unwrap_or_default()
+pub fn published_on(at: &DateTime<Utc>) -> String {
+    london::date(london::day_of(*at))
 }

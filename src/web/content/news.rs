@@ -1,4 +1,4 @@
-//! `/news` and `/news/{slug}`: news, events and blog posts in one list with a type filter;
+//! `/news` and `/news/{slug}`, from the published content in memory: news, events and blog posts in one list with a type filter;
 //! events offer a calendar file, blog posts name their author.
 
 use askama::Template;
@@ -11,14 +11,14 @@ use serde::Deserialize;
 use super::{moved_or_missing, published_on, well_formed};
 use crate::auth::Viewer;
 use crate::content::Kind;
-use crate::db::posts::{self, Post};
+use crate::db::published::PostItem;
 use crate::domain::content::PostKind;
 use crate::domain::london;
 use crate::error::AppError;
 use crate::paths;
+use crate::published::View;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
-use crate::web::markdown::to_safe_html;
 use crate::web::pagination::{PageQuery, Pager};
 use crate::web::render;
 
@@ -33,9 +33,9 @@ pub struct ListQuery {
 
 #[derive(Template)]
 #[template(path = "content/news.html")]
-struct ListPage {
+struct ListPage<'a> {
     layout: Layout,
-    posts: Vec<Post>,
+    posts: Vec<&'a PostItem>,
     kind: String,
     kinds: &'static [PostKind],
     total: i64,
@@ -48,15 +48,18 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let kind = query
-        .kind
-        .filter(|k| PostKind::parse(k).is_some())
-        .unwrap_or_default();
-    let filter = (!kind.is_empty()).then_some(kind.as_str());
+    let chosen = query.kind.as_deref().and_then(PostKind::parse);
+    let kind = chosen.map(|k| k.as_str().to_owned()).unwrap_or_default();
     let page = PageQuery { page: query.page }.number();
-    let total = posts::count_published(&state.db, filter, now).await?;
+    let view = state.published.view().await?;
+    let total = view.content.posts_public(chosen, now).count() as i64;
     let pager = Pager::with_size(page, total, PAGE_SIZE);
-    let found = posts::list_published(&state.db, filter, now, pager.size(), pager.offset()).await?;
+    let found = view
+        .content
+        .posts_public(chosen, now)
+        .skip(pager.offset() as usize)
+        .take(pager.size() as usize)
+        .collect();
     let site = state.site();
     let page = ListPage {
         layout: Layout::new(
@@ -78,18 +81,22 @@ pub async fn list(
 
 #[derive(Template)]
 #[template(path = "content/post.html")]
-struct PostPage {
+struct PostPage<'a> {
     layout: Layout,
-    post: Post,
+    post: &'a PostItem,
     published: String,
-    body_html: String,
+    body_html: &'a str,
     when: String,
 }
 
 /// The published post at `slug`, or the answer for an address that has none.
-async fn published_post(state: &AppState, slug: &str) -> Result<Result<Post, Response>, AppError> {
+async fn published_post<'a>(
+    state: &AppState,
+    view: &'a View,
+    slug: &str,
+) -> Result<Result<&'a PostItem, Response>, AppError> {
     well_formed(slug)?;
-    match posts::find_published_by_slug(&state.db, slug, state.clock.now()).await? {
+    match view.content.post_by_slug(slug, state.clock.now()) {
         Some(post) => Ok(Ok(post)),
         None => moved_or_missing(state, Kind::Post, slug).await.map(Err),
     }
@@ -100,9 +107,17 @@ pub async fn page(
     viewer: Viewer,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let post = match published_post(&state, &slug).await? {
+    let view = state.published.view().await?;
+    let post = match published_post(&state, &view, &slug).await? {
         Ok(post) => post,
         Err(redirect) => return Ok(redirect),
+    };
+    let Some(detail) = state
+        .published
+        .post_detail(&view.content, post.post_id)
+        .await?
+    else {
+        return Err(AppError::NotFound);
     };
     let site = state.site();
     let image = post.image_upload_id.map(|id| site.url(&paths::upload(id)));
@@ -117,15 +132,15 @@ pub async fn page(
         .with_feed("News, events and blogs", site.url(paths::news_feed()))
         .as_article(image),
         published: published_on(&post.publish_at),
-        body_html: to_safe_html(&post.body),
-        when: event_times(&post),
+        body_html: &detail.body_html,
+        when: event_times(post),
         post,
     };
     Ok(render(&page)?.into_response())
 }
 
 /// "3 March 2026 at 9:30am to 12:30pm" for an event, empty otherwise.
-fn event_times(post: &Post) -> String {
+fn event_times(post: &PostItem) -> String {
     match (post.event_starts_at, post.event_ends_at) {
         (Some(start), Some(end)) if london::day_of(start) == london::day_of(end) => {
             format!("{} to {}", london::date_time(start), london::time(end))
@@ -143,7 +158,8 @@ pub async fn calendar(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let post = match published_post(&state, &slug).await? {
+    let view = state.published.view().await?;
+    let post = match published_post(&state, &view, &slug).await? {
         Ok(post) => post,
         Err(_) => return Err(AppError::NotFound),
     };

@@ -1,5 +1,5 @@
-//! `/reports` and `/reports/{slug}`: investigation reports with search, topic and year
-//! filters, and each report with its findings, PDF and related courses.
+//! `/reports` and `/reports/{slug}`, from the published content in memory: investigation
+//! reports with search, topic and year filters, and each report with its findings, PDF and related courses.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -10,13 +10,13 @@ use serde::Deserialize;
 use super::{moved_or_missing, published_on, well_formed};
 use crate::auth::Viewer;
 use crate::content::Kind;
-use crate::db::reports::{self, Finding, Report, ReportFilter};
+use crate::db::published::ReportItem;
+use crate::db::reports::Finding;
 use crate::domain::content::FindingKind;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
-use crate::web::markdown::to_safe_html;
 use crate::web::pagination::{PageQuery, Pager};
 use crate::web::render;
 
@@ -32,9 +32,9 @@ pub struct ListQuery {
 
 #[derive(Template)]
 #[template(path = "content/reports.html")]
-struct ListPage {
+struct ListPage<'a> {
     layout: Layout,
-    reports: Vec<Report>,
+    reports: Vec<&'a ReportItem>,
     query: String,
     topic: String,
     year: Option<i32>,
@@ -51,16 +51,8 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let facets = reports::facets(&state.db, now).await?;
-    let mut topics: Vec<String> = facets.iter().map(|(t, _)| t.clone()).collect();
-    topics.sort();
-    topics.dedup();
-    let mut years: Vec<i32> = facets
-        .iter()
-        .map(|(_, at)| chrono::Datelike::year(at))
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
+    let view = state.published.view().await?;
+    let content = &view.content;
     let text: String = query
         .q
         .unwrap_or_default()
@@ -82,20 +74,28 @@ pub async fn list(
         .as_deref()
         .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (1900..=3000).contains(y));
-    let filter = ReportFilter {
-        query: text.clone(),
-        topic: (!topic.is_empty()).then(|| topic.clone()),
-        published_between: year.and_then(|y| {
-            let start = Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single()?;
-            let end = Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 0).single()?;
-            Some((start, end))
-        }),
+    let published_in = year.and_then(|y| {
+        let start = Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single()?;
+        let end = Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 0).single()?;
+        Some(start..end)
+    });
+    let folded = crate::domain::search::fold(&text);
+    let matching = || {
+        content.reports_public(now).iter().filter(|r| {
+            (folded.is_empty() || r.search_text.contains(&folded))
+                && (topic.is_empty() || r.topic == topic)
+                && published_in
+                    .as_ref()
+                    .is_none_or(|range| range.contains(&r.publish_at))
+        })
     };
     let page = PageQuery { page: query.page }.number();
-    let total = reports::count_published(&state.db, &filter, now).await?;
+    let total = matching().count() as i64;
     let pager = Pager::with_size(page, total, PAGE_SIZE);
-    let found =
-        reports::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
+    let found = matching()
+        .skip(pager.offset() as usize)
+        .take(pager.size() as usize)
+        .collect();
     let site = state.site();
     let page = ListPage {
         layout: Layout::new(
@@ -111,8 +111,8 @@ pub async fn list(
         query: text,
         topic,
         year,
-        topics,
-        years,
+        topics: content.report_topics(now),
+        years: content.report_years(now),
         total,
         pager,
     };
@@ -120,22 +120,22 @@ pub async fn list(
 }
 
 /// A recommendation, observation or action as the page shows it.
-pub struct FindingView {
-    pub finding: Finding,
+pub struct FindingView<'a> {
+    pub finding: &'a Finding,
     pub due: String,
 }
 
 #[derive(Template)]
 #[template(path = "content/report.html")]
-struct ReportPage {
+struct ReportPage<'a> {
     layout: Layout,
-    report: Report,
+    report: &'a ReportItem,
     published: String,
-    body_html: String,
-    recommendations: Vec<FindingView>,
-    observations: Vec<FindingView>,
-    actions: Vec<FindingView>,
-    courses: Vec<(String, String)>,
+    body_html: &'a str,
+    recommendations: Vec<FindingView<'a>>,
+    observations: Vec<FindingView<'a>>,
+    actions: Vec<FindingView<'a>>,
+    courses: Vec<(&'a str, &'a str)>,
     pdf_size: String,
 }
 
@@ -146,11 +146,20 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     well_formed(&slug)?;
-    let Some(report) = reports::find_published_by_slug(&state.db, &slug, now).await? else {
+    let view = state.published.view().await?;
+    let content = &view.content;
+    let Some(report) = content.report_by_slug(&slug, now) else {
         return moved_or_missing(&state, Kind::Report, &slug).await;
     };
+    let Some(detail) = state
+        .published
+        .report_detail(content, report.report_id)
+        .await?
+    else {
+        return Err(AppError::NotFound);
+    };
     let mut groups = [Vec::new(), Vec::new(), Vec::new()];
-    for finding in reports::findings(&state.db, report.report_id).await? {
+    for finding in &detail.findings {
         let index = match finding.kind {
             FindingKind::Recommendation => 0,
             FindingKind::Observation => 1,
@@ -178,11 +187,15 @@ pub async fn page(
         .with_feed("Investigation reports", site.url(paths::reports_feed()))
         .as_article(image),
         published: published_on(&report.publish_at),
-        body_html: to_safe_html(&report.body),
+        body_html: &detail.body_html,
         recommendations,
         observations,
         actions,
-        courses: reports::related_courses(&state.db, report.report_id).await?,
+        courses: content
+            .courses_of_report(report.report_id)
+            .into_iter()
+            .map(|c| (c.slug.as_str(), c.title.as_str()))
+            .collect(),
         pdf_size: report.pdf_size.map(file_size).unwrap_or_default(),
         report,
     };

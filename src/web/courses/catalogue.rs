@@ -1,5 +1,5 @@
-//! The catalogue page: published courses, searched and filtered, a page at a time, each
-//! with a line about its next cohort.
+//! The catalogue page: published courses (from the content in memory), searched and
+//! filtered, a page at a time, each with a line about its next cohort.
 
 use std::collections::HashMap;
 
@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::seats;
 use crate::auth::Viewer;
-use crate::db::cohorts::{self, Cohort};
-use crate::db::courses::{self, CatalogueFilter, Course};
+use crate::db::cohorts::Cohort;
+use crate::db::courses::{CatalogueFilter, Course};
 use crate::domain::catalogue::{CohortStatus, Format, Level, cpd_hours};
 use crate::domain::london;
 use crate::error::AppError;
@@ -33,15 +33,15 @@ pub struct CatalogueQuery {
 }
 
 /// A course in the list, with the cohort to tell people about.
-struct CourseCard {
-    course: Course,
+struct CourseCard<'a> {
+    course: &'a Course,
     cpd: String,
     next: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "courses/catalogue.html")]
-struct CataloguePage {
+struct CataloguePage<'a> {
     layout: Layout,
     query: String,
     level: Option<Level>,
@@ -49,7 +49,7 @@ struct CataloguePage {
     open_now: bool,
     levels: &'static [Level],
     formats: &'static [Format],
-    cards: Vec<CourseCard>,
+    cards: Vec<CourseCard<'a>>,
     total: i64,
     pager: Pager,
     /// The filters as a query string, for page links.
@@ -76,18 +76,21 @@ pub(super) async fn catalogue(
         open_now: query.open.as_deref() == Some("yes"),
     };
     let page = PageQuery { page: query.page }.number();
-    let total = courses::count_published(&state.db, &filter, now).await?;
+    let view = state.published.view().await?;
+    let total = view.content.catalogue(&filter, now).count() as i64;
     let pager = Pager::with_size(page, total, CATALOGUE_PAGE_SIZE);
-    let found =
-        courses::list_published(&state.db, &filter, now, pager.size(), pager.offset()).await?;
-    let ids: Vec<i64> = found.iter().map(|c| c.course_id).collect();
-    let mut next = next_cohorts(&cohorts::visible_for_courses(&state.db, &ids).await?, now);
-    let cards = found
-        .into_iter()
-        .map(|course| CourseCard {
-            cpd: cpd_hours(course.cpd_minutes),
-            next: next.remove(&course.course_id),
-            course,
+    let cards = view
+        .content
+        .catalogue(&filter, now)
+        .skip(pager.offset() as usize)
+        .take(pager.size() as usize)
+        .map(|entry| {
+            let course = &entry.course;
+            CourseCard {
+                cpd: cpd_hours(course.cpd_minutes),
+                next: next_cohorts(&view.cohorts(course.course_id), now).remove(&course.course_id),
+                course,
+            }
         })
         .collect();
     render(&CataloguePage {
@@ -102,7 +105,7 @@ pub(super) async fn catalogue(
             || filter.level.is_some()
             || filter.format.is_some()
             || filter.open_now,
-        query: filter.query,
+        query: filter.query.clone(),
         level: filter.level,
         format: filter.format,
         open_now: filter.open_now,

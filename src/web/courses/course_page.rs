@@ -1,4 +1,4 @@
-//! A course's page: what it is, its price for this visitor, its cohorts, related reports,
+//! A course's page (from the published content in memory): what it is, its price for this visitor, its cohorts, related reports,
 //! and the "tell me when the next cohort opens" form.
 
 use askama::Template;
@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::cohort_rows::{CohortRow, cohort_row, your_place};
 use crate::auth::Viewer;
-use crate::db::cohorts::{self, Cohort};
+use crate::db::cohorts::Cohort;
 use crate::db::courses::{self, Course};
 use crate::db::interests;
 use crate::db::users::LearnerType;
@@ -19,16 +19,15 @@ use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Layout, Section};
-use crate::web::markdown::to_safe_html;
 use crate::web::notice::NoticeQuery;
 use crate::web::render;
 
 #[derive(Template)]
 #[template(path = "courses/course.html")]
-struct CoursePage {
+struct CoursePage<'a> {
     layout: Layout,
-    course: Course,
-    description_html: String,
+    course: &'a Course,
+    description_html: &'a str,
     cpd: String,
     prices: Vec<String>,
     cohorts: Vec<CohortRow>,
@@ -36,7 +35,7 @@ struct CoursePage {
     interest_typed: String,
     errors: FormErrors,
     /// Investigation reports this course teaches from: (slug, title).
-    reports: Vec<(String, String)>,
+    reports: Vec<(&'a str, &'a str)>,
 }
 
 /// What the "tell me when the next cohort opens" part of the page offers.
@@ -59,13 +58,14 @@ pub(super) async fn course_page(
     if crate::domain::slug::parse(&slug).ok().as_deref() != Some(slug.as_str()) {
         return Err(AppError::NotFound);
     }
-    let Some(course) = courses::find_published_by_slug(&state.db, &slug).await? else {
+    let view = state.published.view().await?;
+    if view.content.course_by_slug(&slug).is_none() {
         return match courses::current_slug_for(&state.db, &slug).await? {
             Some(current) => Ok(crate::web::moved_permanently(&paths::course(&current))),
             None => Err(AppError::NotFound),
         };
-    };
-    course_response(&state, &viewer, course, notice.banner(), None).await
+    }
+    course_response(&state, &viewer, &slug, notice.banner(), None).await
 }
 
 /// A problem with the "tell me" form: what was typed, and what is wrong with it.
@@ -78,14 +78,18 @@ pub struct InterestProblem {
 pub async fn course_response(
     state: &AppState,
     viewer: &Viewer,
-    course: Course,
+    slug: &str,
     banner: Option<String>,
     interest_error: Option<InterestProblem>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let visible = cohorts::visible_for_courses(&state.db, &[course.course_id]).await?;
-    let ids: Vec<i64> = visible.iter().map(|c| c.cohort_id).collect();
-    let sessions = cohorts::sessions_for(&state.db, &ids).await?;
+    let view = state.published.view().await?;
+    let entry = view
+        .content
+        .course_by_slug(slug)
+        .ok_or(AppError::NotFound)?;
+    let course = &entry.course;
+    let visible = view.cohorts(course.course_id);
     let visitor = match &viewer.user {
         None => Visitor::Anonymous,
         Some(user) if !user.is_verified() => Visitor::Unverified,
@@ -120,7 +124,8 @@ pub async fn course_response(
         .into_iter()
         .map(|cohort| {
             let place = mine.iter().find(|(id, ..)| *id == cohort.cohort_id);
-            let mut row = cohort_row(cohort, &sessions, &course.slug, visitor, now);
+            let sessions = view.content.sessions(cohort.cohort_id);
+            let mut row = cohort_row(cohort, sessions, &course.slug, visitor, now);
             if let Some((_, enrolment_id, status)) = place {
                 row.action = your_place(*enrolment_id, status);
             }
@@ -142,9 +147,9 @@ pub async fn course_response(
     .with_errors(interest_error.is_some());
     let page = CoursePage {
         layout,
-        description_html: to_safe_html(&course.description),
+        description_html: &entry.description_html,
         cpd: cpd_hours(course.cpd_minutes),
-        prices: prices_for(&course, viewer),
+        prices: prices_for(course, viewer),
         cohorts: rows,
         interest,
         interest_typed: interest_error
@@ -152,7 +157,12 @@ pub async fn course_response(
             .map(|p| p.typed.clone())
             .unwrap_or_default(),
         errors,
-        reports: crate::db::reports::for_course(&state.db, course.course_id, now).await?,
+        reports: view
+            .content
+            .reports_of_course(course.course_id, now)
+            .into_iter()
+            .map(|r| (r.slug.as_str(), r.title.as_str()))
+            .collect(),
         course,
     };
     let status = match interest_error {

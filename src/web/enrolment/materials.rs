@@ -15,9 +15,9 @@ use crate::db::enrolments::{self, EnrolmentView};
 use crate::db::materials::{self, Material, MaterialFile};
 use crate::domain::material::{MaterialKind, learner_may_see};
 use crate::error::AppError;
+use crate::markdown::to_safe_html_under_h2;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::markdown::to_safe_html_under_h2;
 
 /// One material in a learner's list.
 pub struct LearnerMaterial {

@@ -82,6 +82,16 @@ pub(super) fn base_settings(
 }
 
 impl TestApp {
+    /// After the test wrote to the database on its own connection (as another process would):
+    /// the published content's each-second check, now.
+    pub async fn notice_outside_writes(&self) {
+        self.state
+            .published
+            .recheck()
+            .await
+            .expect("re-read the published content");
+    }
+
     pub async fn spawn(backend: Backend) -> TestApp {
         TestApp::spawn_with(backend, &[], Router::new()).await
     }

@@ -9,6 +9,7 @@ pub mod fake_stripe;
 pub mod forms;
 pub mod instances;
 pub mod learning;
+pub mod process;
 pub mod routes;
 pub mod smtp;
 

@@ -13,11 +13,11 @@ use crate::db::posts::{self, Post};
 use crate::db::uploads::{self, UploadSummary};
 use crate::domain::content::PostKind;
 use crate::error::AppError;
+use crate::markdown::to_safe_html;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};
 
 mod form;

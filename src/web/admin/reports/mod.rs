@@ -14,11 +14,11 @@ use crate::db::reports::{self, Report};
 use crate::db::uploads::{self, UploadSummary};
 use crate::domain::content::FindingKind;
 use crate::error::AppError;
+use crate::markdown::to_safe_html;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
-use crate::web::markdown::to_safe_html;
 use crate::web::notice::{Notice, NoticeQuery};
 
 mod check;

@@ -1,0 +1,237 @@
+//! The in-memory read model of published content: public pages render from a [`Snapshot`]
+//! instead of querying. It is reloaded when the content version (moved by triggers in every
+//! content write's own transaction) changes: checked on the next request after any commit
+//! in this process, each second by a watcher, and at once on PostgreSQL's `NOTIFY`, so an
+//! edit shows in this process on the next request and in the others within a second.
+//! Seat counts, which enrolments change without moving the version, are read each second;
+//! the locked conditional update at enrolment stays the only authority on a place.
+
+mod details;
+pub mod snapshot;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use tokio_util::sync::CancellationToken;
+
+use crate::db::cohorts::Cohort;
+use crate::db::{Db, DbError, published as stored};
+pub use details::{PostDetail, ReportDetail};
+pub use snapshot::{Block, CourseEntry, Snapshot};
+
+/// How often each process re-reads the content version and the seat counts.
+pub const RECHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// The handle `AppState` holds; cheap to clone.
+#[derive(Clone)]
+pub struct PublishedContent(Arc<Inner>);
+
+struct Inner {
+    db: Db,
+    current: ArcSwap<Snapshot>,
+    seats: ArcSwap<HashMap<i64, i64>>,
+    /// The highest content version known to be in the database.
+    known_version: AtomicI64,
+    /// `db::commits()` when the version was last read.
+    seen_commits: AtomicU64,
+    /// One reload (or version check) at a time; the others wait for its answer.
+    reload: tokio::sync::Mutex<()>,
+    details: details::Details,
+    /// Stops the watcher when the last handle goes.
+    stop: CancellationToken,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// What a page reads: the content and the latest seat counts.
+pub struct View {
+    pub content: Arc<Snapshot>,
+    seats: Arc<HashMap<i64, i64>>,
+}
+
+impl View {
+    /// A course's visible cohorts, soonest first, with places taken at most a second old.
+    pub fn cohorts(&self, course_id: i64) -> Vec<Cohort> {
+        self.content
+            .cohorts_as_loaded(course_id)
+            .iter()
+            .map(|cohort| {
+                let mut cohort = cohort.clone();
+                if let Some(taken) = self.seats.get(&cohort.cohort_id) {
+                    cohort.seats_taken = *taken;
+                }
+                cohort
+            })
+            .collect()
+    }
+}
+
+impl PublishedContent {
+    /// Loads the content and starts the watcher (on the current Tokio runtime).
+    pub async fn load(db: Db) -> Result<PublishedContent, DbError> {
+        let commits = crate::db::commits();
+        let version = stored::content_version(&db).await?;
+        let snapshot = Snapshot::load(&db, version).await?;
+        let seats = stored::open_seats(&db).await?;
+        let inner = Arc::new(Inner {
+            db,
+            current: ArcSwap::from_pointee(snapshot),
+            seats: ArcSwap::from_pointee(seats),
+            known_version: AtomicI64::new(version),
+            seen_commits: AtomicU64::new(commits),
+            reload: tokio::sync::Mutex::new(()),
+            details: details::Details::default(),
+            stop: CancellationToken::new(),
+        });
+        tokio::spawn(watch(Arc::downgrade(&inner), inner.stop.clone()));
+        if matches!(inner.db, Db::Postgres(_)) {
+            tokio::spawn(listen(Arc::downgrade(&inner), inner.stop.clone()));
+        }
+        Ok(PublishedContent(inner))
+    }
+
+    /// The content as of now: after a commit in this process, the version is read first (one
+    /// small query), and a changed version is loaded before answering.
+    pub async fn view(&self) -> Result<View, DbError> {
+        let inner = &self.0;
+        let commits = crate::db::commits();
+        if commits != inner.seen_commits.load(Ordering::Acquire) {
+            let _one = inner.reload.lock().await;
+            if commits != inner.seen_commits.load(Ordering::Acquire) {
+                let version = stored::content_version(&inner.db).await?;
+                inner.known_version.fetch_max(version, Ordering::AcqRel);
+                inner.seen_commits.store(commits, Ordering::Release);
+            }
+        }
+        if inner.current.load().version < inner.known_version.load(Ordering::Acquire) {
+            inner.reload_if_behind().await?;
+        }
+        Ok(View {
+            content: inner.current.load_full(),
+            seats: inner.seats.load_full(),
+        })
+    }
+
+    /// A report's body and findings, from memory when read before at this version.
+    pub async fn report_detail(
+        &self,
+        content: &Snapshot,
+        report_id: i64,
+    ) -> Result<Option<Arc<ReportDetail>>, DbError> {
+        self.0
+            .details
+            .report(&self.0.db, content.version, report_id)
+            .await
+    }
+
+    /// A post's body, from memory when read before at this version.
+    pub async fn post_detail(
+        &self,
+        content: &Snapshot,
+        post_id: i64,
+    ) -> Result<Option<Arc<PostDetail>>, DbError> {
+        self.0
+            .details
+            .post(&self.0.db, content.version, post_id)
+            .await
+    }
+
+    /// Reads the version and seat counts now, as the watcher does each second (tests).
+    pub async fn recheck(&self) -> Result<(), DbError> {
+        self.0.recheck().await
+    }
+}
+
+impl Inner {
+    async fn reload_if_behind(&self) -> Result<(), DbError> {
+        let _one = self.reload.lock().await;
+        let wanted = self.known_version.load(Ordering::Acquire);
+        if self.current.load().version >= wanted {
+            return Ok(());
+        }
+        // Read the version again: a write committed since is then part of this load or
+        // moves the version past it.
+        let version = stored::content_version(&self.db).await?.max(wanted);
+        let snapshot = Snapshot::load(&self.db, version).await?;
+        self.current.store(Arc::new(snapshot));
+        self.details.clear();
+        Ok(())
+    }
+
+    async fn recheck(&self) -> Result<(), DbError> {
+        let version = stored::content_version(&self.db).await?;
+        self.known_version.fetch_max(version, Ordering::AcqRel);
+        self.seats
+            .store(Arc::new(stored::open_seats(&self.db).await?));
+        if self.current.load().version < version {
+            self.reload_if_behind().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Each second: the version (reloading when it moved) and the seat counts.
+async fn watch(inner: Weak<Inner>, stop: CancellationToken) {
+    let mut timer = tokio::time::interval(RECHECK_EVERY);
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = timer.tick() => {}
+        }
+        let Some(inner) = inner.upgrade() else { return };
+        if let Err(error) = inner.recheck().await {
+            tracing::warn!(%error, "could not re-read the published content");
+        }
+    }
+}
+
+/// PostgreSQL: a notification from the content triggers (sent on commit) marks the content
+/// stale at once; the each-second check covers a notification missed while reconnecting.
+async fn listen(inner: Weak<Inner>, stop: CancellationToken) {
+    loop {
+        let options = match inner.upgrade().map(|i| i.db.clone()) {
+            Some(Db::Postgres(pool)) => (*pool.connect_options()).clone(),
+            _ => return,
+        };
+        let listener = async {
+            // A connection of its own: a listener keeps it for good, which would leave the
+            // pages' pool one short.
+            let own = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options)
+                .await?;
+            let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
+            listener.listen("academy_content").await?;
+            loop {
+                listener.recv().await?;
+                let Some(inner) = inner.upgrade() else {
+                    return Ok::<(), DbError>(());
+                };
+                let version = stored::content_version(&inner.db).await?;
+                inner.known_version.fetch_max(version, Ordering::AcqRel);
+                if let Err(error) = inner.reload_if_behind().await {
+                    tracing::warn!(%error, "could not reload the published content");
+                }
+            }
+        };
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            result = listener => match result {
+                Ok(()) => return,
+                Err(error) => tracing::warn!(%error, "content notifications stopped; listening again"),
+            },
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(RECHECK_EVERY) => {}
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! One loaded copy of the published content, at one content version: courses with their
+//! description already rendered, visible cohorts and their sessions, reports and posts
+//! (without bodies) newest first, the report–course links and the home blocks. Nothing in it
+//! depends on the time: scheduled items and enrolment windows are compared with the clock
+//! by whoever reads it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::db::cohorts::{Cohort, CohortSession};
+use crate::db::courses::{CatalogueFilter, Course};
+use crate::db::home::HomeBlock;
+use crate::db::published::{self as stored, PostItem, ReportItem};
+use crate::db::{Db, DbError};
+use crate::domain::catalogue::CohortStatus;
+use crate::domain::content::PostKind;
+use crate::markdown::to_safe_html;
+
+/// A published course ready to show.
+#[derive(Debug)]
+pub struct CourseEntry {
+    pub course: Course,
+    pub description_html: String,
+    /// Title and summary, folded for search.
+    pub search_text: String,
+}
+
+/// A home page block with its text rendered; hidden blocks are not kept.
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub title: String,
+    pub body_html: String,
+    pub link_label: String,
+    pub link_href: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub version: i64,
+    /// In the catalogue's order.
+    pub courses: Vec<CourseEntry>,
+    course_by_slug: HashMap<String, usize>,
+    course_by_id: HashMap<i64, usize>,
+    /// Each course's visible cohorts, soonest first (seat counts as loaded).
+    cohorts: HashMap<i64, Vec<Cohort>>,
+    sessions: HashMap<i64, Vec<CohortSession>>,
+    /// Newest first; scheduled ones at the front until their time.
+    pub reports: Vec<ReportItem>,
+    report_by_slug: HashMap<String, usize>,
+    /// Indexes into `reports` of each course's reports.
+    reports_of_course: HashMap<i64, Vec<usize>>,
+    /// Ids of each report's courses (published ones only: the others are not loaded).
+    courses_of_report: HashMap<i64, Vec<i64>>,
+    /// Each topic with the first time a report of it is public.
+    topics: Vec<(String, DateTime<Utc>)>,
+    /// Each year with the first time a report of it is public.
+    years: Vec<(i32, DateTime<Utc>)>,
+    /// Newest first.
+    pub posts: Vec<PostItem>,
+    post_by_slug: HashMap<String, usize>,
+    /// Indexes into `posts` of each kind.
+    posts_of_kind: HashMap<PostKind, Vec<usize>>,
+    home: HashMap<String, Block>,
+}
+
+impl Snapshot {
+    /// Reads everything at `version` (read after, so a write racing the load is caught by
+    /// the next check).
+    pub async fn load(db: &Db, version: i64) -> Result<Snapshot, DbError> {
+        let courses: Vec<CourseEntry> = stored::courses(db)
+            .await?
+            .into_iter()
+            .map(|(course, search_text)| CourseEntry {
+                description_html: to_safe_html(&course.description),
+                course,
+                search_text,
+            })
+            .collect();
+        let mut cohorts: HashMap<i64, Vec<Cohort>> = HashMap::new();
+        for cohort in stored::visible_cohorts(db).await? {
+            cohorts.entry(cohort.course_id).or_default().push(cohort);
+        }
+        let mut sessions: HashMap<i64, Vec<CohortSession>> = HashMap::new();
+        for session in stored::visible_sessions(db).await? {
+            sessions.entry(session.cohort_id).or_default().push(session);
+        }
+        let reports = stored::reports(db).await?;
+        let posts = stored::posts(db).await?;
+        let links = stored::report_courses(db).await?;
+        let home = crate::db::home::all(db)
+            .await?
+            .into_iter()
+            .filter(|b| !b.is_hidden())
+            .map(|b: HomeBlock| {
+                let block = Block {
+                    body_html: to_safe_html(&b.body),
+                    title: b.title,
+                    link_label: b.link_label,
+                    link_href: b.link_href,
+                };
+                (b.block, block)
+            })
+            .collect();
+        Ok(Snapshot::assemble(
+            version, courses, cohorts, sessions, reports, posts, &links, home,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        version: i64,
+        courses: Vec<CourseEntry>,
+        cohorts: HashMap<i64, Vec<Cohort>>,
+        sessions: HashMap<i64, Vec<CohortSession>>,
+        reports: Vec<ReportItem>,
+        posts: Vec<PostItem>,
+        links: &[(i64, i64)],
+        home: HashMap<String, Block>,
+    ) -> Snapshot {
+        let course_by_slug = index(&courses, |c| c.course.slug.clone());
+        let course_by_id = index(&courses, |c| c.course.course_id);
+        let report_by_slug = index(&reports, |r| r.slug.clone());
+        let report_index = index(&reports, |r| r.report_id);
+        let mut reports_of_course: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut courses_of_report: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (report_id, course_id) in links {
+            if !course_by_id.contains_key(course_id) {
+                continue;
+            }
+            courses_of_report
+                .entry(*report_id)
+                .or_default()
+                .push(*course_id);
+            if let Some(i) = report_index.get(report_id) {
+                reports_of_course.entry(*course_id).or_default().push(*i);
+            }
+        }
+        // Newest first, like the list.
+        reports_of_course
+            .values_mut()
+            .for_each(|v| v.sort_unstable());
+        let mut topics: HashMap<String, DateTime<Utc>> = HashMap::new();
+        let mut years: HashMap<i32, DateTime<Utc>> = HashMap::new();
+        for report in &reports {
+            earliest(&mut topics, report.topic.clone(), report.publish_at);
+            earliest(&mut years, report.publish_at.year(), report.publish_at);
+        }
+        let mut topics: Vec<_> = topics.into_iter().collect();
+        topics.sort();
+        let mut years: Vec<_> = years.into_iter().collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        let post_by_slug = index(&posts, |p| p.slug.clone());
+        let mut posts_of_kind: HashMap<PostKind, Vec<usize>> = HashMap::new();
+        for (i, post) in posts.iter().enumerate() {
+            posts_of_kind.entry(post.kind).or_default().push(i);
+        }
+        Snapshot {
+            version,
+            courses,
+            course_by_slug,
+            course_by_id,
+            cohorts,
+            sessions,
+            reports,
+            report_by_slug,
+            reports_of_course,
+            courses_of_report,
+            topics,
+            years,
+            posts,
+            post_by_slug,
+            posts_of_kind,
+            home,
+        }
+    }
+
+    pub fn course_by_slug(&self, slug: &str) -> Option<&CourseEntry> {
+        self.course_by_slug.get(slug).map(|i| &self.courses[*i])
+    }
+
+    pub fn course(&self, course_id: i64) -> Option<&CourseEntry> {
+        self.course_by_id.get(&course_id).map(|i| &self.courses[*i])
+    }
+
+    /// A course's visible cohorts, soonest first, with seat counts as loaded.
+    pub fn cohorts_as_loaded(&self, course_id: i64) -> &[Cohort] {
+        self.cohorts.get(&course_id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn sessions(&self, cohort_id: i64) -> &[CohortSession] {
+        self.sessions.get(&cohort_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// A report public at `now`.
+    pub fn report_by_slug(&self, slug: &str, now: DateTime<Utc>) -> Option<&ReportItem> {
+        let report = &self.reports[*self.report_by_slug.get(slug)?];
+        (report.publish_at <= now).then_some(report)
+    }
+
+    /// A post public at `now`.
+    pub fn post_by_slug(&self, slug: &str, now: DateTime<Utc>) -> Option<&PostItem> {
+        let post = &self.posts[*self.post_by_slug.get(slug)?];
+        (post.publish_at <= now).then_some(post)
+    }
+
+    /// The reports of a course public at `now`, newest first.
+    pub fn reports_of_course(&self, course_id: i64, now: DateTime<Utc>) -> Vec<&ReportItem> {
+        self.reports_of_course
+            .get(&course_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.reports[*i])
+            .filter(|r| r.publish_at <= now)
+            .collect()
+    }
+
+    /// A report's published courses, by title.
+    pub fn courses_of_report(&self, report_id: i64) -> Vec<&Course> {
+        let mut courses: Vec<&Course> = self
+            .courses_of_report
+            .get(&report_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.course(*id).map(|c| &c.course))
+            .collect();
+        courses.sort_by(|a, b| a.title.cmp(&b.title));
+        courses
+    }
+
+    /// Topics of the reports public at `now`, in order.
+    pub fn report_topics(&self, now: DateTime<Utc>) -> Vec<String> {
+        self.topics
+            .iter()
+            .filter(|(_, at)| *at <= now)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
+    /// Years of the reports public at `now`, latest first.
+    pub fn report_years(&self, now: DateTime<Utc>) -> Vec<i32> {
+        self.years
+            .iter()
+            .filter(|(_, at)| *at <= now)
+            .map(|(y, _)| *y)
+            .collect()
+    }
+
+    /// The posts (of one kind, or all) public at `now`, newest first.
+    pub fn posts_public(
+        &self,
+        kind: Option<PostKind>,
+        now: DateTime<Utc>,
+    ) -> Box<dyn Iterator<Item = &PostItem> + '_> {
+        match kind {
+            None => Box::new(public_from(&self.posts, now).iter()),
+            Some(kind) => {
+                let indexes = self.posts_of_kind.get(&kind).map_or(&[][..], Vec::as_slice);
+                let first = indexes.partition_point(|i| self.posts[*i].publish_at > now);
+                Box::new(indexes[first..].iter().map(|i| &self.posts[*i]))
+            }
+        }
+    }
+
+    /// The reports public at `now`, newest first.
+    pub fn reports_public(&self, now: DateTime<Utc>) -> &[ReportItem] {
+        public_from(&self.reports, now)
+    }
+
+    pub fn home_block(&self, name: &str) -> Option<Block> {
+        self.home.get(name).cloned()
+    }
+}
+
+/// Something with a publication time, in a list sorted newest first.
+pub trait Published {
+    fn publish_at(&self) -> DateTime<Utc>;
+}
+
+impl Published for ReportItem {
+    fn publish_at(&self) -> DateTime<Utc> {
+        self.publish_at
+    }
+}
+
+impl Published for PostItem {
+    fn publish_at(&self) -> DateTime<Utc> {
+        self.publish_at
+    }
+}
+
+/// The part of a newest-first list already public at `now`: scheduled items are a prefix.
+fn public_from<T: Published>(items: &[T], now: DateTime<Utc>) -> &[T] {
+    &items[items.partition_point(|item| item.publish_at() > now)..]
+}
+
+fn index<T, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(&T) -> K) -> HashMap<K, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (key(item), i))
+        .collect()
+}
+
+fn earliest<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, DateTime<Utc>>,
+    key: K,
+    at: DateTime<Utc>,
+) {
+    map.entry(key)
+        .and_modify(|first| *first = (*first).min(at))
+        .or_insert(at);
+}
+
+impl Snapshot {
+    /// The published courses matching `filter` at `now`, in the catalogue's order.
+    pub fn catalogue<'a>(
+        &'a self,
+        filter: &'a CatalogueFilter,
+        now: DateTime<Utc>,
+    ) -> impl Iterator<Item = &'a CourseEntry> + 'a {
+        let query = crate::domain::search::fold(&filter.query);
+        self.courses.iter().filter(move |entry| {
+            let course = &entry.course;
+            (query.is_empty() || entry.search_text.contains(&query))
+                && filter.level.is_none_or(|level| course.level == level)
+                && filter.format.is_none_or(|format| course.format == format)
+                && (!filter.open_now
+                    || self.cohorts_as_loaded(course.course_id).iter().any(|h| {
+                        h.status == CohortStatus::Open
+                            && h.enrol_opens_at <= now
+                            && now < h.enrol_closes_at
+                    }))
+        })
+    }
+}
