@@ -40,5 +40,6 @@ mod migrations;
 mod ops;
 mod payments;
 mod payments_provider;
+mod seed_scale;
 mod shell;
 mod sign_in_limits;
