@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::courses::{course_fee_pence, course_format, course_published};
 use super::places::CANCELLATION_MESSAGE;
-use super::plan::{CohortPlan, Phase, course_fee_pence, course_format, course_published};
+use super::plan::{CohortPlan, Phase};
 use crate::db::Tx;
 use crate::db::binds::Value;
 use crate::db::courses::{self, CourseFields};

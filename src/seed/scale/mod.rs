@@ -8,6 +8,7 @@ mod audit;
 mod catalogue;
 mod certificates;
 mod content;
+mod courses;
 mod cpd;
 mod enrolments;
 mod ids;

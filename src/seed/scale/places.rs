@@ -5,8 +5,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::courses::course_fee_pence;
 use super::people;
-use super::plan::{CohortPlan, Phase, course_fee_pence, waitlisted_of};
+use super::plan::{CohortPlan, Phase, waitlisted_of};
 use crate::domain::enrolment::{Funding, Status};
 
 /// Who took a step.

@@ -370,13 +370,15 @@ pub async fn bigger_cache(tx: &mut Tx) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The planner's statistics, so the first queries on the new rows use their indexes; and
-/// SQLite's writer back to its usual cache.
+/// The planner's statistics, so the first queries on the new rows use their indexes; on
+/// SQLite also the log folded into the file and the writer's cache back to its usual size.
 pub async fn after_commit(db: &Db) -> Result<(), DbError> {
     match db.backend() {
         Backend::Sqlite => {
+            // The write-ahead log grew to the size of the data: fold it in and truncate it.
             for sql in [
                 "pragma cache_size = -2000",
+                "pragma wal_checkpoint(truncate)",
                 "pragma analysis_limit = 1000",
                 "analyze",
             ] {
