@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `create-admin`, `seed-demo`.
+//! The command line: `serve` (default), `migrate`, `create-admin`, `seed-demo`,
+//! `seed-scale`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ use crate::clock::Clock;
 use crate::config::{Config, VARIABLES};
 use crate::domain::email::Email;
 use crate::domain::password::check_new_password;
+use crate::seed::scale::{ScaleError, Size};
 use crate::state::AppState;
 use crate::{accounts, jobs, seed};
 
@@ -58,6 +60,32 @@ pub enum Command {
     },
     /// Add the demo accounts and content. Running it again changes nothing.
     SeedDemo,
+    /// Add the scale data set the benchmarks measure pages on.
+    ///
+    /// 100,000 learners (nobody can sign in as them), 200 courses, 2,000 cohorts through
+    /// the year with their live sessions, 1,000,000 enrolments with their history, card
+    /// payments and certificates, 10,000 reports and posts, 1,000,000 audit events and
+    /// 1,000,000 CPD entries, in one transaction: a failure leaves nothing behind.
+    ///
+    /// It adds to an empty database or one with only the demo content (seed-demo, before or
+    /// after, gives the accounts to sign in with). A database that already has the scale
+    /// data is refused with exit code 2 and left as it was. On SQLite stop the server
+    /// first: the run holds the only writer for a few minutes.
+    SeedScale {
+        /// Add this fraction of the set, above 0 and at most 1 (0.01: 1,000 learners, 2
+        /// courses, 20 cohorts, 10,000 enrolments, 100 reports and posts).
+        #[arg(long, default_value_t = 1.0, value_parser = parse_fraction)]
+        fraction: f64,
+    },
+}
+
+fn parse_fraction(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 1.0 => Ok(f),
+        _ => Err(format!(
+            "{raw:?} is not a number above 0 and at most 1, like 0.01"
+        )),
+    }
 }
 
 fn environment_help() -> String {
@@ -94,6 +122,13 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::SeedDemo => seed_demo(config).await,
+        Command::SeedScale { fraction } => match seed_scale(config, fraction).await {
+            Err(error) if matches!(error.downcast_ref(), Some(ScaleError::AlreadyThere)) => {
+                eprintln!("academy seed-scale: {error}");
+                return ExitCode::from(2);
+            }
+            other => other,
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -214,6 +249,15 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
     let accounts = seed::seed_demo(&state).await?;
     state.db.close().await;
     print!("{}", seed::describe(&accounts));
+    Ok(())
+}
+
+async fn seed_scale(config: Config, fraction: f64) -> anyhow::Result<()> {
+    let state = AppState::start(config, Clock::system()).await?;
+    let mut progress = seed::scale::Progress::on_stderr();
+    let added = seed::scale::seed_scale(&state, Size::fraction(fraction), &mut progress).await;
+    state.db.close().await;
+    print!("{}", seed::scale::describe(&added?));
     Ok(())
 }
 

@@ -36,6 +36,36 @@ pub async fn insert_rows<const N: usize>(
     columns: [&str; N],
     rows: impl IntoIterator<Item = [Value; N]>,
 ) -> Result<Inserted, DbError> {
+    insert_batched(tx, table, columns, rows, Ids::Generated).await
+}
+
+/// [`insert_rows`] for rows that carry their own value of the table's identity column (the
+/// scale generator numbers rows so that others can refer to them): PostgreSQL takes one
+/// in a `generated always` column only with `overriding system value`. The caller moves
+/// the identity sequence past them afterwards.
+pub async fn insert_rows_with_ids<const N: usize>(
+    tx: &mut Tx,
+    table: &str,
+    columns: [&str; N],
+    rows: impl IntoIterator<Item = [Value; N]>,
+) -> Result<Inserted, DbError> {
+    insert_batched(tx, table, columns, rows, Ids::Given).await
+}
+
+/// Whether the rows leave the identity column to the database or bring their own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ids {
+    Generated,
+    Given,
+}
+
+async fn insert_batched<const N: usize>(
+    tx: &mut Tx,
+    table: &str,
+    columns: [&str; N],
+    rows: impl IntoIterator<Item = [Value; N]>,
+    ids: Ids,
+) -> Result<Inserted, DbError> {
     const { assert!(N > 0, "an insert names at least one column") };
     let backend = tx.backend();
     let per_statement = rows_per_statement(backend, N);
@@ -46,13 +76,13 @@ pub async fn insert_rows<const N: usize>(
         chunk.push(row);
         if chunk.len() == per_statement {
             let sql = full_statement
-                .get_or_insert_with(|| insert_sql(backend, table, &columns, per_statement));
+                .get_or_insert_with(|| insert_sql(backend, table, &columns, per_statement, ids));
             done.rows += execute(tx, sql, &mut chunk).await?;
             done.statements += 1;
         }
     }
     if !chunk.is_empty() {
-        let sql = insert_sql(backend, table, &columns, chunk.len());
+        let sql = insert_sql(backend, table, &columns, chunk.len(), ids);
         done.rows += execute(tx, &sql, &mut chunk).await?;
         done.statements += 1;
     }
@@ -75,8 +105,15 @@ async fn execute<const N: usize>(
 /// `insert into table (a, b) values ($1, $2), ($3, $4), …` for `rows` rows. SQLite gets
 /// anonymous `?` instead: it looks each named `$n` up in a list, which makes a statement
 /// of 30,000 of them take seconds to prepare and bind.
-fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize) -> String {
-    let mut sql = format!("insert into {table} ({}) values ", columns.join(", "));
+fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, ids: Ids) -> String {
+    let overriding = match (backend, ids) {
+        (Backend::Postgres, Ids::Given) => " overriding system value",
+        _ => "",
+    };
+    let mut sql = format!(
+        "insert into {table} ({}){overriding} values ",
+        columns.join(", ")
+    );
     let mut placeholder = 0;
     for row in 0..rows {
         if row > 0 {
@@ -108,12 +145,20 @@ mod tests {
     #[test]
     fn placeholders_number_every_value_in_order() {
         assert_eq!(
-            insert_sql(Backend::Postgres, "t", &["a", "b"], 2),
+            insert_sql(Backend::Postgres, "t", &["a", "b"], 2, Ids::Generated),
             "insert into t (a, b) values ($1, $2), ($3, $4)"
         );
         assert_eq!(
-            insert_sql(Backend::Sqlite, "t", &["a", "b"], 2),
+            insert_sql(Backend::Sqlite, "t", &["a", "b"], 2, Ids::Generated),
             "insert into t (a, b) values (?, ?), (?, ?)"
+        );
+        assert_eq!(
+            insert_sql(Backend::Postgres, "t", &["t_id", "b"], 1, Ids::Given),
+            "insert into t (t_id, b) overriding system value values ($1, $2)"
+        );
+        assert_eq!(
+            insert_sql(Backend::Sqlite, "t", &["t_id", "b"], 1, Ids::Given),
+            "insert into t (t_id, b) values (?, ?)"
         );
     }
 

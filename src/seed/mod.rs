@@ -1,4 +1,5 @@
-//! `seed-demo`: demo accounts and content. Safe to run again.
+//! `seed-demo`: demo accounts and content. Safe to run again. `seed-scale` (the data set
+//! of the performance goals) is in [`scale`].
 
 mod catalogue;
 mod content;
@@ -6,6 +7,7 @@ mod cpd;
 mod enrolments;
 mod learning;
 mod materials;
+pub mod scale;
 
 use rand::Rng;
 use rand::distr::Alphanumeric;

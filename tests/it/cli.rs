@@ -12,7 +12,7 @@ use crate::backend_tests;
 use crate::support::TestDatabase;
 
 /// The binary with a clean environment pointed at `database`, run in `dir`.
-fn academy(database: &TestDatabase, dir: &Path) -> Command {
+pub(crate) fn academy(database: &TestDatabase, dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_academy"));
     command
         .env_clear()
@@ -28,7 +28,7 @@ fn academy(database: &TestDatabase, dir: &Path) -> Command {
     command
 }
 
-async fn output(mut command: Command) -> (Output, String, String) {
+pub(crate) async fn output(mut command: Command) -> (Output, String, String) {
     let output = command.output().await.expect("the binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -42,5 +42,6 @@ mod payments;
 mod payments_provider;
 mod published;
 mod sessions;
+mod seed_scale;
 mod shell;
 mod sign_in_limits;
