@@ -1,6 +1,7 @@
 //! What the benchmarks share: settings from the environment, a throw-away database on each
-//! backend (SQLite always, PostgreSQL with `BENCH_POSTGRES_URL`), the real app started on a
-//! free port, reading a form's CSRF token, and loading a path from many clients at once.
+//! backend (SQLite always, PostgreSQL with `BENCH_POSTGRES_URL`; [`PostgresDatabase`] alone),
+//! the real app started on a free port, reading a form's CSRF token, and loading a path from
+//! many clients at once.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -39,18 +40,47 @@ where
         println!("(set BENCH_POSTGRES_URL to measure PostgreSQL too)");
         return Ok(());
     };
-    let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-    sqlx::query(&format!("create database {name}"))
-        .execute(&mut admin)
-        .await?;
-    let mut url = url::Url::parse(&admin_url)?;
-    url.set_path(&name);
-    let result = bench(url.to_string(), "postgres").await;
-    sqlx::query(&format!("drop database if exists {name} with (force)"))
-        .execute(&mut admin)
-        .await?;
+    let database = PostgresDatabase::create(&admin_url).await?;
+    let result = bench(database.url.clone(), "postgres").await;
+    database.drop().await?;
     result
+}
+
+/// A new, empty PostgreSQL database on the server of `admin_url`, for one run.
+pub struct PostgresDatabase {
+    /// The new database's URL.
+    pub url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    pub async fn create(admin_url: &str) -> anyhow::Result<PostgresDatabase> {
+        let name = format!("academy_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(admin_url).await?;
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await?;
+        let mut url = url::Url::parse(admin_url)?;
+        url.set_path(&name);
+        Ok(PostgresDatabase {
+            url: url.to_string(),
+            admin_url: admin_url.to_owned(),
+            name,
+        })
+    }
+
+    /// Drops it, ending any connection still open to it.
+    pub async fn drop(self) -> anyhow::Result<()> {
+        let mut admin = sqlx::PgConnection::connect(&self.admin_url).await?;
+        sqlx::query(&format!(
+            "drop database if exists {} with (force)",
+            self.name
+        ))
+        .execute(&mut admin)
+        .await?;
+        Ok(())
+    }
 }
 
 /// The app's state on `database_url`, with mail kept in memory, and the port it will serve
