@@ -41,7 +41,7 @@ mod ops;
 mod payments;
 mod payments_provider;
 mod published;
-mod sessions;
 mod seed_scale;
+mod sessions;
 mod shell;
 mod sign_in_limits;
