@@ -71,7 +71,8 @@ impl Instance {
             ("ACADEMY_DATA_DIR", dir.join("var").display().to_string()),
             // Every request comes from 127.0.0.1: the check page's limit is raised out of the way.
             ("ACADEMY_VERIFY_PER_MINUTE", "1000000".to_owned()),
-            ("RUST_LOG", "warn".to_owned()),
+            // Its start and stop lines, and warnings.
+            ("RUST_LOG", "warn,academy::cli=info".to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -124,7 +125,10 @@ impl Instance {
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))
             .spawn()?;
-        let mut running = Running { child };
+        let mut running = Running {
+            child,
+            log: self.log(),
+        };
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -169,6 +173,7 @@ pub fn require_subcommand(binary: &Path, name: &str) -> anyhow::Result<()> {
 /// The serving process; killed when dropped.
 pub struct Running {
     child: Child,
+    log: PathBuf,
 }
 
 /// Memory figures from /proc/<pid>/status, in KiB.
@@ -197,7 +202,15 @@ impl Running {
     /// Still serving?
     pub fn check_alive(&mut self) -> anyhow::Result<()> {
         match self.child.try_wait()? {
-            Some(status) => anyhow::bail!("the server stopped during the load ({status})"),
+            Some(status) => {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                let lines: Vec<&str> = log.lines().collect();
+                anyhow::bail!(
+                    "the server stopped during the load ({status}; a 0 means a signal asked it \
+                     to stop); the end of its log:\n{}",
+                    lines[lines.len().saturating_sub(15)..].join("\n")
+                )
+            }
             None => Ok(()),
         }
     }
