@@ -304,9 +304,3 @@ pub async fn set_published(
 pub async fn slug_taken(tx: &mut Tx, slug: &str, except: Option<i64>) -> Result<bool, DbError> {
     super::slugs::taken(tx, super::slugs::Owner::Course, slug, except).await
 }
-
-/// Every published course's slug and last change (sitemap).
-pub async fn published_slugs(db: &Db) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
-    let sql = "select slug, updated_at from courses where published = true order by search_text";
-    Ok(run!(read db, |c| sqlx::query_as(sql).fetch_all(c).await)?)
-}

@@ -1,6 +1,6 @@
 //! What reports and posts share in storage: an item is public once its `publish_at` has
 //! passed; its old addresses redirect; a save starts from its stored address and time; the
-//! sitemap lists it; deleting it takes its old addresses with it.
+//! deleting it takes its old addresses with it (the sitemap reads the published content in memory).
 
 use chrono::{DateTime, Utc};
 
@@ -99,20 +99,6 @@ pub async fn current_slug_for(
     Ok(
         run!(read db, |c| sqlx::query_scalar(&sql).bind(old_slug).bind(now).fetch_optional(c).await)?,
     )
-}
-
-/// Every published item's slug and last change, newest first (sitemap).
-pub async fn published_slugs(
-    db: &Db,
-    kind: Kind,
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
-    let (table, _, _) = kind.tables();
-    let sql = format!(
-        "select slug, updated_at from {table} where publish_at is not null \
-         and publish_at <= $1 order by publish_at desc"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(now).fetch_all(c).await)?)
 }
 
 /// Deletes an item with its old addresses (and a report's findings and course links);
