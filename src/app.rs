@@ -23,7 +23,7 @@ use crate::auth::viewer::CookieNames;
 use crate::error::ErrorPage;
 use crate::state::AppState;
 use crate::web::multipart::UploadRoutes;
-use crate::web::{caching, error_pages, ops, security};
+use crate::web::{caching, compress_once, error_pages, ops, security};
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
@@ -117,9 +117,10 @@ fn protected_with_limit(
 }
 
 /// Around everything, outermost first: request id, tracing, metrics, security headers,
-/// compression.
+/// compression (and inside it, keeping the gzip of what every visitor gets alike).
 fn with_outer_layers(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let production = state.config.is_production();
+    let bodies = compress_once::CompressedBodies::default();
     let policy = security::content_security_policy(
         state
             .config
@@ -136,7 +137,10 @@ fn with_outer_layers(routes: Router<AppState>, state: &AppState) -> Router<AppSt
             .layer(middleware::from_fn(move |req, next| {
                 security::add_headers(production, policy.clone(), req, next)
             }))
-            .layer(CompressionLayer::new()),
+            .layer(CompressionLayer::new())
+            .layer(middleware::from_fn(move |req, next| {
+                compress_once::compress_once(bodies.clone(), req, next)
+            })),
     )
 }
 

@@ -179,7 +179,7 @@ pub async fn load_viewer(
     let token = match &user {
         Some(_) => match session_csrf_token(&session).await {
             Ok(token) => token,
-            Err(error) => return AppError::internal(error).into_response(),
+            Err(error) => return AppError::from(error).into_response(),
         },
         None => {
             let cookie = csrf_cookie(request.headers(), names.csrf).unwrap_or_else(|| {
@@ -191,6 +191,7 @@ pub async fn load_viewer(
         }
     };
     let csrf = CsrfToken::new(token);
+    let anonymous = user.is_none();
     request.extensions_mut().insert(Viewer {
         user,
         csrf: csrf.clone(),
@@ -207,8 +208,17 @@ pub async fn load_viewer(
             response.headers_mut().append(SET_COOKIE, header);
         }
     }
+    if anonymous && !csrf.was_used() {
+        response.extensions_mut().insert(SameForEveryVisitor);
+    }
     response
 }
+
+/// On a response: it was made for an anonymous visitor and carries no form token, so
+/// every anonymous visitor asking the same address at the same moment gets the same bytes
+/// (the compression layer may keep its compressed copy).
+#[derive(Clone, Copy, Debug)]
+pub struct SameForEveryVisitor;
 
 fn csrf_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -226,7 +236,7 @@ async fn signed_in_user(
     session: &Session,
     now: DateTime<Utc>,
 ) -> Result<Option<User>, AppError> {
-    let session_error = |e: tower_sessions::session::Error| AppError::internal(e);
+    let session_error = AppError::from;
     let Some(user_id) = session
         .get::<i64>(SESSION_USER)
         .await

@@ -54,7 +54,8 @@ async fn remind(
     lead: i64,
     today: NaiveDate,
 ) -> Result<bool, ReminderError> {
-    let counted = entries::counted_for_user(ctx.db, user_id).await?;
+    // Every entry: the profile that says which cycle is read in the transaction below.
+    let counted = entries::counted_for_user(ctx.db, user_id, None).await?;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let Some(user) = users::find_in(&mut tx, user_id).await? else {

@@ -147,6 +147,10 @@ pub enum DbError {
     NotFound,
     #[error("unique constraint violated: {0}")]
     UniqueViolation(String),
+    /// No connection came free in time, or SQLite's writer stayed locked past the busy
+    /// timeout: the server is overloaded, and the same request may well work shortly.
+    #[error("database busy")]
+    Busy(#[source] sqlx::Error),
     #[error(transparent)]
     Other(sqlx::Error),
 }
@@ -158,8 +162,19 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
                 DbError::UniqueViolation(db.constraint().unwrap_or(db.message()).to_owned())
             }
+            _ if is_overload(&error) => DbError::Busy(error),
             _ => DbError::Other(error),
         }
+    }
+}
+
+/// No connection came free in time, or SQLite stayed busy or locked past the busy timeout
+/// (SQLITE_BUSY, SQLITE_LOCKED; PostgreSQL's codes are five characters).
+pub fn is_overload(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("5" | "6")),
+        _ => false,
     }
 }
 

@@ -5,6 +5,7 @@
 //! by whoever reads it.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -35,6 +36,9 @@ pub struct Block {
     pub link_href: String,
 }
 
+/// A kept document and the key it was made with.
+type Made = (u64, Arc<[u8]>);
+
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub version: i64,
@@ -62,6 +66,9 @@ pub struct Snapshot {
     /// Indexes into `posts` of each kind.
     posts_of_kind: HashMap<PostKind, Vec<usize>>,
     home: HashMap<String, Block>,
+    /// Whole documents made from this snapshot that cost more to make than to keep (the
+    /// sitemap at scale), by name, each with the key of what else it was made from.
+    made: Mutex<HashMap<&'static str, Made>>,
 }
 
 impl Snapshot {
@@ -172,6 +179,7 @@ impl Snapshot {
             post_by_slug,
             posts_of_kind,
             home,
+            made: Mutex::default(),
         }
     }
 
@@ -265,6 +273,21 @@ impl Snapshot {
     /// The reports public at `now`, newest first.
     pub fn reports_public(&self, now: DateTime<Utc>) -> &[ReportItem] {
         public_from(&self.reports, now)
+    }
+
+    /// The document `name` made from this snapshot and `key` (whatever else it depends
+    /// on, e.g. how many items are public now): kept from an earlier call with the same key,
+    /// or made now and kept until the snapshot is replaced.
+    pub fn made(&self, name: &'static str, key: u64, make: impl FnOnce() -> Vec<u8>) -> Arc<[u8]> {
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((kept_key, document)) = made.get(name)
+            && *kept_key == key
+        {
+            return document.clone();
+        }
+        let document: Arc<[u8]> = make().into();
+        made.insert(name, (key, document.clone()));
+        document
     }
 
     pub fn home_block(&self, name: &str) -> Option<Block> {

@@ -3,14 +3,15 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use rust_embed::RustEmbed;
 use serde::Deserialize;
 
+use crate::auth::viewer::SameForEveryVisitor;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
@@ -83,6 +84,7 @@ async fn serve_asset(
     Ok((
         cache_headers,
         [(header::CONTENT_TYPE, content_type)],
+        Extension(SameForEveryVisitor),
         file.data,
     )
         .into_response())

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod assets;
 pub mod caching;
 pub mod certificates;
+pub mod compress_once;
 pub mod content;
 pub mod courses;
 pub mod cpd;

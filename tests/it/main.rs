@@ -17,6 +17,7 @@ mod certificate_checks;
 mod certificates;
 mod cli;
 mod completion;
+mod compression;
 mod content;
 mod cpd_date;
 mod cpd_entries;

@@ -89,6 +89,7 @@ backend_tests! {
         add_cohort(&app, course, "May 2026 cohort", 12).await;
         let page = "/courses/human-factors-in-patient-safety";
         assert!(app.get_text("/courses").await.1.contains("Human factors in patient safety"));
+        assert!(app.get_text("/sitemap.xml").await.1.contains(page));
 
         retitle_course(&app, course, "Human factors, revised").await;
         assert!(app.get_text("/courses").await.1.contains("Human factors, revised"), "an edit");
@@ -99,13 +100,16 @@ backend_tests! {
         tx.commit().await.unwrap();
         assert_eq!(app.get(page).await.status(), StatusCode::NOT_FOUND, "unpublished");
         assert!(!app.get_text("/courses").await.1.contains("Human factors, revised"));
+        assert!(!app.get_text("/sitemap.xml").await.1.contains(page), "the kept sitemap is made again");
         let mut tx = app.state.db.begin().await.unwrap();
         courses::set_published(&mut tx, course, true, app.clock().now()).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(app.get(page).await.status(), StatusCode::OK, "published again");
+        assert!(app.get_text("/sitemap.xml").await.1.contains(page));
 
         let post = add_post(&app, "Shortlisted for an award").await;
         assert!(app.get_text("/news").await.1.contains("Shortlisted for an award"), "published");
+        assert!(app.get_text("/sitemap.xml").await.1.contains("/news/shortlisted-for-an-award"));
         let (status, item) = app.get_text("/news/shortlisted-for-an-award").await;
         assert_eq!(status, StatusCode::OK);
         assert!(item.contains("News <em>body</em>."), "the body, rendered");
@@ -113,6 +117,7 @@ backend_tests! {
         publishable::delete(&mut tx, Kind::Post, post).await.unwrap();
         tx.commit().await.unwrap();
         assert!(!app.get_text("/news").await.1.contains("Shortlisted for an award"), "deleted");
+        assert!(!app.get_text("/sitemap.xml").await.1.contains("/news/shortlisted-for-an-award"));
         assert_eq!(app.get("/news/shortlisted-for-an-award").await.status(), StatusCode::NOT_FOUND);
     }
 

@@ -147,8 +147,9 @@ pub async fn gather(
     let matching = store::count(ctx.db, user.user_id, filter).await?;
     let entries = store::list(ctx.db, user.user_id, filter, MAX_ENTRIES, 0).await?;
     let files = evidence::for_user(ctx.db, user.user_id).await?;
-    let counted = store::counted_for_user(ctx.db, user.user_id).await?;
     let today = london::day_of(ctx.now());
+    // Every entry: the layout chosen, not the profile, says which regulator's cycle is shown.
+    let counted = store::counted_for_user(ctx.db, user.user_id, None).await?;
     let base_url = ctx.site.url("");
     let shown = Entries {
         entries: &entries,

@@ -1,5 +1,5 @@
 //! The learner's list of entries: which the filters keep, a page of them newest first,
-//! all of them one at a time (downloads), and every entry as the regulators' rules count it.
+//! all of them one at a time (downloads).
 
 use chrono::NaiveDate;
 
@@ -7,7 +7,6 @@ use super::{COLUMNS, Entry, FROM};
 use crate::db::binds::{Value, bind_values};
 use crate::db::stream::{RowStream, fetch_stream};
 use crate::db::{Db, DbError, run};
-use crate::domain::cpd::counting::Counted;
 use crate::domain::cpd::entry::{EntryKind, Method};
 use crate::domain::search;
 
@@ -107,15 +106,6 @@ pub async fn list(
     .bind(offset)
     .fetch_all(c)
     .await)?)
-}
-
-/// Every entry of the learner as the regulators' rules count them (a verified entry whose
-/// certificate was revoked has `counts: false`).
-pub async fn counted_for_user(db: &Db, user_id: i64) -> Result<Vec<Counted>, DbError> {
-    let sql = format!("select {COLUMNS} {FROM} where e.user_id = $1 order by e.ended_on");
-    let entries: Vec<Entry> =
-        run!(read db, |c| sqlx::query_as(&sql).bind(user_id).fetch_all(c).await)?;
-    Ok(entries.iter().map(Entry::counted).collect())
 }
 
 /// Every entry of the learner the filter keeps, in the list's order: the query a download

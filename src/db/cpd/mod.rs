@@ -15,6 +15,7 @@ use crate::domain::cpd::entry::{
 };
 use crate::domain::search;
 
+mod counted;
 pub mod evidence;
 pub mod export;
 pub mod history;
@@ -22,7 +23,8 @@ mod listing;
 pub mod reminders;
 pub mod share;
 
-pub use listing::{Filter, Selection, count, counted_for_user, list};
+pub use counted::counted_for_user;
+pub use listing::{Filter, Selection, count, list};
 
 /// An entry as stored, with its certificate's code and state when it is a verified one.
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]

@@ -214,14 +214,7 @@ pub async fn counted_in_scope(
     scope: &ShareScope,
 ) -> Result<Vec<Counted>, DbError> {
     let (clause, values) = scope_clause(scope);
-    let sql = format!("select {COLUMNS} {FROM} {clause}");
-    let entries: Vec<Entry> = run!(read db, |c| bind_values!(
-        sqlx::query_as(&sql).bind(user_id),
-        values.clone()
-    )
-    .fetch_all(c)
-    .await)?;
-    Ok(entries.iter().map(Entry::counted).collect())
+    super::counted::counted_where(db, user_id, &clause, values).await
 }
 
 /// The files of these entries (one page's), oldest first.

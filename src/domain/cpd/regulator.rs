@@ -169,6 +169,19 @@ pub fn overview(
     }
 }
 
+/// The earliest end date [`overview`] reads for these arguments: with a regulator and a
+/// date only the current cycle's entries matter, so storage can leave older ones unread.
+/// `None` (the calendar-year totals) reads every entry: how far back the years go depends
+/// on the oldest.
+pub fn reads_entries_from(
+    professional_body: Option<&str>,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let regulator = Regulator::from_professional_body(professional_body)?;
+    Some(regulator.cycle(date?, today).starts_on)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::counting::Amount;
@@ -327,6 +340,42 @@ mod tests {
         match overview(Some("HCPC"), Some(day(2027, 9, 30)), &entries, today) {
             Overview::Progress(progress) => assert_eq!(progress.regulator, Regulator::Hcpc),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_overview_from_the_entries_it_reads_is_the_overview_from_all() {
+        let today = day(2026, 3, 3);
+        let entries: Vec<Counted> = (0..40)
+            .map(|n| activity(day(2018, 1, 1) + chrono::Duration::days(n * 73), 60 + n, 0))
+            .collect();
+        for (body, date) in [
+            (Some("NMC"), Some(day(2027, 1, 31))),
+            (Some("HCPC"), Some(day(2026, 3, 3))),
+            (Some("GMC"), Some(day(2025, 1, 1))),
+            (Some("GPhC"), Some(day(2030, 6, 1))),
+            (Some("NMC"), None),
+            (None, Some(day(2027, 1, 31))),
+        ] {
+            let read: Vec<Counted> = match reads_entries_from(body, date, today) {
+                Some(from) => entries
+                    .iter()
+                    .filter(|e| e.ended_on >= from)
+                    .copied()
+                    .collect(),
+                None => entries.clone(),
+            };
+            if body.is_some() && date.is_some() {
+                assert!(
+                    read.len() < entries.len(),
+                    "{body:?}: older entries are left out"
+                );
+            }
+            assert_eq!(
+                overview(body, date, &read, today),
+                overview(body, date, &entries, today),
+                "{body:?} {date:?}"
+            );
         }
     }
 }

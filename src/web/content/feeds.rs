@@ -2,6 +2,7 @@
 //! built from `ACADEMY_BASE_URL`.
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crate::email::templates::Site;
 use crate::error::AppError;
 use crate::paths;
+use crate::published::Snapshot;
 use crate::state::AppState;
 
 const FEED_ENTRIES: usize = 20;
@@ -150,9 +152,27 @@ fn escape(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Every public page: the fixed ones, each published course, report and post.
+/// Every public page: the fixed ones, each published course, report and post. Made once
+/// per content version and count of public items (a scheduled one becoming public changes
+/// the count), since at scale it lists thousands.
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = state.clock.now();
+    let view = state.published.view().await?;
+    let content = &view.content;
+    let reports = content.reports_public(now);
+    let posts = content.posts_public(None, now).count() as u64;
+    let key = ((reports.len() as u64) << 32) | posts;
+    let xml = content.made("sitemap", key, || {
+        sitemap_xml(&state, content, now).into_bytes()
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        Body::from(Bytes::from_owner(xml)),
+    )
+        .into_response())
+}
+
+fn sitemap_xml(state: &AppState, content: &Snapshot, now: DateTime<Utc>) -> String {
     let site = state.site();
     let mut urls: Vec<(String, Option<DateTime<Utc>>)> = [
         paths::home(),
@@ -166,8 +186,6 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
     .into_iter()
     .map(|path| (site.url(path), None))
     .collect();
-    let view = state.published.view().await?;
-    let content = &view.content;
     for entry in &content.courses {
         let course = &entry.course;
         urls.push((
@@ -198,11 +216,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    Ok((
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        xml,
-    )
-        .into_response())
+    xml
 }
 
 /// Keeps crawlers out of the private areas (these are address prefixes, not links).

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::entry::EntryView;
-use super::progress::{Summary, summary};
+use super::progress::{Summary, reads_from, summary};
 use crate::auth::{CurrentUser, Viewer};
 use crate::cpd::tags;
 use crate::db::cpd::{self as store, Filter};
@@ -215,8 +215,10 @@ pub async fn page(
     let previous = paths::cpd_page(&pairs, pager.page - 1);
     let next = paths::cpd_page(&pairs, pager.page + 1);
     let banner = Notice::message_for(query.notice.as_deref());
-    let counted = store::counted_for_user(&state.db, user.user_id).await?;
-    let summary = summary(&user, &counted, london::day_of(state.clock.now()));
+    let today = london::day_of(state.clock.now());
+    let counted =
+        store::counted_for_user(&state.db, user.user_id, reads_from(&user, today)).await?;
+    let summary = summary(&user, &counted, today);
     render(&ListPage {
         layout: Layout::new(
             "Your CPD log",

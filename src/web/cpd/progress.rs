@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::db::users::User;
 use crate::domain::cpd::counting::Counted;
 use crate::domain::cpd::hours::hours_text;
-use crate::domain::cpd::regulator::{NoTarget, Overview, overview};
+use crate::domain::cpd::regulator::{NoTarget, Overview, overview, reads_entries_from};
 
 /// One requirement and where the learner stands.
 pub struct Line {
@@ -41,7 +41,16 @@ pub enum Summary {
     },
 }
 
-/// The summary for `user` from all their entries, on `today`.
+/// The earliest end date of the entries [`summary`] needs for `user` on `today`.
+pub fn reads_from(user: &User, today: NaiveDate) -> Option<NaiveDate> {
+    reads_entries_from(
+        user.professional_body.as_deref(),
+        user.cpd_renewal_on,
+        today,
+    )
+}
+
+/// The summary for `user` from their entries (those from [`reads_from`] on), on `today`.
 pub fn summary(user: &User, entries: &[Counted], today: NaiveDate) -> Summary {
     match overview(
         user.professional_body.as_deref(),

@@ -69,7 +69,7 @@ backend_tests! {
         assert_eq!(app.count(&format!("select count(*) from cpd_entry_history where entry_id = {id} and action = 'reflected'")).await, 1);
 
         let db = app.database.connect().await;
-        let counted = counted_for_user(&db, nurse.user_id).await.unwrap();
+        let counted = counted_for_user(&db, nurse.user_id, None).await.unwrap();
         assert_eq!(counted.len(), 1);
         assert!(counted[0].counts);
         assert_eq!((counted[0].minutes, counted[0].participatory_minutes), (1080, 360));
@@ -103,7 +103,7 @@ backend_tests! {
         let (_, history) = nurse.browser.get_text(&format!("/cpd/{id}/history")).await;
         assert!(history.contains("Certificate revoked") && history.contains("Certificate replaced by a corrected one"));
         let db = app.database.connect().await;
-        let counted = counted_for_user(&db, nurse.user_id).await.unwrap();
+        let counted = counted_for_user(&db, nurse.user_id, None).await.unwrap();
         assert_eq!(counted.len(), 1);
         assert!(!counted[0].counts, "a revoked certificate's entry does not count");
         // Admins never see it: the admin's own log is empty.
