@@ -1,4 +1,4 @@
-//! Writing the planned rows, table by table, in statements as large as each backend allows
+//! Writing the planned rows, table by table, in batches as large as each backend takes (`db::batch`)
 //! (parents before children, so every foreign key finds its row), with what was added.
 
 use chrono::Duration;
@@ -67,7 +67,7 @@ pub fn describe(added: &Added) -> String {
     )
 }
 
-/// Writes `rows` (`count` of them) into `table` in multi-row inserts, showing progress.
+/// Writes `rows` (`count` of them) into `table` through `db::batch`, showing progress.
 /// `own_ids`: the rows carry the value of this identity column.
 async fn write<const N: usize>(
     tx: &mut Tx,
