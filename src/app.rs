@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -137,7 +137,9 @@ fn with_outer_layers(routes: Router<AppState>, state: &AppState) -> Router<AppSt
             .layer(middleware::from_fn(move |req, next| {
                 security::add_headers(production, policy.clone(), req, next)
             }))
-            .layer(CompressionLayer::new())
+            // Per request, so the fastest level: about a tenth larger than the default level's
+            // output in about half its time (what is kept is compressed at the best).
+            .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
             .layer(middleware::from_fn(move |req, next| {
                 compress_once::compress_once(bodies.clone(), req, next)
             })),

@@ -1,0 +1,4 @@
+-- A place's page reads its current certificate by enrolment; the only index on
+-- certificates(enrolment_id) so far is the partial one for valid certificates, which a
+-- query for "not replaced" cannot use, so at scale every place page scanned the table.
+create index certificates_enrolment_idx on certificates (enrolment_id, certificate_id);
