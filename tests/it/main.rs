@@ -14,6 +14,7 @@ mod attendance;
 mod caching;
 mod catalogue;
 mod certificate_checks;
+mod certificate_plans;
 mod certificates;
 mod cli;
 mod completion;
