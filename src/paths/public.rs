@@ -20,6 +20,11 @@ pub const fn sitemap() -> &'static str {
     "/sitemap.xml"
 }
 
+/// One page of a sitemap split because it lists too many addresses (from 1).
+pub fn sitemap_page(number: usize) -> String {
+    format!("/sitemap/{number}.xml")
+}
+
 pub fn asset(name: &str) -> String {
     format!("/static/{name}")
 }

@@ -4,6 +4,7 @@
 //! depends on the time: scheduled items and enrolment windows are compared with the clock
 //! by whoever reads it.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -36,8 +37,8 @@ pub struct Block {
     pub link_href: String,
 }
 
-/// A kept document and the key it was made with.
-type Made = (u64, Arc<[u8]>);
+/// Something kept, with the key it was made with.
+type Made = (u64, Arc<dyn Any + Send + Sync>);
 
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -66,8 +67,8 @@ pub struct Snapshot {
     /// Indexes into `posts` of each kind.
     posts_of_kind: HashMap<PostKind, Vec<usize>>,
     home: HashMap<String, Block>,
-    /// Whole documents made from this snapshot that cost more to make than to keep (the
-    /// sitemap at scale), by name, each with the key of what else it was made from.
+    /// Things made from this snapshot that cost more to make than to keep (the sitemap's
+    /// documents at scale), by name, each with the key of what else it was made from.
     made: Mutex<HashMap<&'static str, Made>>,
 }
 
@@ -275,19 +276,25 @@ impl Snapshot {
         public_from(&self.reports, now)
     }
 
-    /// The document `name` made from this snapshot and `key` (whatever else it depends
-    /// on, e.g. how many items are public now): kept from an earlier call with the same key,
-    /// or made now and kept until the snapshot is replaced.
-    pub fn made(&self, name: &'static str, key: u64, make: impl FnOnce() -> Vec<u8>) -> Arc<[u8]> {
+    /// What `name` makes from this snapshot and `key` (whatever else it depends on, e.g.
+    /// how many items are public now): kept from an earlier call with the same key, or made
+    /// now and kept until the snapshot is replaced. One name makes one type.
+    pub fn made<T: Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        key: u64,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
         let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((kept_key, document)) = made.get(name)
+        if let Some((kept_key, kept)) = made.get(name)
             && *kept_key == key
+            && let Ok(kept) = kept.clone().downcast::<T>()
         {
-            return document.clone();
+            return kept;
         }
-        let document: Arc<[u8]> = make().into();
-        made.insert(name, (key, document.clone()));
-        document
+        let value = Arc::new(make());
+        made.insert(name, (key, value.clone()));
+        value
     }
 
     pub fn home_block(&self, name: &str) -> Option<Block> {

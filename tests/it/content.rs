@@ -253,6 +253,45 @@ backend_tests! {
         assert!(home.contains(r#"href="http://"#) && home.contains("/reports/feed.atom"), "the feed is linked from the head");
     }
 
+    async fn a_sitemap_of_too_many_addresses_becomes_an_index_of_bounded_pages(backend) {
+        use academy::db::batch;
+        use academy::db::binds::Value;
+        let app = TestApp::spawn(backend).await;
+        let base = format!("http://{}", app.address);
+        let page = academy::web::content::feeds::SITEMAP_PAGE;
+        let now = app.clock().now();
+        let at = now - chrono::Duration::hours(1);
+        let mut tx = app.state.db.begin().await.unwrap();
+        let rows = (0..page + 5).map(|n| -> [Value; 7] {
+            ["news".to_owned().into(), format!("item-{n}").into(), format!("Item {n}").into(), "A summary.".to_owned().into(), Some(at).into(), now.into(), now.into()]
+        });
+        batch::insert_rows(&mut tx, "posts", ["kind", "slug", "title", "summary", "publish_at", "created_at", "updated_at"], rows).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let index = app.get_text("/sitemap.xml").await.1;
+        let doc = roxmltree::Document::parse(&index).expect("well-formed index");
+        assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+        let pages: Vec<String> = doc.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_owned()).collect();
+        assert_eq!(pages, vec![format!("{base}/sitemap/1.xml"), format!("{base}/sitemap/2.xml")]);
+        let mut listed = Vec::new();
+        for url in &pages {
+            let path = url.strip_prefix(&base).unwrap();
+            let (status, xml) = app.get_text(path).await;
+            assert_eq!(status, StatusCode::OK);
+            let doc = roxmltree::Document::parse(&xml).expect("well-formed page");
+            assert_eq!(doc.root_element().tag_name().name(), "urlset");
+            let locs: Vec<String> = doc.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_owned()).collect();
+            assert!(locs.len() <= page, "{path}: {}", locs.len());
+            listed.extend(locs);
+        }
+        assert!(listed.contains(&format!("{base}/")) && listed.contains(&format!("{base}/news/item-0")));
+        assert!(listed.contains(&format!("{base}/news/item-{}", page + 4)), "every item is on a page");
+        assert_eq!(listed.len(), page + 5 + 7, "each once: the items and the seven fixed pages");
+        for missing in ["/sitemap/3.xml", "/sitemap/0.xml", "/sitemap/x.xml", "/sitemap/1"] {
+            assert_eq!(app.get(missing).await.status(), StatusCode::NOT_FOUND, "{missing}");
+        }
+    }
+
     async fn the_home_page_is_built_from_the_database_and_hides_empty_blocks(backend) {
         let app = TestApp::spawn(backend).await;
         let course = add_course(&app, "A systems approach to investigating and learning from patient safety incidents").await;

@@ -1,9 +1,12 @@
-//! Atom feeds of reports and posts, `sitemap.xml` and `robots.txt`: all with absolute links
-//! built from `ACADEMY_BASE_URL`.
+//! Atom feeds of reports and posts, `sitemap.xml` (an index of `/sitemap/{n}.xml` pages once
+//! it lists too many addresses) and `robots.txt`: all with absolute links built from
+//! `ACADEMY_BASE_URL`.
+
+use std::sync::Arc;
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
@@ -152,27 +155,91 @@ fn escape(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
+/// Addresses in one sitemap document. Past this, `/sitemap.xml` is an index of pages of
+/// this many (the protocol allows 50,000; smaller pages keep every answer small as the
+/// content grows).
+pub const SITEMAP_PAGE: usize = 1_000;
+
+/// The sitemap's documents for one content version and count of public items.
+struct SitemapDocuments {
+    /// `/sitemap.xml`: every address, or when they are too many the index of the pages.
+    main: Bytes,
+    /// `/sitemap/{n}.xml`, when split.
+    pages: Vec<Bytes>,
+}
+
 /// Every public page: the fixed ones, each published course, report and post. Made once
 /// per content version and count of public items (a scheduled one becoming public changes
 /// the count), since at scale it lists thousands.
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
+    let documents = sitemap_documents(&state).await?;
+    Ok(xml_response(documents.main.clone()))
+}
+
+/// One page of a split sitemap, `/sitemap/{n}.xml`.
+pub async fn sitemap_page(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let number = name
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .ok_or(AppError::NotFound)?;
+    let documents = sitemap_documents(&state).await?;
+    let page = documents.pages.get(number - 1).ok_or(AppError::NotFound)?;
+    Ok(xml_response(page.clone()))
+}
+
+fn xml_response(xml: Bytes) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        Body::from(xml),
+    )
+        .into_response()
+}
+
+async fn sitemap_documents(state: &AppState) -> Result<Arc<SitemapDocuments>, AppError> {
     let now = state.clock.now();
     let view = state.published.view().await?;
     let content = &view.content;
-    let reports = content.reports_public(now);
+    let reports = content.reports_public(now).len() as u64;
     let posts = content.posts_public(None, now).count() as u64;
-    let key = ((reports.len() as u64) << 32) | posts;
-    let xml = content.made("sitemap", key, || {
-        sitemap_xml(&state, content, now).into_bytes()
-    });
-    Ok((
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        Body::from(Bytes::from_owner(xml)),
-    )
-        .into_response())
+    Ok(content.made("sitemap", (reports << 32) | posts, || {
+        let urls = sitemap_urls(state, content, now);
+        if urls.len() <= SITEMAP_PAGE {
+            return SitemapDocuments {
+                main: urlset(&urls).into(),
+                pages: Vec::new(),
+            };
+        }
+        let pages: Vec<Bytes> = urls
+            .chunks(SITEMAP_PAGE)
+            .map(|page| urlset(page).into())
+            .collect();
+        let site = state.site();
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for number in 1..=pages.len() {
+            index.push_str(&format!(
+                "  <sitemap><loc>{}</loc></sitemap>\n",
+                escape(&site.url(&paths::sitemap_page(number)))
+            ));
+        }
+        index.push_str("</sitemapindex>\n");
+        SitemapDocuments {
+            main: index.into(),
+            pages,
+        }
+    }))
 }
 
-fn sitemap_xml(state: &AppState, content: &Snapshot, now: DateTime<Utc>) -> String {
+fn sitemap_urls(
+    state: &AppState,
+    content: &Snapshot,
+    now: DateTime<Utc>,
+) -> Vec<(String, Option<DateTime<Utc>>)> {
     let site = state.site();
     let mut urls: Vec<(String, Option<DateTime<Utc>>)> = [
         paths::home(),
@@ -202,11 +269,15 @@ fn sitemap_xml(state: &AppState, content: &Snapshot, now: DateTime<Utc>) -> Stri
     for post in content.posts_public(None, now) {
         urls.push((site.url(&paths::post(&post.slug)), Some(post.updated_at)));
     }
+    urls
+}
+
+fn urlset(urls: &[(String, Option<DateTime<Utc>>)]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (url, updated) in urls {
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&url)));
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape(url)));
         if let Some(updated) = updated {
             xml.push_str(&format!(
                 "<lastmod>{}</lastmod>",

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 
-mod feeds;
+pub mod feeds;
 pub mod news;
 mod reports;
 pub mod uploads;
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/news/{slug}", get(news::page))
         .route("/news/{slug}/event.ics", get(news::calendar))
         .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/sitemap/{page}", get(feeds::sitemap_page))
         .route("/robots.txt", get(feeds::robots))
 }
 
