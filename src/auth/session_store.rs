@@ -52,6 +52,15 @@ impl Sessions {
     }
 }
 
+impl Sessions {
+    async fn load_stored(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match &self.store {
+            Store::Sqlite(s) => s.load(id).await,
+            Store::Postgres(s) => s.load(id).await,
+        }
+    }
+}
+
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -77,9 +86,14 @@ impl SessionStore for Sessions {
             return Ok(Some(record));
         }
         let ticket = self.recent.ticket();
-        let loaded = match &self.store {
-            Store::Sqlite(s) => s.load(id).await?,
-            Store::Postgres(s) => s.load(id).await?,
+        let loaded = match self.load_stored(id).await {
+            // Often a connection the server closed (its error comes as text): once more, on
+            // a fresh one (`db::pool`). A read is safe to repeat.
+            Err(session_store::Error::Backend(_)) => {
+                crate::db::pool::assume_lost();
+                self.load_stored(id).await?
+            }
+            loaded => loaded?,
         };
         if let Some(record) = &loaded {
             self.recent.keep(ticket, record);

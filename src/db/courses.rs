@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::statement::{self, Statement, Window};
 use super::{Db, DbError, Tx, run};
 use crate::domain::catalogue::{Format, Level};
 use crate::domain::learning::{CompletionRule, Requirement};
@@ -77,65 +78,6 @@ pub struct CatalogueFilter {
     pub level: Option<Level>,
     pub format: Option<Format>,
     pub open_now: bool,
-}
-
-const CATALOGUE_CONDITIONS: &str = "published = true and search_text like $1 escape '\\' \
-     and ($2 is null or level = $2) and ($3 is null or format = $3) \
-     and ($4 = false or exists (select 1 from cohorts h where h.course_id = courses.course_id \
-          and h.status = 'open' and h.enrol_opens_at <= $5 and h.enrol_closes_at > $5))";
-
-/// How many published courses match `filter`.
-pub async fn count_published(
-    db: &Db,
-    filter: &CatalogueFilter,
-    now: DateTime<Utc>,
-) -> Result<i64, DbError> {
-    let sql = format!("select count(*) from courses where {CATALOGUE_CONDITIONS}");
-    let (pattern, level, format) = filter.binds();
-    Ok(run!(read db, |c| sqlx::query_scalar(&sql)
-        .bind(&pattern)
-        .bind(level)
-        .bind(format)
-        .bind(filter.open_now)
-        .bind(now)
-        .fetch_one(c)
-        .await)?)
-}
-
-/// A page of published courses matching `filter`, in the same order on both databases
-/// (by the folded title, not by either database's collation).
-pub async fn list_published(
-    db: &Db,
-    filter: &CatalogueFilter,
-    now: DateTime<Utc>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Course>, DbError> {
-    let sql = format!(
-        "select {COURSE_COLUMNS} from courses where {CATALOGUE_CONDITIONS} \
-         order by search_text, course_id limit $6 offset $7"
-    );
-    let (pattern, level, format) = filter.binds();
-    Ok(run!(read db, |c| sqlx::query_as(&sql)
-        .bind(&pattern)
-        .bind(level)
-        .bind(format)
-        .bind(filter.open_now)
-        .bind(now)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await)?)
-}
-
-impl CatalogueFilter {
-    fn binds(&self) -> (String, Option<&'static str>, Option<&'static str>) {
-        (
-            search::contains_pattern(&self.query),
-            self.level.map(Level::as_str),
-            self.format.map(Format::as_str),
-        )
-    }
 }
 
 pub async fn find_published_by_slug(db: &Db, slug: &str) -> Result<Option<Course>, DbError> {
@@ -222,10 +164,54 @@ pub async fn find(db: &Db, course_id: i64) -> Result<Option<Course>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(course_id).fetch_optional(c).await)?)
 }
 
-/// Every course, published or not, by title (the admin list).
-pub async fn list_all(db: &Db) -> Result<Vec<Course>, DbError> {
-    let sql = format!("select {COURSE_COLUMNS} from courses order by search_text, course_id");
-    Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+/// A course as the admin list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CourseListing {
+    pub course_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub published: bool,
+    pub fee_pence: i64,
+}
+
+impl CourseListing {
+    pub fn fee_label(&self) -> String {
+        crate::domain::money::format_pence(self.fee_pence)
+    }
+}
+
+/// A page of every course, published or not, by title (folded, the same on both
+/// databases); served by `courses_search_idx`.
+pub fn admin_page_statement(window: Window) -> Statement {
+    Statement::new(
+        "select course_id, slug, title, published, fee_pence from courses \
+         order by search_text, course_id",
+    )
+    .page(window)
+}
+
+pub async fn admin_page(db: &Db, window: Window) -> Result<Vec<CourseListing>, DbError> {
+    statement::fetch_all(db, &admin_page_statement(window)).await
+}
+
+pub const COUNT_ALL: &str = "select count(*) from courses";
+
+pub async fn count_all(db: &Db) -> Result<i64, DbError> {
+    statement::fetch_count(db, &Statement::new(COUNT_ALL)).await
+}
+
+/// A course to pick from a list (a filter, the courses a report links to).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CourseChoice {
+    pub course_id: i64,
+    pub title: String,
+}
+
+pub const CHOICES: &str = "select course_id, title from courses order by search_text, course_id";
+
+/// Every course's id and title, by title: a few hundred short rows, for pickers.
+pub async fn choices(db: &Db) -> Result<Vec<CourseChoice>, DbError> {
+    Ok(run!(read db, |c| sqlx::query_as(CHOICES).fetch_all(c).await)?)
 }
 
 /// Saves an admin's edit. A changed slug keeps the old one as a redirect, and a slug taken

@@ -3,18 +3,18 @@
 //! SQL is written once with `$1` placeholders and run through [`run!`], which expands the
 //! query once per driver so both are type-checked by every build. The helpers beside it:
 //! [`locking`] (row locks), [`stream`] (rows one at a time), [`batch`] (many-row inserts),
-//! [`binds`] (values bound at run time), [`text_column`] (domain enums as text) and
-//! [`migrate`] (applying migrations).
+//! [`binds`] (values bound at run time), [`text_column`] (domain enums as text),
+//! [`migrate`] (applying migrations), [`pool`] (how connections are handed out, and
+//! replaced after the server closed them) and [`statement`] (SQL built at run time with its
+//! binds, which list queries hand out for their plans to be checked).
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::config::DatabaseUrl;
@@ -37,11 +37,13 @@ pub mod materials;
 pub mod migrate;
 pub mod outbox;
 pub mod payments;
+pub mod pool;
 pub mod posts;
 pub mod publishable;
 pub mod published;
 pub mod reports;
 pub mod slugs;
+pub mod statement;
 pub mod stream;
 pub mod text_column;
 pub mod throttles;
@@ -56,7 +58,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// Runs one query body against whichever backend `Db` or `Tx` holds.
 /// Exported so integration tests can read tables the same way.
 ///
-/// - `run!(read db, |c| …)` uses the reader pool,
+/// - `run!(read db, |c| …)` uses the reader pool (on PostgreSQL run again once if the
+///   connection turns out to be lost),
 /// - `run!(write db, |c| …)` a single autocommit write (SQLite's one writer connection),
 /// - `run!(tx tx, |c| …)` the open transaction.
 #[macro_export]
@@ -69,7 +72,17 @@ macro_rules! run_query {
             }
             $crate::db::Db::Postgres(pool) => {
                 let $c = pool;
-                $body
+                // A read on a connection the server closed runs once more, on a fresh one
+                // (`db::pool`); a read is safe to repeat.
+                let mut again = true;
+                loop {
+                    let result = $body;
+                    if again && $crate::db::pool::lost_connection(&result) {
+                        again = false;
+                        continue;
+                    }
+                    break result;
+                }
             }
         }
     };
@@ -157,6 +170,8 @@ pub enum DbError {
 
 impl From<sqlx::Error> for DbError {
     fn from(error: sqlx::Error) -> Self {
+        // A lost connection is noted, so the pool stops handing out its siblings.
+        pool::is_lost(&error);
         match &error {
             sqlx::Error::RowNotFound => DbError::NotFound,
             sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
@@ -200,21 +215,11 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5));
-                let writer = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options.clone())
-                    .await?;
-                let reader = SqlitePoolOptions::new()
-                    .max_connections(SQLITE_READERS)
-                    .acquire_timeout(Duration::from_secs(10))
+                let writer = pool::sqlite(1).connect_with(options.clone()).await?;
+                let reader = pool::sqlite(SQLITE_READERS)
                     .connect_with(options.clone().read_only(true))
                     .await?;
-                let sessions = SqlitePoolOptions::new()
-                    .max_connections(2)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await?;
+                let sessions = pool::sqlite(2).connect_with(options).await?;
                 Ok(Db::Sqlite(SqlitePools {
                     reader,
                     writer,
@@ -222,11 +227,7 @@ impl Db {
                 }))
             }
             DatabaseUrl::Postgres(url) => {
-                let pool = PgPoolOptions::new()
-                    .max_connections(max_connections)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await?;
+                let pool = pool::postgres(max_connections).connect(url).await?;
                 Ok(Db::Postgres(pool))
             }
         }
@@ -260,7 +261,11 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
             Db::Sqlite(pools) => Tx::Sqlite(pools.writer.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            // Nothing has run yet, so a lost connection is simply replaced (`db::pool`).
+            Db::Postgres(pool) => Tx::Postgres(match pool.begin().await {
+                Err(error) if pool::is_lost(&error) => pool.begin().await?,
+                begun => begun?,
+            }),
         })
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::statement::{self, Statement, Window};
 use super::{Db, DbError, Tx, run};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -27,50 +28,6 @@ const POST_SELECT: &str = "select p.post_id, p.kind, p.slug, p.title, p.summary,
      p.event_starts_at, p.event_ends_at, p.event_location, p.image_upload_id, \
      i.alt_text as image_alt, p.publish_at, p.updated_at from posts p \
      left join uploads i on i.upload_id = p.image_upload_id";
-
-const LIST_CONDITIONS: &str =
-    "p.publish_at is not null and p.publish_at <= $1 and ($2 is null or p.kind = $2)";
-
-pub async fn count_published(
-    db: &Db,
-    kind: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<i64, DbError> {
-    let sql = format!("select count(*) from posts p where {LIST_CONDITIONS}");
-    Ok(run!(read db, |c| sqlx::query_scalar(&sql).bind(now).bind(kind).fetch_one(c).await)?)
-}
-
-/// A page of published posts (of one kind, or all), newest first.
-pub async fn list_published(
-    db: &Db,
-    kind: Option<&str>,
-    now: DateTime<Utc>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Post>, DbError> {
-    let sql = format!(
-        "{POST_SELECT} where {LIST_CONDITIONS} order by p.publish_at desc, p.post_id desc \
-         limit $3 offset $4"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql)
-        .bind(now)
-        .bind(kind)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await)?)
-}
-
-pub async fn find_published_by_slug(
-    db: &Db,
-    slug: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Post>, DbError> {
-    let sql = format!(
-        "{POST_SELECT} where p.slug = $1 and p.publish_at is not null and p.publish_at <= $2"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).bind(now).fetch_optional(c).await)?)
-}
 
 /// A post as an admin (or the demo seed) writes it.
 pub struct PostFields<'a> {
@@ -117,12 +74,47 @@ pub async fn find(db: &Db, post_id: i64) -> Result<Option<Post>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(post_id).fetch_optional(c).await)?)
 }
 
-/// Every post, drafts and scheduled ones included, newest first (the admin list).
-pub async fn list_all(db: &Db) -> Result<Vec<Post>, DbError> {
-    let sql = format!(
-        "{POST_SELECT} order by p.publish_at is null desc, p.publish_at desc, p.post_id desc"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+/// A post as the admin list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PostListing {
+    pub post_id: i64,
+    pub kind: crate::domain::content::PostKind,
+    pub title: String,
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
+const LISTING: &str = "select post_id, kind, title, publish_at from posts";
+
+/// The admin list's drafts, newest first (ordered by the null `publish_at` too, so that
+/// `posts_publish_at_idx` gives the order on both databases).
+pub fn drafts_statement(window: Window) -> Statement {
+    Statement::new(format!(
+        "{LISTING} where publish_at is null order by publish_at desc, post_id desc"
+    ))
+    .page(window)
+}
+
+/// The admin list's posts with a publication time (scheduled ones first), latest first.
+pub fn dated_statement(window: Window) -> Statement {
+    Statement::new(format!(
+        "{LISTING} where publish_at is not null order by publish_at desc, post_id desc"
+    ))
+    .page(window)
+}
+
+pub const COUNT_ALL: &str = "select count(*) from posts";
+pub const COUNT_DRAFTS: &str = "select count(*) from posts where publish_at is null";
+
+/// How many posts there are, and how many of them are drafts.
+pub async fn admin_counts(db: &Db) -> Result<(i64, i64), DbError> {
+    let all = statement::fetch_count(db, &Statement::new(COUNT_ALL)).await?;
+    let drafts = statement::fetch_count(db, &Statement::new(COUNT_DRAFTS)).await?;
+    Ok((all, drafts))
+}
+
+/// A page of every post, drafts first (`drafts` of them, from [`admin_counts`]).
+pub async fn admin_page(db: &Db, drafts: i64, window: Window) -> Result<Vec<PostListing>, DbError> {
+    statement::drafts_first(db, drafts, window, drafts_statement, dated_statement).await
 }
 
 /// Saves an edit (the caller keeps a changed slug's old one as a redirect).

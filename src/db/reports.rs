@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::statement::{self, Statement, Window};
 use super::{Db, DbError, Tx, run};
 use crate::domain::search;
 
@@ -29,81 +30,6 @@ const REPORT_SELECT: &str = "select r.report_id, r.slug, r.title, r.summary, r.b
      left join uploads i on i.upload_id = r.image_upload_id \
      left join uploads p on p.upload_id = r.pdf_upload_id";
 
-/// What the public list is narrowed to.
-#[derive(Clone, Debug, Default)]
-pub struct ReportFilter {
-    pub query: String,
-    pub topic: Option<String>,
-    /// Published within [start, end).
-    pub published_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
-}
-
-const LIST_CONDITIONS: &str = "r.publish_at is not null and r.publish_at <= $1 \
-     and r.search_text like $2 escape '\\' and ($3 is null or r.topic = $3) \
-     and ($4 is null or (r.publish_at >= $4 and r.publish_at < $5))";
-
-pub async fn count_published(
-    db: &Db,
-    filter: &ReportFilter,
-    now: DateTime<Utc>,
-) -> Result<i64, DbError> {
-    let sql = format!("select count(*) from reports r where {LIST_CONDITIONS}");
-    let pattern = search::contains_pattern(&filter.query);
-    let (from, until) = filter.published_between.unzip();
-    Ok(run!(read db, |c| sqlx::query_scalar(&sql)
-        .bind(now)
-        .bind(&pattern)
-        .bind(filter.topic.as_deref())
-        .bind(from)
-        .bind(until)
-        .fetch_one(c)
-        .await)?)
-}
-
-/// A page of published reports, newest first.
-pub async fn list_published(
-    db: &Db,
-    filter: &ReportFilter,
-    now: DateTime<Utc>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Report>, DbError> {
-    let sql = format!(
-        "{REPORT_SELECT} where {LIST_CONDITIONS} order by r.publish_at desc, r.report_id desc \
-         limit $6 offset $7"
-    );
-    let pattern = search::contains_pattern(&filter.query);
-    let (from, until) = filter.published_between.unzip();
-    Ok(run!(read db, |c| sqlx::query_as(&sql)
-        .bind(now)
-        .bind(&pattern)
-        .bind(filter.topic.as_deref())
-        .bind(from)
-        .bind(until)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await)?)
-}
-
-/// Topics and publication instants of every published report (for the filters).
-pub async fn facets(db: &Db, now: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>, DbError> {
-    let sql = "select topic, publish_at from reports \
-               where publish_at is not null and publish_at <= $1";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(now).fetch_all(c).await)?)
-}
-
-pub async fn find_published_by_slug(
-    db: &Db,
-    slug: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Report>, DbError> {
-    let sql = format!(
-        "{REPORT_SELECT} where r.slug = $1 and r.publish_at is not null and r.publish_at <= $2"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(slug).bind(now).fetch_optional(c).await)?)
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Finding {
     pub finding_id: i64,
@@ -121,26 +47,6 @@ pub async fn findings(db: &Db, report_id: i64) -> Result<Vec<Finding>, DbError> 
                response_due_on, response from report_findings where report_id = $1 \
                order by kind, position, finding_id";
     Ok(run!(read db, |c| sqlx::query_as(sql).bind(report_id).fetch_all(c).await)?)
-}
-
-/// Published courses linked to a report: (slug, title).
-pub async fn related_courses(db: &Db, report_id: i64) -> Result<Vec<(String, String)>, DbError> {
-    let sql = "select c.slug, c.title from report_courses rc join courses c \
-               on c.course_id = rc.course_id where rc.report_id = $1 and c.published = true \
-               order by c.title";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(report_id).fetch_all(c).await)?)
-}
-
-/// Published reports linked to a course, newest first: (slug, title).
-pub async fn for_course(
-    db: &Db,
-    course_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, String)>, DbError> {
-    let sql = "select r.slug, r.title from report_courses rc join reports r \
-               on r.report_id = rc.report_id where rc.course_id = $1 \
-               and r.publish_at is not null and r.publish_at <= $2 order by r.publish_at desc";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(course_id).bind(now).fetch_all(c).await)?)
 }
 
 /// A report as an admin (or the demo seed) writes it.
@@ -229,8 +135,10 @@ pub async fn link_course(tx: &mut Tx, report_id: i64, course_id: i64) -> Result<
     Ok(())
 }
 
+pub const COUNT_ALL: &str = "select count(*) from reports";
+
 pub async fn count_all(db: &Db) -> Result<i64, DbError> {
-    Ok(run!(read db, |c| sqlx::query_scalar("select count(*) from reports").fetch_one(c).await)?)
+    Ok(run!(read db, |c| sqlx::query_scalar(COUNT_ALL).fetch_one(c).await)?)
 }
 
 pub async fn find(db: &Db, report_id: i64) -> Result<Option<Report>, DbError> {
@@ -238,12 +146,50 @@ pub async fn find(db: &Db, report_id: i64) -> Result<Option<Report>, DbError> {
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(report_id).fetch_optional(c).await)?)
 }
 
-/// Every report, drafts first, then newest (the admin list).
-pub async fn list_all(db: &Db) -> Result<Vec<Report>, DbError> {
-    let sql = format!(
-        "{REPORT_SELECT} order by r.publish_at is null desc, r.publish_at desc, r.report_id desc"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
+/// A report as the admin list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportListing {
+    pub report_id: i64,
+    pub title: String,
+    pub topic: String,
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
+const LISTING: &str = "select report_id, title, topic, publish_at from reports";
+
+/// The admin list's drafts, newest first. (`publish_at` is null throughout: ordering by it
+/// too lets `reports_publish_at_idx` give the order on both databases.)
+pub fn drafts_statement(window: Window) -> Statement {
+    Statement::new(format!(
+        "{LISTING} where publish_at is null order by publish_at desc, report_id desc"
+    ))
+    .page(window)
+}
+
+/// The admin list's reports with a publication time (scheduled ones first), latest first.
+pub fn dated_statement(window: Window) -> Statement {
+    Statement::new(format!(
+        "{LISTING} where publish_at is not null order by publish_at desc, report_id desc"
+    ))
+    .page(window)
+}
+
+pub const COUNT_DRAFTS: &str = "select count(*) from reports where publish_at is null";
+
+/// How many reports there are, and how many of them are drafts.
+pub async fn admin_counts(db: &Db) -> Result<(i64, i64), DbError> {
+    let all = statement::fetch_count(db, &Statement::new(COUNT_ALL)).await?;
+    let drafts = statement::fetch_count(db, &Statement::new(COUNT_DRAFTS)).await?;
+    Ok((all, drafts))
+}
+
+/// A page of every report, drafts first (`drafts` of them, from [`admin_counts`]).
+pub async fn admin_page(
+    db: &Db,
+    drafts: i64,
+    window: Window,
+) -> Result<Vec<ReportListing>, DbError> {
+    statement::drafts_first(db, drafts, window, drafts_statement, dated_statement).await
 }
 
 /// Saves an edit (the caller keeps a changed slug's old one as a redirect).

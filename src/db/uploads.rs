@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::statement::{self, Statement, Window};
 use super::{Db, DbError, Tx, run};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -63,11 +64,31 @@ pub struct UploadSummary {
     pub created_at: DateTime<Utc>,
 }
 
-/// Every upload, newest first (optionally one kind).
-pub async fn list(db: &Db, kind: Option<&str>) -> Result<Vec<UploadSummary>, DbError> {
-    let sql = "select upload_id, kind, filename, size_bytes, alt_text, created_at from uploads \
-               where ($1 is null or kind = $1) order by upload_id desc";
-    Ok(run!(read db, |c| sqlx::query_as(sql).bind(kind).fetch_all(c).await)?)
+const SUMMARY: &str =
+    "select upload_id, kind, filename, size_bytes, alt_text, created_at from uploads";
+
+/// A page of every upload, newest first (walking the key backwards).
+pub fn page_statement(window: Window) -> Statement {
+    Statement::new(format!("{SUMMARY} order by upload_id desc")).page(window)
+}
+
+pub async fn page(db: &Db, window: Window) -> Result<Vec<UploadSummary>, DbError> {
+    statement::fetch_all(db, &page_statement(window)).await
+}
+
+/// Counted on `uploads_kind_idx`, never on the rows and their bytes.
+pub const COUNT_ALL: &str = "select count(*) from uploads";
+
+pub async fn count_all(db: &Db) -> Result<i64, DbError> {
+    statement::fetch_count(db, &Statement::new(COUNT_ALL)).await
+}
+
+pub const OF_KIND: &str = "select upload_id, kind, filename, size_bytes, alt_text, created_at \
+     from uploads where kind = $1 order by upload_id desc";
+
+/// Every upload of one kind ("image" or "pdf"), newest first: what a form picks from.
+pub async fn of_kind(db: &Db, kind: &str) -> Result<Vec<UploadSummary>, DbError> {
+    Ok(run!(read db, |c| sqlx::query_as(OF_KIND).bind(kind).fetch_all(c).await)?)
 }
 
 /// The ids of every upload of one kind ("image" or "pdf"): what a form may choose from.
@@ -76,19 +97,28 @@ pub async fn ids(db: &Db, kind: &str) -> Result<Vec<i64>, DbError> {
     Ok(run!(read db, |c| sqlx::query_scalar(sql).bind(kind).fetch_all(c).await)?)
 }
 
+pub const USED_BY_PUBLISHED_REPORTS: &str = "select count(*) from reports \
+     where (image_upload_id = $1 or pdf_upload_id = $1) \
+     and publish_at is not null and publish_at <= $2";
+
+pub const USED_BY_PUBLISHED_POSTS: &str = "select count(*) from posts where image_upload_id = $1 \
+     and publish_at is not null and publish_at <= $2";
+
 /// Whether a published report or post uses the upload: only those are served to everyone
-/// (a scheduled report's PDF stays private until its time).
+/// (a scheduled report's PDF stays private until its time). Indexed by upload.
 pub async fn is_public(db: &Db, upload_id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
-    let sql = "select count(*) from reports where (image_upload_id = $1 or pdf_upload_id = $1) \
-               and publish_at is not null and publish_at <= $2";
-    let reports: i64 =
-        run!(read db, |c| sqlx::query_scalar(sql).bind(upload_id).bind(now).fetch_one(c).await)?;
+    let reports: i64 = run!(read db, |c| sqlx::query_scalar(USED_BY_PUBLISHED_REPORTS)
+        .bind(upload_id)
+        .bind(now)
+        .fetch_one(c)
+        .await)?;
     if reports > 0 {
         return Ok(true);
     }
-    let sql = "select count(*) from posts where image_upload_id = $1 \
-               and publish_at is not null and publish_at <= $2";
-    let posts: i64 =
-        run!(read db, |c| sqlx::query_scalar(sql).bind(upload_id).bind(now).fetch_one(c).await)?;
+    let posts: i64 = run!(read db, |c| sqlx::query_scalar(USED_BY_PUBLISHED_POSTS)
+        .bind(upload_id)
+        .bind(now)
+        .fetch_one(c)
+        .await)?;
     Ok(posts > 0)
 }

@@ -14,8 +14,8 @@ mod write;
 
 pub use locks::{count_active_admins, lock};
 pub use read::{
-    active_admins, count, credentials, find, find_by_email, find_by_email_in, find_in,
-    password_hash, search,
+    active_admins, count, count_matching, count_statement, credentials, find, find_by_email,
+    find_by_email_in, find_in, password_hash, search, search_statement,
 };
 pub use write::{
     backfill_search_text, delete, delete_unverified_before, end_all_sessions, insert,

@@ -1,6 +1,7 @@
-//! Reading accounts: by id or address, for signing in, the admins, and the admin search.
+//! Reading accounts: by id or address, for signing in, the admins, and the admin list.
 
 use super::{Credentials, USER_COLUMNS, User};
+use crate::db::statement::{self, Statement, Window};
 use crate::db::{Db, DbError, Tx, run};
 use crate::domain::email::Email;
 use crate::domain::search as text_search;
@@ -49,21 +50,37 @@ pub async fn active_admins(tx: &mut Tx) -> Result<Vec<User>, DbError> {
     Ok(run!(tx tx, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
 }
 
-/// A page of accounts matching `query` (name or email, any case or accents), newest first,
-/// and how many match in all.
-pub async fn search(
-    db: &Db,
-    query: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<User>, i64), DbError> {
-    let pattern = text_search::contains_pattern(query);
-    let filter = "search_text like $1 escape '\\'";
-    let list = format!(
-        "select {USER_COLUMNS} from users where {filter} order by user_id desc limit $2 offset $3"
-    );
-    let count = format!("select count(*) from users where {filter}");
-    let users = run!(read db, |c| sqlx::query_as(&list).bind(&pattern).bind(limit).bind(offset).fetch_all(c).await)?;
-    let total = run!(read db, |c| sqlx::query_scalar(&count).bind(&pattern).fetch_one(c).await)?;
-    Ok((users, total))
+/// The admin list's condition: none for an empty search box (a `like` on a bound pattern is
+/// re-prepared by SQLite every time, and reads every row), otherwise name or address
+/// containing the words, any case or accents.
+fn matching(query: &str, statement: &mut Statement) -> String {
+    if query.trim().is_empty() {
+        return String::new();
+    }
+    let pattern = statement.param(text_search::contains_pattern(query));
+    format!(" where search_text like {pattern} escape '\\'")
+}
+
+/// A page of the accounts matching `query`, newest first (walking the key backwards).
+pub fn search_statement(query: &str, window: Window) -> Statement {
+    let mut statement = Statement::default();
+    let condition = matching(query, &mut statement);
+    statement.sql = format!("select {USER_COLUMNS} from users{condition} order by user_id desc");
+    statement.page(window)
+}
+
+/// How many accounts match `query` (all of them, on the smallest index, when it is empty).
+pub fn count_statement(query: &str) -> Statement {
+    let mut statement = Statement::default();
+    let condition = matching(query, &mut statement);
+    statement.sql = format!("select count(*) from users{condition}");
+    statement
+}
+
+pub async fn search(db: &Db, query: &str, window: Window) -> Result<Vec<User>, DbError> {
+    statement::fetch_all(db, &search_statement(query, window)).await
+}
+
+pub async fn count_matching(db: &Db, query: &str) -> Result<i64, DbError> {
+    statement::fetch_count(db, &count_statement(query)).await
 }

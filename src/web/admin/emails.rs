@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{PAGE_SIZE, PageQuery};
+use super::{PAGE_SIZE, PageQuery, Pager};
 use crate::accounts::admin::{ByAdmin, RetryError, retry_email};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::outbox::{self, OutboxEntry};
@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
+use crate::web::pagination::{PageLinks, page_address};
 use crate::web::render;
 
 pub const STATUSES: [&str; 5] = ["queued", "sending", "sent", "failed", "dead"];
@@ -32,8 +33,7 @@ struct EmailsPage {
     status: Option<&'static str>,
     counts: Vec<(String, i64)>,
     emails: Vec<OutboxEntry>,
-    page: i64,
-    has_next: bool,
+    pagination: PageLinks,
     statuses: [&'static str; 5],
 }
 
@@ -47,10 +47,17 @@ pub async fn list(
         .iter()
         .copied()
         .find(|s| query.status.as_deref() == Some(*s));
-    let page = PageQuery { page: query.page }.number();
-    let mut emails = outbox::list(&state.db, status, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
-    let has_next = emails.len() as i64 > PAGE_SIZE;
-    emails.truncate(PAGE_SIZE as usize);
+    // The counts by status are shown anyway; they give the list's length too.
+    let counts = outbox::count_by_status(&state.db).await?;
+    let total = counts
+        .iter()
+        .filter(|(name, _)| status.is_none_or(|s| s == name.as_str()))
+        .map(|(_, count)| count)
+        .sum();
+    let pager = Pager::new(PageQuery { page: query.page }.number(), total);
+    let emails = outbox::list(&state.db, status, PAGE_SIZE, pager.offset()).await?;
+    let filters = [("status", status.unwrap_or_default())];
+    let pagination = pager.links(|n| page_address(paths::admin_emails(), &filters, n));
     let banner = query
         .retried
         .map(|_| "The email will be sent again shortly.".to_owned());
@@ -58,10 +65,9 @@ pub async fn list(
         layout: Layout::new("Emails", "Emails sent by Academy.", Section::Admin, &viewer)
             .with_banner(banner),
         status,
-        counts: outbox::count_by_status(&state.db).await?,
+        counts,
         emails,
-        page,
-        has_next,
+        pagination,
         statuses: STATUSES,
     })
 }

@@ -15,20 +15,25 @@ use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::multipart::CheckedMultipart;
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, PageQuery, Pager, page_address};
 
 #[derive(Template)]
 #[template(path = "admin/uploads.html")]
 struct UploadsPage<'a> {
     layout: Layout,
     uploads: Vec<UploadSummary>,
+    total: i64,
+    pagination: PageLinks,
     alt_text: &'a str,
     max_size: String,
     errors: &'a FormErrors,
 }
 
+/// The form above page `page` of the uploads, newest first.
 async fn page(
     state: &AppState,
     viewer: &Viewer,
+    page: i64,
     alt_text: &str,
     errors: &FormErrors,
     banner: Option<String>,
@@ -41,9 +46,13 @@ async fn page(
     )
     .with_errors(!errors.is_empty())
     .with_banner(banner);
+    let total = uploads::count_all(&state.db).await?;
+    let pager = Pager::new(page, total);
     let page = UploadsPage {
         layout,
-        uploads: uploads::list(&state.db, None).await?,
+        uploads: uploads::page(&state.db, pager.window()).await?,
+        total,
+        pagination: pager.links(|n| page_address(paths::admin_uploads(), &[], n)),
         alt_text,
         max_size: megabytes(state.config.max_upload_bytes),
         errors,
@@ -68,13 +77,25 @@ pub async fn show(
     crate::web::content::uploads::file_response(upload, &headers, "private, no-store")
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    notice: Option<String>,
+    page: Option<String>,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     _: AdminUser,
-    Query(notice): Query<NoticeQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    page(&state, &viewer, "", &FormErrors::default(), notice.banner()).await
+    let number = PageQuery { page: query.page }.number();
+    let banner = NoticeQuery {
+        notice: query.notice,
+    }
+    .banner();
+    let no_errors = FormErrors::default();
+    page(&state, &viewer, number, "", &no_errors, banner).await
 }
 
 /// The file and alt text as sent.
@@ -141,7 +162,7 @@ pub async fn upload(
     };
     let alt_text = errors.text("alt_text", &sent.alt_text, None, 250);
     if !errors.is_empty() {
-        return page(&state, &viewer, &alt_text, &errors, None).await;
+        return page(&state, &viewer, 1, &alt_text, &errors, None).await;
     }
     let file = NewFile {
         filename: &sent.filename,
@@ -166,5 +187,5 @@ pub async fn upload(
             Err(UploadError::Db(error)) => return Err(error.into()),
         };
     errors.add(field, problem);
-    page(&state, &viewer, &alt_text, &errors, None).await
+    page(&state, &viewer, 1, &alt_text, &errors, None).await
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{PAGE_SIZE, Pager};
+use super::{PageQuery, Pager};
 use crate::accounts::admin::{self as admin_actions, AdminUserError, ByAdmin};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::audit::{self as audit_log, AuditRecord};
@@ -17,6 +17,7 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, page_address};
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]
@@ -32,8 +33,7 @@ struct ListPage {
     query: String,
     users: Vec<User>,
     total: i64,
-    pager: Pager,
-    query_param: String,
+    pagination: PageLinks,
 }
 
 pub async fn list(
@@ -49,10 +49,12 @@ pub async fn list(
         .chars()
         .take(200)
         .collect();
-    let page = super::PageQuery { page: query.page }.number();
-    let (_, total) = users::search(&state.db, &search, 0, 0).await?;
+    let page = PageQuery { page: query.page }.number();
+    let total = users::count_matching(&state.db, &search).await?;
     let pager = Pager::new(page, total);
-    let (found, _) = users::search(&state.db, &search, PAGE_SIZE, pager.offset()).await?;
+    let found = users::search(&state.db, &search, pager.window()).await?;
+    let pagination =
+        pager.links(|n| page_address(paths::admin_users(), &[("q", search.as_str())], n));
     render(&ListPage {
         layout: Layout::new(
             "Users",
@@ -60,11 +62,10 @@ pub async fn list(
             Section::Admin,
             &viewer,
         ),
-        query_param: url::form_urlencoded::byte_serialize(search.as_bytes()).collect(),
         query: search,
         users: found,
         total,
-        pager,
+        pagination,
     })
 }
 

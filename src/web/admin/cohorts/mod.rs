@@ -15,8 +15,8 @@ use crate::auth::{AdminUser, Viewer};
 use crate::catalogue::cohorts::CohortError;
 use crate::catalogue::launch::LaunchError;
 use crate::catalogue::lifecycle::LifecycleError;
-use crate::db::cohorts::{self, Cohort, CohortOverview};
-use crate::db::courses::{self, Course};
+use crate::db::cohorts::{self, Cohort, CohortFilter, CohortOverview};
+use crate::db::courses::{self, Course, CourseChoice};
 use crate::domain::catalogue::{CohortStatus, cohort_dates};
 use crate::error::AppError;
 use crate::paths;
@@ -24,6 +24,7 @@ use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, PageQuery, Pager, page_address};
 use crate::web::render;
 pub use edit::{create, edit, new, update};
 pub use launch::launch_next;
@@ -92,6 +93,7 @@ pub struct OverviewQuery {
     status: Option<String>,
     course: Option<String>,
     notice: Option<String>,
+    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -99,27 +101,42 @@ pub struct OverviewQuery {
 struct OverviewPage {
     layout: Layout,
     rows: Vec<CohortOverview>,
-    courses: Vec<Course>,
+    total: i64,
+    pagination: PageLinks,
+    courses: Vec<CourseChoice>,
     status: Option<CohortStatus>,
     course_id: Option<i64>,
     statuses: &'static [CohortStatus],
 }
 
+/// A page of cohorts, soonest first, narrowed by status and course (kept in the page links).
 pub async fn overview(
     State(state): State<AppState>,
     viewer: Viewer,
     _: AdminUser,
     Query(query): Query<OverviewQuery>,
 ) -> Result<Html<String>, AppError> {
-    let status = query.status.as_deref().and_then(CohortStatus::parse);
-    let course_id = query
-        .course
-        .as_deref()
-        .and_then(|c| c.trim().parse::<i64>().ok());
+    let filter = CohortFilter {
+        status: query.status.as_deref().and_then(CohortStatus::parse),
+        course_id: query
+            .course
+            .as_deref()
+            .and_then(|c| c.trim().parse::<i64>().ok()),
+    };
     let banner = NoticeQuery {
         notice: query.notice,
     }
     .banner();
+    let total = cohorts::overview_count(&state.db, &filter).await?;
+    let pager = Pager::new(PageQuery { page: query.page }.number(), total);
+    let rows = cohorts::overview(&state.db, &filter, pager.window()).await?;
+    let status = filter.status.map(CohortStatus::as_str).unwrap_or_default();
+    let course = filter
+        .course_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let filters = [("status", status), ("course", course.as_str())];
+    let pagination = pager.links(|n| page_address(paths::admin_cohorts(), &filters, n));
     render(&OverviewPage {
         layout: Layout::new(
             "Cohorts",
@@ -128,10 +145,12 @@ pub async fn overview(
             &viewer,
         )
         .with_banner(banner),
-        rows: cohorts::overview(&state.db, status, course_id).await?,
-        courses: courses::list_all(&state.db).await?,
-        status,
-        course_id,
+        rows,
+        total,
+        pagination,
+        courses: courses::choices(&state.db).await?,
+        status: filter.status,
+        course_id: filter.course_id,
         statuses: CohortStatus::ALL,
     })
 }

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::catalogue::Admin;
 use crate::catalogue::courses::{self as service, CourseError, CourseInput};
-use crate::db::courses::{self, Course};
+use crate::db::courses::{self, Course, CourseListing};
 use crate::error::AppError;
 use crate::markdown::to_safe_html;
 use crate::paths;
@@ -17,6 +17,7 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, PageQuery, Pager, page_address};
 use crate::web::render;
 use form::{CourseForm, form_page};
 
@@ -40,19 +41,35 @@ impl From<CourseError> for AppError {
 #[template(path = "admin/courses.html")]
 struct ListPage {
     layout: Layout,
-    courses: Vec<Course>,
+    courses: Vec<CourseListing>,
+    total: i64,
+    pagination: PageLinks,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    notice: Option<String>,
+    page: Option<String>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     _: AdminUser,
-    Query(notice): Query<NoticeQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
+    let banner = NoticeQuery {
+        notice: query.notice,
+    }
+    .banner();
+    let total = courses::count_all(&state.db).await?;
+    let pager = Pager::new(PageQuery { page: query.page }.number(), total);
     render(&ListPage {
         layout: Layout::new("Courses", "Manage courses.", Section::Admin, &viewer)
-            .with_banner(notice.banner()),
-        courses: courses::list_all(&state.db).await?,
+            .with_banner(banner),
+        courses: courses::admin_page(&state.db, pager.window()).await?,
+        total,
+        pagination: pager.links(|n| page_address(paths::admin_courses(), &[], n)),
     })
 }
 

@@ -9,7 +9,7 @@ use super::publishable::{self, with_states};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::content::posts as service;
 use crate::content::{Kind, PublishableError};
-use crate::db::posts::{self, Post};
+use crate::db::posts::{self, Post, PostListing};
 use crate::db::uploads::{self, UploadSummary};
 use crate::domain::content::PostKind;
 use crate::error::AppError;
@@ -19,6 +19,7 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, PageQuery, Pager, page_address};
 
 mod form;
 
@@ -28,25 +29,47 @@ use form::PostForm;
 #[template(path = "admin/posts.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<(Post, String)>,
+    rows: Vec<(PostListing, String)>,
+    total: i64,
+    pagination: PageLinks,
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    notice: Option<String>,
+    page: Option<String>,
+}
+
+/// A page of every post, drafts first, then by publication time, latest first.
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     _: AdminUser,
-    Query(notice): Query<NoticeQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let all = posts::list_all(&state.db).await?;
-    let rows = with_states(all, |p| p.publish_at, state.clock.now());
+    let (total, drafts) = posts::admin_counts(&state.db).await?;
+    let pager = Pager::new(PageQuery { page: query.page }.number(), total);
+    let listed = posts::admin_page(&state.db, drafts, pager.window()).await?;
+    let rows = with_states(listed, |r| r.publish_at, state.clock.now());
+    let banner = NoticeQuery {
+        notice: query.notice,
+    }
+    .banner();
     let layout = Layout::new(
         "News, events and blogs",
         "Every post.",
         Section::Admin,
         &viewer,
     )
-    .with_banner(notice.banner());
-    page_or_rejected(&ListPage { layout, rows }, &FormErrors::default())
+    .with_banner(banner);
+    let pagination = pager.links(|n| page_address(paths::admin_posts(), &[], n));
+    let page = ListPage {
+        layout,
+        rows,
+        total,
+        pagination,
+    };
+    page_or_rejected(&page, &FormErrors::default())
 }
 
 #[derive(Template)]
@@ -81,7 +104,7 @@ async fn form_page(
         errors,
         preview,
         kinds: PostKind::ALL,
-        images: uploads::list(&state.db, Some("image")).await?,
+        images: uploads::of_kind(&state.db, "image").await?,
     };
     page_or_rejected(&page, errors)
 }

@@ -9,8 +9,8 @@ use super::publishable::{self, with_states};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::content::reports as service;
 use crate::content::{Kind, PublishableError};
-use crate::db::courses::{self, Course};
-use crate::db::reports::{self, Report};
+use crate::db::courses::{self, CourseChoice};
+use crate::db::reports::{self, Report, ReportListing};
 use crate::db::uploads::{self, UploadSummary};
 use crate::domain::content::FindingKind;
 use crate::error::AppError;
@@ -20,6 +20,7 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, PageQuery, Pager, page_address};
 
 mod check;
 mod form;
@@ -32,25 +33,47 @@ use form::{FindingRow, ReportForm};
 #[template(path = "admin/reports.html")]
 struct ListPage {
     layout: Layout,
-    rows: Vec<(Report, String)>,
+    rows: Vec<(ReportListing, String)>,
+    total: i64,
+    pagination: PageLinks,
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    notice: Option<String>,
+    page: Option<String>,
+}
+
+/// A page of every report, drafts first, then by publication time, latest first.
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     _: AdminUser,
-    Query(notice): Query<NoticeQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let all = reports::list_all(&state.db).await?;
-    let rows = with_states(all, |r| r.publish_at, state.clock.now());
+    let (total, drafts) = reports::admin_counts(&state.db).await?;
+    let pager = Pager::new(PageQuery { page: query.page }.number(), total);
+    let listed = reports::admin_page(&state.db, drafts, pager.window()).await?;
+    let rows = with_states(listed, |r| r.publish_at, state.clock.now());
+    let banner = NoticeQuery {
+        notice: query.notice,
+    }
+    .banner();
     let layout = Layout::new(
         "Investigation reports",
         "Every report.",
         Section::Admin,
         &viewer,
     )
-    .with_banner(notice.banner());
-    page_or_rejected(&ListPage { layout, rows }, &FormErrors::default())
+    .with_banner(banner);
+    let pagination = pager.links(|n| page_address(paths::admin_reports(), &[], n));
+    let page = ListPage {
+        layout,
+        rows,
+        total,
+        pagination,
+    };
+    page_or_rejected(&page, &FormErrors::default())
 }
 
 #[derive(Template)]
@@ -65,7 +88,7 @@ struct FormPage<'a> {
     kinds: &'static [FindingKind],
     images: Vec<UploadSummary>,
     pdfs: Vec<UploadSummary>,
-    courses: Vec<Course>,
+    courses: Vec<CourseChoice>,
 }
 
 async fn form_page(
@@ -89,9 +112,9 @@ async fn form_page(
         errors,
         preview,
         kinds: FindingKind::ALL,
-        images: uploads::list(&state.db, Some("image")).await?,
-        pdfs: uploads::list(&state.db, Some("pdf")).await?,
-        courses: courses::list_all(&state.db).await?,
+        images: uploads::of_kind(&state.db, "image").await?,
+        pdfs: uploads::of_kind(&state.db, "pdf").await?,
+        courses: courses::choices(&state.db).await?,
     };
     page_or_rejected(&page, errors)
 }
@@ -150,7 +173,7 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
     Ok(Choices {
         images: uploads::ids(&state.db, "image").await?,
         pdfs: uploads::ids(&state.db, "pdf").await?,
-        courses: courses::list_all(&state.db)
+        courses: courses::choices(&state.db)
             .await?
             .iter()
             .map(|c| c.course_id)

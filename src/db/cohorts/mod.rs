@@ -1,9 +1,17 @@
-//! The `cohorts` and `cohort_sessions` tables: when and how each course runs.
+//! The `cohorts` and `cohort_sessions` tables: when and how each course runs (the admin
+//! overview's pages in [`overview`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Db, DbError, Tx, run};
 use crate::domain::catalogue::{CohortFacts, CohortStatus};
+
+mod overview;
+
+pub use overview::{
+    CohortFilter, CohortOverview, overview, overview_count, overview_count_statement,
+    overview_statement,
+};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Cohort {
@@ -57,25 +65,6 @@ fn placeholders(n: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The cohorts people can see (all but drafts) of the given courses, soonest first.
-pub async fn visible_for_courses(db: &Db, course_ids: &[i64]) -> Result<Vec<Cohort>, DbError> {
-    if course_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "select {COHORT_COLUMNS} from cohorts where status <> 'draft' and course_id in ({}) \
-         order by starts_on, cohort_id",
-        placeholders(course_ids.len())
-    );
-    Ok(run!(read db, |c| {
-        let mut query = sqlx::query_as(&sql);
-        for id in course_ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(c).await
-    })?)
 }
 
 pub async fn sessions_for(db: &Db, cohort_ids: &[i64]) -> Result<Vec<CohortSession>, DbError> {
@@ -288,45 +277,6 @@ pub async fn change_status(
         .await
         .map(|d| d.rows_affected()))?;
     Ok(updated == 1)
-}
-
-/// A cohort in the overview, with its course's title.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct CohortOverview {
-    #[sqlx(flatten)]
-    pub cohort: Cohort,
-    pub course_title: String,
-    pub waitlist: i64,
-    /// Places of learners whose course has ended (completed or not): used, though their
-    /// seats are no longer held.
-    pub finished: i64,
-}
-
-/// Every cohort, optionally in one status and of one course, soonest first.
-pub async fn overview(
-    db: &Db,
-    status: Option<CohortStatus>,
-    course_id: Option<i64>,
-) -> Result<Vec<CohortOverview>, DbError> {
-    let columns = COHORT_COLUMNS
-        .split(", ")
-        .map(|col| format!("h.{col}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "select {columns}, c.title as course_title, (select count(*) from enrolments e \
-         where e.cohort_id = h.cohort_id and e.status = 'waitlisted') as waitlist, \
-         (select count(*) from enrolments e where e.cohort_id = h.cohort_id \
-         and e.status in ('completed', 'not_completed')) as finished \
-         from cohorts h join courses c on c.course_id = h.course_id \
-         where ($1 is null or h.status = $1) and ($2 is null or h.course_id = $2) \
-         order by h.starts_on, h.cohort_id"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql)
-        .bind(status.map(CohortStatus::as_str))
-        .bind(course_id)
-        .fetch_all(c)
-        .await)?)
 }
 
 /// Cohorts of one course, drafts included (the admin's course view).
