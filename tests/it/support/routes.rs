@@ -338,6 +338,8 @@ impl Site {
                     // No file on the site's entry: the download answers "not found".
                     ("evidence", "evidence") => "0".to_owned(),
                     ("documents", "kind") => "proforma".to_owned(),
+                    // The site's few addresses fit one sitemap: its pages answer "not found".
+                    ("sitemap", "page") => "1.xml".to_owned(),
                     // Link tokens: a made-up one is enough for pages that explain it.
                     (_, "token") => "0".repeat(43),
                     _ => panic!("{path}: teach Site::fill what `{{{param}}}` after `{owner}` is"),
