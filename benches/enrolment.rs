@@ -1,10 +1,12 @@
 //! Enrolment throughput: many signed-in learners enrolling at once over HTTP against the
 //! real app (release build), on SQLite and, with BENCH_POSTGRES_URL, on PostgreSQL.
-//! Prints enrolments per second and latency percentiles, then checks no seat was oversold.
+//! Prints requests and confirmed places per second and latency percentiles, then checks no
+//! seat was oversold. By default every cohort has a seat for each of its learners, so every
+//! request confirms a place; with fewer SEATS the rest join the waiting lists.
 //!
 //!   cargo bench --bench enrolment
-//!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1/postgres cargo bench --bench enrolment
-//!   LEARNERS=4000 CONCURRENCY=100 cargo bench --bench enrolment
+//!   BENCH_POSTGRES_URL='postgres://postgres@127.0.0.1/postgres?sslmode=disable' cargo bench --bench enrolment
+//!   LEARNERS=4000 SEATS=100 CONCURRENCY=100 cargo bench --bench enrolment
 
 #[allow(dead_code)]
 mod support;
@@ -19,40 +21,59 @@ use academy::domain::catalogue::{CohortStatus, Format, Level};
 use academy::domain::email::Email;
 use academy::state::AppState;
 use chrono::{Duration as ChronoDuration, NaiveDate};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::{COOKIE, SET_COOKIE};
 use tokio::sync::Semaphore;
 
 const PASSWORD: &str = "kettle orbit maple tundra";
 const COHORTS: usize = 10;
-const SEATS: i64 = 100;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let learners = support::setting("LEARNERS", 2000);
+    let learners = support::setting("LEARNERS", 6000);
+    let seats = support::setting("SEATS", learners.div_ceil(COHORTS));
     let concurrency = support::setting("CONCURRENCY", 50);
     println!(
-        "Enrolment benchmark: {learners} learners, {concurrency} at a time, {COHORTS} cohorts of {SEATS} seats, {} cores",
+        "Enrolment benchmark: {learners} learners, {concurrency} at a time, {COHORTS} cohorts of {seats} seats, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:<10} {:>10} {:>12} {:>9} {:>9} {:>9} {:>10} {:>10}",
-        "backend", "requests", "enrol/s", "p50", "p90", "p99", "confirmed", "waiting"
+        "{:<10} {:>9} {:>10} {:>12} {:>9} {:>9} {:>9} {:>10} {:>9}",
+        "backend", "requests", "requests/s", "confirmed/s", "p50", "p90", "p99", "confirmed", "waiting"
     );
     let dir = tempfile::tempdir()?;
+    let load = Load {
+        learners,
+        seats: seats as i64,
+        concurrency,
+    };
     support::on_each_backend(dir.path(), |url, backend| {
         let dir = dir.path().to_owned();
-        async move { run(&url, backend, learners, concurrency, &dir).await }
+        async move { run(&url, backend, load, &dir).await }
     })
     .await
+}
+
+/// How many learners ask, for how many seats, how many at a time.
+#[derive(Clone, Copy)]
+struct Load {
+    learners: usize,
+    seats: i64,
+    concurrency: usize,
 }
 
 async fn run(
     database_url: &str,
     backend: &str,
-    learners: usize,
-    concurrency: usize,
+    load: Load,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
+    let Load {
+        learners,
+        seats,
+        concurrency,
+    } = load;
     let prepared = support::prepare(
         database_url,
         backend,
@@ -66,28 +87,30 @@ async fn run(
     )
     .await?;
     let state = prepared.state.clone();
-    let cohort_ids = catalogue(&state).await?;
+    let cohort_ids = catalogue(&state, seats).await?;
     create_learners(&state, learners).await?;
     let running = prepared.serve(false)?;
     let base = running.base.clone();
 
-    // Sign everyone in first (not measured), keeping each learner's cookie jar and token.
-    let clients = sign_in_all(&base, learners, concurrency).await?;
+    // Sign everyone in first (not measured), keeping each learner's cookies and token.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let learners_in = sign_in_all(&client, &base, learners, concurrency).await?;
+    eprintln!("{backend}: {learners} learners signed in; enrolling");
+    let site = reqwest::Url::parse(&base)?;
 
     let gate = Arc::new(Semaphore::new(concurrency));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for (n, (client, token)) in clients.into_iter().enumerate() {
-        let gate = gate.clone();
+    for (n, learner) in learners_in.into_iter().enumerate() {
+        let (gate, client, site) = (gate.clone(), client.clone(), site.clone());
         let url = format!("{base}/cohorts/{}/enrol", cohort_ids[n % COHORTS]);
         tasks.spawn(async move {
             let _permit = gate.acquire().await;
             let sent = Instant::now();
-            let response = client
-                .post(&url)
-                .form(&[("funding", "free"), ("csrf_token", &token)])
-                .send()
-                .await;
+            let form = [("funding", "free"), ("csrf_token", learner.token.as_str())];
+            let response = send(&learner.jar, &site, client.post(&url).form(&form)).await;
             let ok = response.is_ok_and(|r| r.status() == 303);
             (ok, sent.elapsed())
         });
@@ -102,10 +125,11 @@ async fn run(
     let (confirmed, waiting, oversold) = outcome(&state).await?;
     anyhow::ensure!(oversold == 0, "a cohort was oversold");
     println!(
-        "{:<10} {:>10} {:>12.0} {:>7.1}ms {:>7.1}ms {:>7.1}ms {:>10} {:>10}",
+        "{:<10} {:>9} {:>10.0} {:>12.0} {:>7.1}ms {:>7.1}ms {:>7.1}ms {:>10} {:>9}",
         backend,
         learners,
         learners as f64 / elapsed.as_secs_f64(),
+        confirmed as f64 / elapsed.as_secs_f64(),
         pick(0.5).as_secs_f64() * 1000.0,
         pick(0.9).as_secs_f64() * 1000.0,
         pick(0.99).as_secs_f64() * 1000.0,
@@ -116,7 +140,7 @@ async fn run(
     Ok(())
 }
 
-async fn catalogue(state: &AppState) -> anyhow::Result<Vec<i64>> {
+async fn catalogue(state: &AppState, seats: i64) -> anyhow::Result<Vec<i64>> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let course = CourseFields {
@@ -151,7 +175,7 @@ async fn catalogue(state: &AppState) -> anyhow::Result<Vec<i64>> {
             ends_on: starts_on + ChronoDuration::days(30),
             enrol_opens_at: now - ChronoDuration::days(1),
             enrol_closes_at: now + ChronoDuration::days(365),
-            capacity: SEATS,
+            capacity: seats,
             status: CohortStatus::Open,
             delivery_notes: "",
         };
@@ -186,59 +210,71 @@ async fn create_learners(state: &AppState, count: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One learner's cookies and form token, used through the one shared client (a client of
+/// its own each would load the TLS roots thousands of times).
+struct Learner {
+    jar: Jar,
+    token: String,
+}
+
+/// Sends `request` with the learner's cookies, keeping any the answer sets.
+async fn send(
+    jar: &Jar,
+    url: &reqwest::Url,
+    request: reqwest::RequestBuilder,
+) -> reqwest::Result<reqwest::Response> {
+    let request = match jar.cookies(url) {
+        Some(cookies) => request.header(COOKIE, cookies),
+        None => request,
+    };
+    let response = request.send().await?;
+    jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), url);
+    Ok(response)
+}
+
 async fn sign_in_all(
+    client: &reqwest::Client,
     base: &str,
     count: usize,
     concurrency: usize,
-) -> anyhow::Result<Vec<(reqwest::Client, String)>> {
+) -> anyhow::Result<Vec<Learner>> {
     let gate = Arc::new(Semaphore::new(concurrency));
+    let site = reqwest::Url::parse(base)?;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..count {
-        let (gate, base) = (gate.clone(), base.to_owned());
+        let (gate, base, client, site) = (gate.clone(), base.to_owned(), client.clone(), site.clone());
         tasks.spawn(async move {
             let _permit = gate.acquire().await;
-            let client = reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()?;
-            let login = client
-                .get(format!("{base}/login"))
-                .send()
+            let jar = Jar::default();
+            let login = send(&jar, &site, client.get(format!("{base}/login")))
                 .await?
                 .text()
                 .await?;
             let token = support::csrf_field(&login)?;
             let email = format!("learner{n}@nhs.net");
-            let response = client
-                .post(format!("{base}/login"))
-                .form(&[
-                    ("email", email.as_str()),
-                    ("password", PASSWORD),
-                    ("next", ""),
-                    ("csrf_token", &token),
-                ])
-                .send()
-                .await?;
+            let form = [
+                ("email", email.as_str()),
+                ("password", PASSWORD),
+                ("next", ""),
+                ("csrf_token", &token),
+            ];
+            let response = send(&jar, &site, client.post(format!("{base}/login")).form(&form)).await?;
             anyhow::ensure!(response.status() == 303, "sign-in failed for {email}");
-            let account = client
-                .get(format!("{base}/account"))
-                .send()
+            let account = send(&jar, &site, client.get(format!("{base}/account")))
                 .await?
                 .text()
                 .await?;
-            Ok::<_, anyhow::Error>((n, client, support::csrf_field(&account)?))
+            let token = support::csrf_field(&account)?;
+            Ok::<_, anyhow::Error>((n, Learner { jar, token }))
         });
     }
-    let mut signed_in: Vec<(usize, reqwest::Client, String)> = tasks
+    let mut signed_in: Vec<(usize, Learner)> = tasks
         .join_all()
         .await
         .into_iter()
         .collect::<Result<_, _>>()?;
-    signed_in.sort_by_key(|(n, ..)| *n);
-    Ok(signed_in
-        .into_iter()
-        .map(|(_, client, token)| (client, token))
-        .collect())
+    signed_in.sort_by_key(|(n, _)| *n);
+    Ok(signed_in.into_iter().map(|(_, learner)| learner).collect())
 }
 
 /// (confirmed, waiting, cohorts oversold or out of step with their enrolments)

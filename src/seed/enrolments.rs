@@ -273,7 +273,7 @@ async fn place_directly(state: &AppState, learner: &User, cohort_id: i64) -> any
         waitlist_number: None,
         hold_expires_at: None,
     };
-    let id = enrolments::insert(&mut tx, &new, now).await?;
+    let id = enrolments::insert(&mut tx, &new, now).await?.enrolment_id;
     enrolments::record_event(&mut tx, id, None, Status::Confirmed, None, "", now).await?;
     tx.commit().await?;
     Ok(())
@@ -299,7 +299,7 @@ async fn hold_for_card(state: &AppState, learner: &User, cohort_id: i64) -> anyh
         waitlist_number: None,
         hold_expires_at: Some(now + state.config.enrolment.card_hold),
     };
-    let id = enrolments::insert(&mut tx, &new, now).await?;
+    let id = enrolments::insert(&mut tx, &new, now).await?.enrolment_id;
     enrolments::record_event(
         &mut tx,
         id,

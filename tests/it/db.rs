@@ -358,7 +358,10 @@ backend_tests! {
             waitlist_number: None,
             hold_expires_at: None,
         };
-        let enrolment_id = enrolments::insert(&mut tx, &enrolment, now).await.unwrap();
+        let enrolment_id = enrolments::insert(&mut tx, &enrolment, now)
+            .await
+            .unwrap()
+            .enrolment_id;
         tx.commit().await.unwrap();
         let found = enrolments::find(&db, enrolment_id).await.unwrap().expect("the enrolment reads");
         assert_eq!(found.status, Status::Confirmed);

@@ -73,16 +73,19 @@ pub struct NewEnrolment {
     pub hold_expires_at: Option<DateTime<Utc>>,
 }
 
-/// Inserts an enrolment; `UniqueViolation` if the learner already has an active one here.
+/// Inserts an enrolment, answering with the row; `UniqueViolation` if the learner already
+/// has an active one here.
 pub async fn insert(
     tx: &mut Tx,
     enrolment: &NewEnrolment,
     now: DateTime<Utc>,
-) -> Result<i64, DbError> {
-    let sql = "insert into enrolments (user_id, cohort_id, status, funding, fee_pence, \
-               over_capacity, waitlist_number, hold_expires_at, created_at, updated_at) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning enrolment_id";
-    Ok(run!(tx tx, |c| sqlx::query_scalar(sql)
+) -> Result<Enrolment, DbError> {
+    let sql = format!(
+        "insert into enrolments (user_id, cohort_id, status, funding, fee_pence, \
+         over_capacity, waitlist_number, hold_expires_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning {COLUMNS}"
+    );
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql)
         .bind(enrolment.user_id)
         .bind(enrolment.cohort_id)
         .bind(enrolment.status.as_str())

@@ -154,7 +154,7 @@ pub async fn add_learner(
         waitlist_number: None,
         hold_expires_at: None,
     };
-    let enrolment_id = enrolments::insert(&mut tx, &new, now).await?;
+    let enrolment_id = enrolments::insert(&mut tx, &new, now).await?.enrolment_id;
     let (note, action) = match seated {
         true => ("added by an admin", "enrolment.added"),
         false => (

@@ -63,7 +63,7 @@ pub async fn move_place(
         waitlist_number: None,
         hold_expires_at: place.enrolment.hold_expires_at,
     };
-    let new_id = enrolments::insert(&mut tx, &new, now).await?;
+    let new_id = enrolments::insert(&mut tx, &new, now).await?.enrolment_id;
     let note = format!(
         "moved from {} ({})",
         place.cohort.name,

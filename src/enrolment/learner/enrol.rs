@@ -7,7 +7,9 @@ use crate::context::{Actor, Ctx};
 use crate::db::enrolments::{self, NewEnrolment};
 use crate::db::payments::{self, Billing, Series};
 use crate::db::users::User;
-use crate::db::{DbError, Tx, cohorts, courses};
+use crate::db::cohorts::{self, Cohort};
+use crate::db::courses::{self, Course};
+use crate::db::{DbError, Tx};
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
 use crate::domain::email::Email;
@@ -17,7 +19,7 @@ use crate::paths;
 
 use crate::enrolment::mails::{PaymentNeeded, ProForma, WaitlistJoined};
 use crate::enrolment::notify::{facts, money, send, send_confirmation, send_copy};
-use crate::enrolment::place::{Place, read_place};
+use crate::enrolment::place::Place;
 use crate::enrolment::seats::offer_free_seats;
 use crate::enrolment::{EnrolmentCtx, EnrolmentError};
 
@@ -84,6 +86,9 @@ pub async fn enrol(
     if !learner.is_verified() {
         return Err(EnrolmentError::NotVerified);
     }
+    if let Some(enrolled) = on_a_free_seat(ctx, learner, cohort_id, &choice, actor).await? {
+        return Ok(enrolled);
+    }
     let now = ctx.now();
     let mut tx = ctx.db().begin().await?;
     let cohort = cohorts::lock(&mut tx, cohort_id)
@@ -118,19 +123,88 @@ pub async fn enrol(
         }
         _ => Placement::WaitingList,
     };
-    let fee_pence = match funding {
-        Some(Funding::Card | Funding::Invoice) => course.fee_pence,
-        _ => 0,
+    let status = match placement {
+        Placement::Seat(status) => status,
+        Placement::WaitingList => Status::Waitlisted,
     };
-    let (status, waitlist_number, hold_expires_at) = match placement {
-        Placement::Seat(status) => (status, None, hold_until(ctx, status)),
-        Placement::WaitingList => (
-            Status::Waitlisted,
-            Some(enrolments::next_waitlist_number(&mut tx, cohort_id).await?),
-            None,
-        ),
+    let waitlist_number = match status {
+        Status::Waitlisted => Some(enrolments::next_waitlist_number(&mut tx, cohort_id).await?),
+        _ => None,
     };
-    let new = NewEnrolment {
+    let new = new_enrolment(ctx, learner, &course, cohort_id, funding, status, waitlist_number);
+    let taking = Taking {
+        learner,
+        cohort,
+        course,
+        choice: &choice,
+        actor,
+    };
+    record_new_place(ctx, tx, taking, new).await
+}
+
+/// The common case in a few statements: the seat taken at once by the conditional update
+/// (which also locks the cohort, and checks nobody is queueing and the learner has no place
+/// there yet), then the cohort enrolling and the learner's choice offered. Any "no" answers
+/// None with nothing written, and the step-by-step path in [`enrol`] decides and explains.
+async fn on_a_free_seat(
+    ctx: EnrolmentCtx<'_>,
+    learner: &User,
+    cohort_id: i64,
+    choice: &Choice,
+    actor: Actor<'_>,
+) -> Result<Option<Enrolled>, EnrolmentError> {
+    if matches!(choice, Choice::WaitingList) {
+        return Ok(None);
+    }
+    let mut tx = ctx.db().begin().await?;
+    let Some(cohort) = cohorts::lock_taking_seat(&mut tx, cohort_id, learner.user_id).await?
+    else {
+        return Ok(None);
+    };
+    let Some(course) = courses::find_in(&mut tx, cohort.course_id).await? else {
+        return Ok(None);
+    };
+    if !course.published || !cohort.facts().is_enrolling(ctx.now()) {
+        return Ok(None);
+    }
+    let Ok(Some(funding)) = funding_for(ctx, learner, course.fee_pence, choice) else {
+        return Ok(None);
+    };
+    let Placement::Seat(status) = rules::place(funding, true, false) else {
+        return Ok(None);
+    };
+    let new = new_enrolment(ctx, learner, &course, cohort_id, Some(funding), status, None);
+    let taking = Taking {
+        learner,
+        cohort,
+        course,
+        choice,
+        actor,
+    };
+    record_new_place(ctx, tx, taking, new).await.map(Some)
+}
+
+/// What a new place is taken with, read or decided under the cohort's lock.
+struct Taking<'a> {
+    learner: &'a User,
+    cohort: Cohort,
+    course: Course,
+    choice: &'a Choice,
+    actor: Actor<'a>,
+}
+
+/// The row for a new place in `status`: what it costs, how it is funded and how long a hold
+/// lasts.
+fn new_enrolment(
+    ctx: EnrolmentCtx<'_>,
+    learner: &User,
+    course: &Course,
+    cohort_id: i64,
+    funding: Option<Funding>,
+    status: Status,
+    waitlist_number: Option<i64>,
+) -> NewEnrolment {
+    NewEnrolment {
         user_id: learner.user_id,
         cohort_id,
         status,
@@ -138,20 +212,42 @@ pub async fn enrol(
             Status::Waitlisted => funding.filter(|f| *f == Funding::NhsFree),
             _ => funding,
         },
-        fee_pence,
+        fee_pence: match funding {
+            Some(Funding::Card | Funding::Invoice) => course.fee_pence,
+            _ => 0,
+        },
         over_capacity: false,
         waitlist_number,
-        hold_expires_at,
-    };
-    let enrolment_id = match enrolments::insert(&mut tx, &new, now).await {
-        Ok(id) => id,
+        hold_expires_at: hold_until(ctx, status),
+    }
+}
+
+/// Writes the new place with its history and audit event, queues its email (and, for a
+/// place in the queue, offers any free seat), and commits.
+async fn record_new_place(
+    ctx: EnrolmentCtx<'_>,
+    mut tx: Tx,
+    taking: Taking<'_>,
+    new: NewEnrolment,
+) -> Result<Enrolled, EnrolmentError> {
+    let now = ctx.now();
+    let Taking {
+        learner,
+        cohort,
+        course,
+        choice,
+        actor,
+    } = taking;
+    let enrolment = match enrolments::insert(&mut tx, &new, now).await {
+        Ok(enrolment) => enrolment,
         Err(DbError::UniqueViolation(_)) => {
             // A second click committed first: that enrolment is the answer.
             drop(tx);
-            return existing_enrolment(ctx, learner, cohort_id).await;
+            return existing_enrolment(ctx, learner, new.cohort_id).await;
         }
         Err(other) => return Err(other.into()),
     };
+    let (enrolment_id, status) = (enrolment.enrolment_id, enrolment.status());
     enrolments::record_event(&mut tx, enrolment_id, None, status, actor.user_id, "", now).await?;
     crate::db::audit::audit(
         &mut tx,
@@ -163,7 +259,12 @@ pub async fn enrol(
         now,
     )
     .await?;
-    let mut place = read_place(&mut tx, enrolment_id, cohort).await?;
+    let mut place = Place {
+        enrolment,
+        cohort,
+        course,
+        learner: learner.clone(),
+    };
     match status {
         Status::Waitlisted => {
             let position = enrolments::waiting_rank(&mut tx, &place.enrolment).await?;
@@ -172,12 +273,12 @@ pub async fn enrol(
                 position,
             };
             send(ctx.ctx, &mut tx, &place, "waitlisted", &mail).await?;
-            offer_free_seats(ctx, &mut tx, cohort_id).await?;
+            offer_free_seats(ctx, &mut tx, place.cohort.cohort_id).await?;
             place.enrolment = enrolments::find_in(&mut tx, enrolment_id)
                 .await?
                 .ok_or(EnrolmentError::NotFound)?;
         }
-        _ => seat_taken(ctx.ctx, &mut tx, &place, &choice).await?,
+        _ => seat_taken(ctx.ctx, &mut tx, &place, choice).await?,
     }
     tx.commit().await?;
     Ok(Enrolled {
