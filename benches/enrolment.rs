@@ -40,7 +40,15 @@ async fn main() -> anyhow::Result<()> {
     );
     println!(
         "{:<10} {:>9} {:>10} {:>12} {:>9} {:>9} {:>9} {:>10} {:>9}",
-        "backend", "requests", "requests/s", "confirmed/s", "p50", "p90", "p99", "confirmed", "waiting"
+        "backend",
+        "requests",
+        "requests/s",
+        "confirmed/s",
+        "p50",
+        "p90",
+        "p99",
+        "confirmed",
+        "waiting"
     );
     let dir = tempfile::tempdir()?;
     let load = Load {
@@ -242,7 +250,8 @@ async fn sign_in_all(
     let site = reqwest::Url::parse(base)?;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..count {
-        let (gate, base, client, site) = (gate.clone(), base.to_owned(), client.clone(), site.clone());
+        let (gate, base, client, site) =
+            (gate.clone(), base.to_owned(), client.clone(), site.clone());
         tasks.spawn(async move {
             let _permit = gate.acquire().await;
             let jar = Jar::default();
@@ -258,7 +267,12 @@ async fn sign_in_all(
                 ("next", ""),
                 ("csrf_token", &token),
             ];
-            let response = send(&jar, &site, client.post(format!("{base}/login")).form(&form)).await?;
+            let response = send(
+                &jar,
+                &site,
+                client.post(format!("{base}/login")).form(&form),
+            )
+            .await?;
             anyhow::ensure!(response.status() == 303, "sign-in failed for {email}");
             let account = send(&jar, &site, client.get(format!("{base}/account")))
                 .await?

@@ -11,6 +11,7 @@ use anyhow::Context;
 use crate::auth::keys::Keys;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::AddressLimiter;
+use crate::auth::recent_users::RecentUsers;
 use crate::auth::session_store::Sessions;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub share_views: Arc<ViewCounts>,
     /// The published content the public pages render from, kept in memory.
     pub published: PublishedContent,
+    /// The user rows signed-in requests read in the last second.
+    pub recent_users: Arc<RecentUsers>,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -95,6 +98,7 @@ impl AppState {
             .context("cannot load the published content")?;
         Ok(AppState {
             published,
+            recent_users: Arc::new(RecentUsers::new(clock.clone())),
             verify_limit,
             share_limit,
             share_views: Arc::default(),

@@ -8,6 +8,8 @@ pub mod keys;
 pub mod password;
 pub mod rate_limit;
 pub mod recent_sessions;
+pub mod recent_users;
+pub mod session_lifetime;
 pub mod session_store;
 pub mod throttle;
 pub mod viewer;

@@ -11,10 +11,11 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use chrono::{DateTime, Duration, Utc};
-use tower_sessions::{Expiry, Session};
+use chrono::{DateTime, Utc};
+use tower_sessions::Session;
 
-use crate::db::users::{self, User};
+use crate::db::users::User;
+pub use super::session_lifetime::SessionLifetime;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -266,11 +267,13 @@ async fn signed_in_user(
         .and_then(|ts| DateTime::from_timestamp(ts, 0));
     let lifetime = SessionLifetime::from(&*state.config);
     let idle = now.timestamp() - seen;
-    // The user is read on every request, so an epoch, role or disabled change applies at
-    // once in every process; it is the one query of a signed-in page's viewer, the session
-    // row having come from memory (`auth::recent_sessions`).
+    // The user's epoch, role and disabled flag are checked on every request, against a row
+    // at most a second old (`auth::recent_users`), so a change applies at once in this
+    // process and within a second in the others; the session row, too, came from memory.
     let user = match started.filter(|started| lifetime.is_live(remember, *started, idle, now)) {
-        Some(_) => users::find(&state.db, user_id)
+        Some(_) => state
+            .recent_users
+            .find(&state.db, user_id)
             .await?
             .filter(|u| Some(u.session_epoch) == epoch && !u.is_disabled()),
         None => None,
@@ -292,54 +295,6 @@ async fn signed_in_user(
             session.flush().await.map_err(session_error)?;
             Ok(None)
         }
-    }
-}
-
-/// How long a signed-in session lasts (from configuration).
-#[derive(Clone, Copy, Debug)]
-pub struct SessionLifetime {
-    /// Without "remember me": ended after this long without a request.
-    pub idle: Duration,
-    /// With "remember me": ended after this long without a request.
-    pub remembered_idle: Duration,
-    /// Any session: ended this long after signing in, however active.
-    pub absolute: Duration,
-}
-
-impl From<&crate::config::Config> for SessionLifetime {
-    fn from(config: &crate::config::Config) -> Self {
-        SessionLifetime {
-            idle: Duration::hours(i64::from(config.session_idle_hours)),
-            remembered_idle: Duration::days(i64::from(config.remember_me_days)),
-            absolute: Duration::days(i64::from(config.session_max_days)),
-        }
-    }
-}
-
-impl SessionLifetime {
-    fn is_live(
-        &self,
-        remember: bool,
-        started: DateTime<Utc>,
-        idle_secs: i64,
-        now: DateTime<Utc>,
-    ) -> bool {
-        let idle_limit = match remember {
-            true => self.remembered_idle,
-            false => self.idle,
-        };
-        idle_secs <= idle_limit.num_seconds() && now < started + self.absolute
-    }
-
-    /// The cookie's lifetime: a browser-session cookie, or for "remember me" the idle limit
-    /// from now, never past the absolute end.
-    fn expiry(&self, remember: bool, started: DateTime<Utc>, now: DateTime<Utc>) -> Expiry {
-        if !remember {
-            return Expiry::OnSessionEnd;
-        }
-        // Relative to the session layer's own clock, which is not ours in tests.
-        let left = self.remembered_idle.min(started + self.absolute - now);
-        Expiry::OnInactivity(time::Duration::seconds(left.num_seconds().max(0)))
     }
 }
 

@@ -86,8 +86,8 @@ macro_rules! run_query {
             }
         }
     };
-    (write $db:expr, |$c:ident| $body:expr) => {
-        match $db {
+    (write $db:expr, |$c:ident| $body:expr) => {{
+        let written = match $db {
             $crate::db::Db::Sqlite(pools) => {
                 let $c = &pools.writer;
                 $body
@@ -96,8 +96,10 @@ macro_rules! run_query {
                 let $c = pool;
                 $body
             }
-        }
-    };
+        };
+        $crate::db::wrote();
+        written
+    }};
     (tx $tx:expr, |$c:ident| $body:expr) => {
         match $tx {
             $crate::db::Tx::Sqlite(tx) => {
@@ -326,15 +328,22 @@ impl Db {
     }
 }
 
-/// Transactions committed by this process. The read model of published content checks the
-/// content version after any, so a write shows on this process's next request without a
-/// query per request. Process-wide rather than per `Db`: several apps in one process (tests)
-/// only cost each other a spare check.
-static COMMITS: AtomicU64 = AtomicU64::new(0);
+/// Writes this process has made: transactions committed and autocommit writes. What is
+/// kept in memory from the database checks it, so a write shows on this process's next
+/// request without a query per request: the read model of published content re-reads the
+/// content version after any, and a recent user row is read again. Process-wide rather than
+/// per `Db`: several apps in one process (tests) only cost each other a spare read.
+static WRITES: AtomicU64 = AtomicU64::new(0);
 
-/// How many transactions this process has committed.
-pub fn commits() -> u64 {
-    COMMITS.load(Ordering::Acquire)
+/// How many writes this process has made.
+pub fn writes() -> u64 {
+    WRITES.load(Ordering::Acquire)
+}
+
+/// Counts an autocommit write (`run!(write …)` does, once it has run).
+#[doc(hidden)]
+pub fn wrote() {
+    WRITES.fetch_add(1, Ordering::Release);
 }
 
 impl Tx {
@@ -350,7 +359,7 @@ impl Tx {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
-        COMMITS.fetch_add(1, Ordering::Release);
+        WRITES.fetch_add(1, Ordering::Release);
         Ok(())
     }
 

@@ -35,8 +35,8 @@ struct Inner {
     seats: ArcSwap<HashMap<i64, i64>>,
     /// The highest content version known to be in the database.
     known_version: AtomicI64,
-    /// `db::commits()` when the version was last read.
-    seen_commits: AtomicU64,
+    /// `db::writes()` when the version was last read.
+    seen_writes: AtomicU64,
     /// One reload (or version check) at a time; the others wait for its answer.
     reload: tokio::sync::Mutex<()>,
     details: details::Details,
@@ -76,7 +76,7 @@ impl View {
 impl PublishedContent {
     /// Loads the content and starts the watcher (on the current Tokio runtime).
     pub async fn load(db: Db) -> Result<PublishedContent, DbError> {
-        let commits = crate::db::commits();
+        let writes = crate::db::writes();
         let version = stored::content_version(&db).await?;
         let snapshot = Snapshot::load(&db, version).await?;
         let seats = stored::open_seats(&db).await?;
@@ -85,7 +85,7 @@ impl PublishedContent {
             current: ArcSwap::from_pointee(snapshot),
             seats: ArcSwap::from_pointee(seats),
             known_version: AtomicI64::new(version),
-            seen_commits: AtomicU64::new(commits),
+            seen_writes: AtomicU64::new(writes),
             reload: tokio::sync::Mutex::new(()),
             details: details::Details::default(),
             stop: CancellationToken::new(),
@@ -101,13 +101,13 @@ impl PublishedContent {
     /// small query), and a changed version is loaded before answering.
     pub async fn view(&self) -> Result<View, DbError> {
         let inner = &self.0;
-        let commits = crate::db::commits();
-        if commits != inner.seen_commits.load(Ordering::Acquire) {
+        let writes = crate::db::writes();
+        if writes != inner.seen_writes.load(Ordering::Acquire) {
             let _one = inner.reload.lock().await;
-            if commits != inner.seen_commits.load(Ordering::Acquire) {
+            if writes != inner.seen_writes.load(Ordering::Acquire) {
                 let version = stored::content_version(&inner.db).await?;
                 inner.known_version.fetch_max(version, Ordering::AcqRel);
-                inner.seen_commits.store(commits, Ordering::Release);
+                inner.seen_writes.store(writes, Ordering::Release);
             }
         }
         if inner.current.load().version < inner.known_version.load(Ordering::Acquire) {

@@ -1,10 +1,13 @@
-//! What a signed-in request sees of changes made elsewhere: the user is read on every
-//! request, so sign out everywhere, disabling and a role change apply at once in every
-//! process; the session row is kept in each process's memory for at most a second
-//! (`auth::recent_sessions`), so a sign-out in one process ends that session in another
-//! within a second, and at once in its own.
+//! What a signed-in request sees of changes made elsewhere. The session row and the user's
+//! row are each kept in a process's memory for at most a second (`auth::recent_sessions`,
+//! `auth::recent_users`), and the user's row only while the process has written nothing
+//! since: so a sign-out, sign out everywhere, disabling or a role change applies at once in
+//! the process that made it (and in every app of one test process, which share that count
+//! of writes), and within a second in another process.
 
 use academy::auth::recent_sessions::FRESH_FOR;
+use academy::auth::recent_users;
+use academy::db::Db;
 use academy::db::users::Role;
 use reqwest::StatusCode;
 
@@ -39,7 +42,7 @@ backend_tests! {
         assert_eq!(phone.get("/account").await.status(), StatusCode::SEE_OTHER, "at once, the clock unmoved");
     }
 
-    async fn another_process_sees_sign_out_everywhere_disabling_and_role_changes_at_once(backend) {
+    async fn another_app_sees_sign_out_everywhere_disabling_and_role_changes_at_once(backend) {
         let app = TestApp::spawn(backend).await;
         let other = app.another_instance().await;
         app.create_user("admin@example.org", Role::Admin, true).await;
@@ -88,4 +91,30 @@ backend_tests! {
         app.clock().advance(FRESH_FOR);
         assert_eq!(copy.get("/account").await.status(), StatusCode::SEE_OTHER, "within a second in the other");
     }
+
+    async fn a_change_to_the_user_made_by_another_process_applies_within_a_second(backend) {
+        let app = TestApp::spawn(backend).await;
+        let learner = app.create_user("nurse@example.org", Role::Learner, true).await;
+        app.sign_in("nurse@example.org", PASSWORD).await;
+        assert_eq!(app.get("/admin").await.status(), StatusCode::FORBIDDEN, "her row is read, and kept");
+
+        // Another process promotes her, then signs her out everywhere: writes this process
+        // never counted, made straight on the database.
+        other_process_writes(&app.state.db, "update users set role = 'admin' where user_id = $1", learner).await;
+        app.clock().advance(recent_users::FRESH_FOR);
+        assert_eq!(app.get("/admin").await.status(), StatusCode::OK, "promoted within a second");
+        other_process_writes(&app.state.db, "update users set session_epoch = session_epoch + 1 where user_id = $1", learner).await;
+        app.clock().advance(recent_users::FRESH_FOR);
+        assert_eq!(app.get("/account").await.status(), StatusCode::SEE_OTHER, "signed out within a second");
+    }
+}
+
+/// A write as another process makes it: on the database, past this process's count of
+/// writes (`db::writes`).
+async fn other_process_writes(db: &Db, sql: &str, user_id: i64) {
+    let done = match db {
+        Db::Sqlite(pools) => sqlx::query(sql).bind(user_id).execute(&pools.writer).await.map(|d| d.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(sql).bind(user_id).execute(pool).await.map(|d| d.rows_affected()),
+    };
+    assert_eq!(done.unwrap(), 1);
 }

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::context::{Actor, Ctx};
+use crate::db::cohorts::{self, Cohort};
+use crate::db::courses::{self, Course};
 use crate::db::enrolments::{self, NewEnrolment};
 use crate::db::payments::{self, Billing, Series};
 use crate::db::users::User;
-use crate::db::cohorts::{self, Cohort};
-use crate::db::courses::{self, Course};
 use crate::db::{DbError, Tx};
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
@@ -131,7 +131,15 @@ pub async fn enrol(
         Status::Waitlisted => Some(enrolments::next_waitlist_number(&mut tx, cohort_id).await?),
         _ => None,
     };
-    let new = new_enrolment(ctx, learner, &course, cohort_id, funding, status, waitlist_number);
+    let new = new_enrolment(
+        ctx,
+        learner,
+        &course,
+        cohort_id,
+        funding,
+        status,
+        waitlist_number,
+    );
     let taking = Taking {
         learner,
         cohort,
@@ -157,8 +165,7 @@ async fn on_a_free_seat(
         return Ok(None);
     }
     let mut tx = ctx.db().begin().await?;
-    let Some(cohort) = cohorts::lock_taking_seat(&mut tx, cohort_id, learner.user_id).await?
-    else {
+    let Some(cohort) = cohorts::lock_taking_seat(&mut tx, cohort_id, learner.user_id).await? else {
         return Ok(None);
     };
     let Some(course) = courses::find_in(&mut tx, cohort.course_id).await? else {
@@ -173,7 +180,15 @@ async fn on_a_free_seat(
     let Placement::Seat(status) = rules::place(funding, true, false) else {
         return Ok(None);
     };
-    let new = new_enrolment(ctx, learner, &course, cohort_id, Some(funding), status, None);
+    let new = new_enrolment(
+        ctx,
+        learner,
+        &course,
+        cohort_id,
+        Some(funding),
+        status,
+        None,
+    );
     let taking = Taking {
         learner,
         cohort,
