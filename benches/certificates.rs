@@ -220,7 +220,8 @@ async fn certificate(state: &AppState) -> anyhow::Result<CertificateText> {
         },
         now,
     )
-    .await?;
+    .await?
+    .enrolment_id;
     let issued = issue_in(&mut tx, state.ctx(), enrolment_id, now).await?;
     tx.commit().await?;
     Ok(CertificateText::of(&issued.certificate, state.site()))

@@ -42,7 +42,12 @@ impl SessionLifetime {
 
     /// The cookie's lifetime: a browser-session cookie, or for "remember me" the idle limit
     /// from now, never past the absolute end.
-    pub(super) fn expiry(&self, remember: bool, started: DateTime<Utc>, now: DateTime<Utc>) -> Expiry {
+    pub(super) fn expiry(
+        &self,
+        remember: bool,
+        started: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Expiry {
         if !remember {
             return Expiry::OnSessionEnd;
         }

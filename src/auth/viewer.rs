@@ -14,8 +14,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::{DateTime, Utc};
 use tower_sessions::Session;
 
-use crate::db::users::User;
 pub use super::session_lifetime::SessionLifetime;
+use crate::db::users::User;
 use crate::error::AppError;
 use crate::state::AppState;
 

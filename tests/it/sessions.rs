@@ -113,8 +113,16 @@ backend_tests! {
 /// writes (`db::writes`).
 async fn other_process_writes(db: &Db, sql: &str, user_id: i64) {
     let done = match db {
-        Db::Sqlite(pools) => sqlx::query(sql).bind(user_id).execute(&pools.writer).await.map(|d| d.rows_affected()),
-        Db::Postgres(pool) => sqlx::query(sql).bind(user_id).execute(pool).await.map(|d| d.rows_affected()),
+        Db::Sqlite(pools) => sqlx::query(sql)
+            .bind(user_id)
+            .execute(&pools.writer)
+            .await
+            .map(|d| d.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(sql)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|d| d.rows_affected()),
     };
     assert_eq!(done.unwrap(), 1);
 }
