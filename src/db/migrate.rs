@@ -24,15 +24,18 @@ pub enum MigrationError {
 }
 
 /// Runs `migrator` on SQLite's writer connection with foreign keys off, then turns them
-/// back on and checks every key. A connection that could not be put back is closed, so
+/// back on and, when a migration ran, checks every key (a start with nothing to apply skips
+/// that read of the whole database). A connection that could not be put back is closed, so
 /// the pool never hands out one without foreign keys.
 pub(super) async fn sqlite(writer: &SqlitePool, migrator: &Migrator) -> Result<(), MigrationError> {
     let mut conn = writer.acquire().await?;
     sqlx::query("pragma foreign_keys = off")
         .execute(&mut *conn)
         .await?;
+    let before = applied(&mut conn).await;
     let migrated = migrator.run(&mut *conn).await;
-    let restored = restore_foreign_keys(&mut conn).await;
+    let check = applied(&mut conn).await != before || migrated.is_err();
+    let restored = restore_foreign_keys(&mut conn, check).await;
     if restored.is_err() {
         let _ = conn.detach().close().await;
     }
@@ -40,7 +43,18 @@ pub(super) async fn sqlite(writer: &SqlitePool, migrator: &Migrator) -> Result<(
     restored
 }
 
-async fn restore_foreign_keys(conn: &mut SqliteConnection) -> Result<(), MigrationError> {
+/// Migrations recorded as applied (none before the first run made their table).
+async fn applied(conn: &mut SqliteConnection) -> i64 {
+    sqlx::query_scalar("select count(*) from _sqlx_migrations")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap_or(0)
+}
+
+async fn restore_foreign_keys(
+    conn: &mut SqliteConnection,
+    check_keys: bool,
+) -> Result<(), MigrationError> {
     sqlx::query("pragma foreign_keys = on")
         .execute(&mut *conn)
         .await?;
@@ -53,6 +67,9 @@ async fn restore_foreign_keys(conn: &mut SqliteConnection) -> Result<(), Migrati
         return Err(MigrationError::Connection(sqlx::Error::Protocol(
             "foreign keys could not be turned back on".into(),
         )));
+    }
+    if !check_keys {
+        return Ok(());
     }
     let broken: Vec<(String, Option<i64>, String)> =
         sqlx::query_as("select \"table\", rowid, parent from pragma_foreign_key_check")

@@ -328,3 +328,45 @@ async fn the_sqlite_rebuild_refuses_to_run_with_foreign_keys_on() {
     assert_eq!(count(&db, "select count(*) from enrolment_events").await, 2);
     db.close().await;
 }
+
+/// A history row whose place does not exist, written as only a connection with foreign
+/// keys off can.
+async fn break_a_key(database: &TestDatabase) {
+    use sqlx::Connection;
+    let mut raw = sqlx::SqliteConnection::connect(database.url())
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "pragma foreign_keys = off; insert into enrolment_events (enrolment_id, to_status, occurred_at) \
+         values (999999, 'confirmed', '2026-03-02T09:00:00Z');",
+    )
+    .execute(&mut raw)
+    .await
+    .unwrap();
+    raw.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_checks_every_key_after_a_migration_ran_and_not_on_a_start_with_none_to_run() {
+    // A migration runs: the broken key is found, and the start fails.
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let db = database.connect().await;
+    migrate_before(&db, COMPLETION).await;
+    break_a_key(&database).await;
+    let failed = db
+        .migrate()
+        .await
+        .expect_err("the check after the run finds it");
+    assert!(failed.to_string().contains("enrolment_events"), "{failed}");
+    db.close().await;
+
+    // Nothing to run: the start does not read the whole database for keys.
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let db = database.connect().await;
+    db.migrate().await.expect("migrates");
+    break_a_key(&database).await;
+    db.migrate()
+        .await
+        .expect("a start with nothing to apply checks no keys");
+    db.close().await;
+}
