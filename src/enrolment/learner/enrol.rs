@@ -1,27 +1,26 @@
-//! Asking for a place: how the learner pays (or why their choice is not offered), a seat or
-//! the waiting list, and what follows taking a seat (the payment record and the email).
+//! Asking for a place: how the learner pays (or why their choice is not offered), and a
+//! seat or the waiting list (what follows a seat is in [`super::seat_taken`]).
 
 use chrono::{DateTime, Utc};
 
-use crate::context::{Actor, Ctx};
+use crate::context::Actor;
 use crate::db::cohorts::{self, Cohort};
 use crate::db::courses::{self, Course};
 use crate::db::enrolments::{self, NewEnrolment};
-use crate::db::payments::{self, Billing, Series};
+use crate::db::payments::Billing;
 use crate::db::users::User;
 use crate::db::{DbError, Tx};
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
-use crate::domain::email::Email;
 use crate::domain::enrolment::{self as rules, Funding, Placement, Status};
-use crate::domain::london;
-use crate::paths;
 
-use crate::enrolment::mails::{PaymentNeeded, ProForma, WaitlistJoined};
-use crate::enrolment::notify::{facts, money, send, send_confirmation, send_copy};
+use crate::enrolment::mails::WaitlistJoined;
+use crate::enrolment::notify::{facts, send};
 use crate::enrolment::place::Place;
 use crate::enrolment::seats::offer_free_seats;
 use crate::enrolment::{EnrolmentCtx, EnrolmentError};
+
+use super::seat_taken::seat_taken;
 
 /// How the learner asked to take a place.
 #[derive(Clone, Debug)]
@@ -323,81 +322,4 @@ async fn existing_enrolment(
         status: enrolment.status(),
         existing: true,
     })
-}
-
-/// What follows taking a seat: the payment record and the learner's email.
-pub(super) async fn seat_taken(
-    ctx: Ctx<'_>,
-    tx: &mut Tx,
-    place: &Place,
-    choice: &Choice,
-) -> Result<(), EnrolmentError> {
-    let now = ctx.now();
-    let enrolment = &place.enrolment;
-    let hold_until = enrolment
-        .hold_expires_at
-        .map(london::date_time)
-        .unwrap_or_default();
-    let description = format!(
-        "{}: {} ({})",
-        place.course.title,
-        place.cohort.name,
-        rules::reference(enrolment.enrolment_id)
-    );
-    match enrolment.status() {
-        Status::Confirmed => send_confirmation(ctx, tx, place, None).await,
-        Status::AwaitingPayment => {
-            payments::insert_card(
-                tx,
-                enrolment.enrolment_id,
-                &description,
-                enrolment.fee_pence,
-                now,
-            )
-            .await?;
-            let mail = PaymentNeeded {
-                p: facts(ctx.site, place),
-                by_card: true,
-                amount: money(enrolment.fee_pence),
-                hold_until,
-                expiring: false,
-            };
-            send(ctx, tx, place, "payment_needed", &mail).await
-        }
-        Status::AwaitingInvoice => {
-            let Choice::Invoice(billing) = choice else {
-                return Err(EnrolmentError::FundingNotOffered);
-            };
-            let number = payments::next_number(tx, Series::ProForma).await?;
-            payments::insert_invoice(
-                tx,
-                enrolment.enrolment_id,
-                &description,
-                enrolment.fee_pence,
-                billing,
-                &number,
-                now,
-            )
-            .await?;
-            let mail = ProForma {
-                p: facts(ctx.site, place),
-                number,
-                amount: money(enrolment.fee_pence),
-                hold_until,
-                document_url: ctx.site.url(&paths::enrolment_document(
-                    enrolment.enrolment_id,
-                    "proforma",
-                )),
-            };
-            send(ctx, tx, place, "proforma", &mail).await?;
-            // The pro-forma also goes to whoever pays it.
-            match Email::parse(&billing.billing_email) {
-                Ok(billing_contact) => {
-                    send_copy(ctx, tx, place, "proforma", &billing_contact, &mail).await
-                }
-                Err(_) => Ok(()),
-            }
-        }
-        _ => Ok(()),
-    }
 }

@@ -5,6 +5,7 @@ mod cancel;
 mod enrol;
 mod next;
 mod offer;
+mod seat_taken;
 
 pub use cancel::{cancel, end_places_of_deleted_account};
 pub use enrol::{Choice, Enrolled, enrol, funding_for};

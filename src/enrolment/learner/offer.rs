@@ -10,7 +10,8 @@ use crate::enrolment::place::open_place;
 use crate::enrolment::seats::apply;
 use crate::enrolment::{EnrolmentCtx, EnrolmentError};
 
-use super::enrol::{Choice, funding_for, hold_until, seat_taken};
+use super::enrol::{Choice, funding_for, hold_until};
+use super::seat_taken::seat_taken;
 
 /// Accepts an offered place: free, or held while the learner pays. An offer that has just
 /// ended is expired instead (its seat goes on down the queue) and refused.
