@@ -151,8 +151,8 @@ pub async fn enrol(
 
 /// The common case in a few statements: the seat taken at once by the conditional update
 /// (which also locks the cohort, and checks nobody is queueing and the learner has no place
-/// there yet), then the cohort enrolling and the learner's choice offered. Any "no" answers
-/// None with nothing written, and the step-by-step path in [`enrol`] decides and explains.
+/// there yet), then the cohort enrolling and the learner's choice offered. Any "no" rolls
+/// back and answers None, and the step-by-step path in [`enrol`] decides and explains.
 async fn on_a_free_seat(
     ctx: EnrolmentCtx<'_>,
     learner: &User,
@@ -164,10 +164,37 @@ async fn on_a_free_seat(
         return Ok(None);
     }
     let mut tx = ctx.db().begin().await?;
-    let Some(cohort) = cohorts::lock_taking_seat(&mut tx, cohort_id, learner.user_id).await? else {
+    let Some((cohort, course, new)) =
+        free_seat_taken(ctx, &mut tx, learner, cohort_id, choice).await?
+    else {
+        // Now, not when the connection is next used: on PostgreSQL the cohort's row stays
+        // locked until then, and the step-by-step path is about to lock it.
+        tx.rollback().await?;
         return Ok(None);
     };
-    let Some(course) = courses::find_in(&mut tx, cohort.course_id).await? else {
+    let taking = Taking {
+        learner,
+        cohort,
+        course,
+        choice,
+        actor,
+    };
+    record_new_place(ctx, tx, taking, new).await.map(Some)
+}
+
+/// The seat taken in `tx` and the new place's row, or None when the free-seat path does
+/// not apply (the seat update may then need rolling back).
+async fn free_seat_taken(
+    ctx: EnrolmentCtx<'_>,
+    tx: &mut Tx,
+    learner: &User,
+    cohort_id: i64,
+    choice: &Choice,
+) -> Result<Option<(Cohort, Course, NewEnrolment)>, EnrolmentError> {
+    let Some(cohort) = cohorts::lock_taking_seat(tx, cohort_id, learner.user_id).await? else {
+        return Ok(None);
+    };
+    let Some(course) = courses::find_in(tx, cohort.course_id).await? else {
         return Ok(None);
     };
     if !course.published || !cohort.facts().is_enrolling(ctx.now()) {
@@ -188,14 +215,7 @@ async fn on_a_free_seat(
         status,
         None,
     );
-    let taking = Taking {
-        learner,
-        cohort,
-        course,
-        choice,
-        actor,
-    };
-    record_new_place(ctx, tx, taking, new).await.map(Some)
+    Ok(Some((cohort, course, new)))
 }
 
 /// What a new place is taken with, read or decided under the cohort's lock.
