@@ -60,7 +60,7 @@ impl RecentUsers {
     }
 
     /// The row read less than [`FRESH_FOR`] ago, if this process has written nothing since.
-    pub fn get(&self, user_id: i64) -> Option<User> {
+    fn get(&self, user_id: i64) -> Option<User> {
         let entry = self.entries.get(&user_id)?;
         let age = self.clock.now() - entry.read_at;
         let fresh = age >= chrono::Duration::zero() && age < FRESH_FOR;
@@ -75,7 +75,7 @@ impl RecentUsers {
 
     /// Keeps `user`, read after `writes_before` was taken from [`crate::db::writes`]: a write
     /// that raced the read leaves an entry [`get`](Self::get) will not use.
-    pub fn keep(&self, user: &User, writes_before: u64) {
+    fn keep(&self, user: &User, writes_before: u64) {
         let entry = Entry {
             user: user.clone(),
             read_at: self.clock.now(),
