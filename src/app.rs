@@ -2,12 +2,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -23,6 +24,7 @@ use crate::auth::viewer::CookieNames;
 use crate::error::ErrorPage;
 use crate::state::AppState;
 use crate::web::multipart::UploadRoutes;
+use crate::web::recent_pages::RecentPages;
 use crate::web::{caching, compress_once, error_pages, ops, security};
 
 /// The whole site.
@@ -85,6 +87,7 @@ fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.is_production())
         .with_expiry(Expiry::OnSessionEnd);
+    let recent_pages = Arc::new(RecentPages::new(state.clock.clone()));
     routes
         .layer(middleware::from_fn(caching::by_viewer))
         .layer(middleware::from_fn_with_state(
@@ -92,6 +95,7 @@ fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
             crate::auth::viewer::load_viewer,
         ))
         .layer(sessions)
+        .layer(Extension(recent_pages))
 }
 
 /// Inside the error pages, so what they answer is rendered: timeout, panic capture, body limit.

@@ -51,6 +51,8 @@ pub mod payments;
 pub mod pdf;
 /// The in-memory read model of published content the public pages render from.
 pub mod published;
+/// Values read in the last second, used again while this process writes nothing.
+pub mod recent;
 /// Demo accounts and content.
 pub mod seed;
 /// `AppState`: the handles requests, jobs and commands share.

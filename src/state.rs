@@ -13,6 +13,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::AddressLimiter;
 use crate::auth::recent_users::RecentUsers;
 use crate::auth::session_store::Sessions;
+use crate::certificates::checks::RecentChecks;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::context::Ctx;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub published: PublishedContent,
     /// The user rows signed-in requests read in the last second.
     pub recent_users: Arc<RecentUsers>,
+    /// The certificates the public checks read in the last second, by code.
+    pub recent_checks: Arc<RecentChecks>,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -99,6 +102,7 @@ impl AppState {
         Ok(AppState {
             published,
             recent_users: Arc::new(RecentUsers::new(clock.clone())),
+            recent_checks: Arc::new(RecentChecks::new(clock.clone())),
             verify_limit,
             share_limit,
             share_views: Arc::default(),

@@ -5,6 +5,7 @@
 //! Each write is one function that owns its transaction (or, for [`issue_in`], runs in
 //! the completion's), its audit event and its mail, and returns [`CertificateError`].
 
+pub mod checks;
 pub mod document;
 pub mod issue;
 pub mod mails;

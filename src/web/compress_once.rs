@@ -1,9 +1,11 @@
 //! Compressing once what every visitor gets alike: a page made for an anonymous visitor
 //! without a form token, a static asset (both marked [`SameForEveryVisitor`]). The gzip of
 //! such a body is kept, found again by the body's hash and checked against the body itself,
-//! so the next identical body is sent without compressing it again. Anything made for one
-//! visitor (a signed-in page, a form's token, a `Set-Cookie`) is left to the outer
-//! compression layer, per request, as before.
+//! so the next identical body is sent without compressing it again. A signed-in page sent
+//! again from the session's last second ([`SentBefore`]) is kept the same way: only a
+//! request that made the identical bytes itself can find their gzip. Anything else made
+//! for one visitor (a form's token, a `Set-Cookie`) is left to the outer compression
+//! layer, per request, as before.
 //!
 //! Pages are still rendered per request (they compare publication times with the clock),
 //! so no stale page can be served: only identical bytes share a compressed copy.
@@ -21,6 +23,7 @@ use axum::response::Response;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
+use super::recent_pages::SentBefore;
 use crate::auth::viewer::SameForEveryVisitor;
 
 /// Smaller bodies are not worth a lookup (tower-http leaves those under 32 bytes alone).
@@ -101,13 +104,14 @@ pub async fn compress_once(bodies: CompressedBodies, request: Request, next: Nex
     Response::from_parts(parts, Body::from(gzip))
 }
 
-/// Marked the same for everyone, a whole body of a size worth keeping, of a type gzip
+/// Marked the same for everyone (or sent to this session before), a whole body of a size worth keeping, of a type gzip
 /// shrinks, not encoded yet, and with nothing set for this visitor.
 fn shareable(response: &Response) -> bool {
     let headers = response.headers();
     let size = response.body().size_hint().exact();
     response.status() == StatusCode::OK
-        && response.extensions().get::<SameForEveryVisitor>().is_some()
+        && (response.extensions().get::<SameForEveryVisitor>().is_some()
+            || response.extensions().get::<SentBefore>().is_some())
         && size.is_some_and(|n| (MIN_BYTES..=MAX_BYTES).contains(&n))
         && !headers.contains_key(header::CONTENT_ENCODING)
         && !headers.contains_key(header::SET_COOKIE)

@@ -29,6 +29,7 @@ pub mod page_fields;
 pub mod pagination;
 pub mod payments;
 pub mod public;
+pub mod recent_pages;
 pub mod security;
 pub mod sign_in;
 pub mod spreadsheet;

@@ -46,6 +46,7 @@ mod payments_provider;
 mod pool_recovery;
 mod published;
 mod query_plans;
+mod recent_pages;
 mod seed_scale;
 mod sessions;
 mod shell;

@@ -7,13 +7,13 @@
 
 use academy::auth::recent_sessions::FRESH_FOR;
 use academy::auth::recent_users;
-use academy::db::Db;
 use academy::db::users::Role;
 use reqwest::StatusCode;
 
 use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location};
+use crate::support::database::other_process_writes;
 
 /// The `academy_session=…` pair a sign-in set.
 fn session_cookie(response: &reqwest::Response) -> String {
@@ -107,22 +107,4 @@ backend_tests! {
         app.clock().advance(recent_users::FRESH_FOR);
         assert_eq!(app.get("/account").await.status(), StatusCode::SEE_OTHER, "signed out within a second");
     }
-}
-
-/// A write as another process makes it: on the database, past this process's count of
-/// writes (`db::writes`).
-async fn other_process_writes(db: &Db, sql: &str, user_id: i64) {
-    let done = match db {
-        Db::Sqlite(pools) => sqlx::query(sql)
-            .bind(user_id)
-            .execute(&pools.writer)
-            .await
-            .map(|d| d.rows_affected()),
-        Db::Postgres(pool) => sqlx::query(sql)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|d| d.rows_affected()),
-    };
-    assert_eq!(done.unwrap(), 1);
 }

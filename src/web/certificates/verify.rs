@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::auth::rate_limit::RetryAfter;
 use crate::auth::{ClientAddress, Viewer};
 use crate::certificates::document::CertificateText;
-use crate::db::certificates;
 use crate::domain::certificate::{CertificateState, Code};
 use crate::error::AppError;
 use crate::paths;
@@ -65,15 +64,13 @@ async fn check(
         return too_many(viewer, seconds);
     }
     let code = Code::parse(code).ok_or(AppError::NotFound)?;
-    let certificate = certificates::find_by_code(&state.db, &code)
+    let checked = state
+        .recent_checks
+        .check(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let replacement = match certificate.replaced_by_certificate_id {
-        Some(id) => certificates::find(&state.db, id)
-            .await?
-            .map(|next| paths::certificate(&next.code)),
-        None => None,
-    };
+    let certificate = checked.certificate;
+    let replacement = checked.replaced_by.map(|code| paths::certificate(&code));
     let text = CertificateText::of(&certificate, state.site());
     let title = match text.state {
         CertificateState::Valid => "Valid certificate",

@@ -6,16 +6,21 @@ mod cohort_rows;
 mod course_page;
 
 use axum::Router;
+use axum::middleware::from_fn;
 use axum::routing::get;
 
 use crate::state::AppState;
+use crate::web::recent_pages::kept;
 pub use catalogue::next_cohorts;
 pub use course_page::{InterestProblem, course_response};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/courses", get(catalogue::catalogue))
-        .route("/courses/{slug}", get(course_page::course_page))
+        .route(
+            "/courses/{slug}",
+            get(course_page::course_page).layer(from_fn(kept)),
+        )
         .route("/cohorts/{id}/calendar.ics", get(calendar::calendar))
 }
 

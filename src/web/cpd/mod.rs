@@ -7,6 +7,7 @@
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
@@ -22,6 +23,7 @@ use crate::state::AppState;
 use crate::web::forms::FormErrors;
 use crate::web::multipart::UploadRoutes;
 use crate::web::notice::Notice;
+use crate::web::recent_pages::kept;
 
 mod activity;
 mod entry;
@@ -37,7 +39,7 @@ mod shared;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/cpd", get(list::page))
+        .route("/cpd", get(list::page).layer(from_fn(kept)))
         .route("/cpd/export.csv", get(export::csv))
         .route("/cpd/record", get(record::page))
         .route("/cpd/record.pdf", get(record::pdf))

@@ -2,6 +2,7 @@
 //! cancellation, documents and the dashboard; and how an enrolment error becomes a page.
 
 use axum::Router;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -14,6 +15,7 @@ use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 use crate::web::notice::Notice;
+use crate::web::recent_pages::kept;
 
 mod dashboard;
 mod documents;
@@ -30,8 +32,8 @@ pub use materials::{file_detail, file_response as material_file_response, size};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cohorts/{id}/enrol", get(enrol::page).post(enrol::submit))
-        .route("/dashboard", get(dashboard::page))
-        .route("/enrolments/{id}", get(place::page))
+        .route("/dashboard", get(dashboard::page).layer(from_fn(kept)))
+        .route("/enrolments/{id}", get(place::page).layer(from_fn(kept)))
         .route("/enrolments/{id}/pay", post(place::pay))
         .route(
             "/enrolments/{id}/cancel",

@@ -131,3 +131,21 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// A write as another process makes it: on the database, past this process's count of
+/// writes (`db::writes`).
+pub async fn other_process_writes(db: &Db, sql: &str, id: i64) {
+    let done = match db {
+        Db::Sqlite(pools) => sqlx::query(sql)
+            .bind(id)
+            .execute(&pools.writer)
+            .await
+            .map(|d| d.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(sql)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|d| d.rows_affected()),
+    };
+    assert_eq!(done.unwrap(), 1);
+}
