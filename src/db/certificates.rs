@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::locking::{Lock, locking};
+use super::statement::Window;
 use super::{Db, DbError, Tx, run};
 use crate::domain::catalogue::Level;
 use crate::domain::certificate::{CertificateState, Code};
@@ -191,23 +192,29 @@ pub async fn for_cohort(db: &Db, cohort_id: i64) -> Result<Vec<Certificate>, DbE
 }
 
 /// The admins' search: a code exactly, or words of the learner's name or the course title
-/// (any case or accents); newest first. An empty query lists the latest, read off the
-/// index by issue time rather than by matching every row against an empty pattern.
-pub async fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<Certificate>, DbError> {
+/// (any case or accents); newest first, the rows of `window`. An empty query lists the
+/// latest, read off the index by issue time rather than by matching every row against an
+/// empty pattern.
+pub async fn search(db: &Db, query: &str, window: Window) -> Result<Vec<Certificate>, DbError> {
     if query.trim().is_empty() {
-        let sql = format!("select {COLUMNS} {LATEST_FIRST} limit $1");
-        return Ok(run!(read db, |c| sqlx::query_as(&sql).bind(limit).fetch_all(c).await)?);
+        let sql = format!("select {COLUMNS} {LATEST_FIRST} limit $1 offset $2");
+        return Ok(run!(read db, |c| sqlx::query_as(&sql)
+            .bind(window.limit)
+            .bind(window.offset)
+            .fetch_all(c)
+            .await)?);
     }
     let sql = format!(
         "select {COLUMNS} from certificates where code = $1 or search_text like $2 escape '\\' \
-         order by issued_at desc, certificate_id desc limit $3"
+         order by issued_at desc, certificate_id desc limit $3 offset $4"
     );
     let pattern = search::contains_pattern(query);
     Ok(run!(read db, |c| sqlx::query_as(&sql)
         // Codes are issued in lower case; one read off paper may be typed in capitals.
         .bind(query.trim().to_ascii_lowercase())
         .bind(&pattern)
-        .bind(limit)
+        .bind(window.limit)
+        .bind(window.offset)
         .fetch_all(c)
         .await)?)
 }

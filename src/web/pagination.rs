@@ -1,5 +1,6 @@
-//! Page numbers as people type them, and previous/next over a counted list (the links
-//! `templates/partials/pagination.html` shows, with the list's filters kept).
+//! Page numbers as people type them, and previous/next over a counted list, or over one too
+//! long to count on every page (the links `templates/partials/pagination.html` shows, with
+//! the list's filters kept).
 
 use serde::Deserialize;
 
@@ -64,9 +65,47 @@ impl Pager {
     pub fn links(&self, address: impl Fn(i64) -> String) -> PageLinks {
         PageLinks {
             page: self.page,
-            pages: self.pages,
+            pages: Some(self.pages),
             previous: (self.page > 1).then(|| address(self.page - 1)),
             next: (self.page < self.pages).then(|| address(self.page + 1)),
+        }
+    }
+}
+
+/// A page of a list that is not counted (counting every row on every page would slow it
+/// as it grows): the query reads one row more than the page shows, and that row says
+/// whether there is a next page.
+pub struct Uncounted {
+    page: i64,
+    size: i64,
+}
+
+impl Uncounted {
+    pub fn new(page: i64) -> Uncounted {
+        Uncounted {
+            page,
+            size: PAGE_SIZE,
+        }
+    }
+
+    /// The page's rows and one more.
+    pub fn window(&self) -> Window {
+        Window {
+            limit: self.size + 1,
+            offset: (self.page - 1) * self.size,
+        }
+    }
+
+    /// Drops the extra row from `rows` (what [`window`](Self::window) read) and links to
+    /// the previous page and, if that row was there, the next; `address(n)` is page `n`.
+    pub fn links<T>(&self, rows: &mut Vec<T>, address: impl Fn(i64) -> String) -> PageLinks {
+        let more = rows.len() as i64 > self.size;
+        rows.truncate(self.size as usize);
+        PageLinks {
+            page: self.page,
+            pages: None,
+            previous: (self.page > 1).then(|| address(self.page - 1)),
+            next: more.then(|| address(self.page + 1)),
         }
     }
 }
@@ -75,9 +114,22 @@ impl Pager {
 #[derive(Clone, Debug)]
 pub struct PageLinks {
     pub page: i64,
-    pub pages: i64,
+    /// `None` for an uncounted list.
+    pub pages: Option<i64>,
     pub previous: Option<String>,
     pub next: Option<String>,
+}
+
+impl PageLinks {
+    /// A list that is all on one page: no links.
+    pub fn one() -> PageLinks {
+        PageLinks {
+            page: 1,
+            pages: Some(1),
+            previous: None,
+            next: None,
+        }
+    }
 }
 
 /// `base?name=value&…&page=n`: a list's address with its filters (empty ones left out) and
@@ -123,6 +175,25 @@ mod tests {
         let pager = Pager::with_size(50, 21, 10);
         assert_eq!((pager.page, pager.pages, pager.offset()), (3, 3, 20));
         assert_eq!(Pager::new(1, 0).pages, 1);
+    }
+
+    #[test]
+    fn an_uncounted_list_links_to_a_next_page_only_when_a_row_is_left_over() {
+        let address = |n| page_address("/admin/certificates", &[("q", "")], n);
+        let page = Uncounted::new(2);
+        assert_eq!(
+            (page.window().limit, page.window().offset),
+            (PAGE_SIZE + 1, PAGE_SIZE)
+        );
+        let mut rows: Vec<i64> = (0..=PAGE_SIZE).collect();
+        let links = page.links(&mut rows, address);
+        assert_eq!(rows.len() as i64, PAGE_SIZE, "the extra row is not shown");
+        assert_eq!(links.previous.as_deref(), Some("/admin/certificates"));
+        assert_eq!(links.next.as_deref(), Some("/admin/certificates?page=3"));
+        assert_eq!(links.pages, None);
+        let mut last: Vec<i64> = (0..PAGE_SIZE).collect();
+        let links = page.links(&mut last, address);
+        assert_eq!((last.len() as i64, links.next), (PAGE_SIZE, None));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
-use crate::web::pagination::{PageLinks, page_address};
+use crate::web::pagination::{PageLinks, Uncounted, page_address};
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]
@@ -32,7 +32,9 @@ struct ListPage {
     layout: Layout,
     query: String,
     users: Vec<User>,
-    total: i64,
+    /// How many match a search. Every account is not counted: the list is newest first,
+    /// page by page, without a count that would read every row as the list grows.
+    total: Option<i64>,
     pagination: PageLinks,
 }
 
@@ -50,11 +52,18 @@ pub async fn list(
         .take(200)
         .collect();
     let page = PageQuery { page: query.page }.number();
-    let total = users::count_matching(&state.db, &search).await?;
-    let pager = Pager::new(page, total);
-    let found = users::search(&state.db, &search, pager.window()).await?;
-    let pagination =
-        pager.links(|n| page_address(paths::admin_users(), &[("q", search.as_str())], n));
+    let address = |n| page_address(paths::admin_users(), &[("q", search.as_str())], n);
+    let (found, total, pagination) = if search.is_empty() {
+        let page = Uncounted::new(page);
+        let mut found = users::search(&state.db, &search, page.window()).await?;
+        let links = page.links(&mut found, address);
+        (found, None, links)
+    } else {
+        let total = users::count_matching(&state.db, &search).await?;
+        let pager = Pager::new(page, total);
+        let found = users::search(&state.db, &search, pager.window()).await?;
+        (found, Some(total), pager.links(address))
+    };
     render(&ListPage {
         layout: Layout::new(
             "Users",

@@ -17,12 +17,14 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::pagination::{PageLinks, PageQuery, Uncounted, page_address};
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
     cohort: Option<String>,
+    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -33,6 +35,8 @@ struct SearchPage {
     /// Listing one cohort's certificates.
     cohort: Option<i64>,
     found: Vec<Certificate>,
+    /// Pages of the latest or of a search (a cohort's certificates fit on one).
+    pagination: PageLinks,
 }
 
 pub async fn search(
@@ -49,9 +53,20 @@ pub async fn search(
         .take(200)
         .collect();
     let cohort = query.cohort.and_then(|raw| raw.trim().parse::<i64>().ok());
-    let found = match cohort {
-        Some(cohort) => certificates::for_cohort(&state.db, cohort).await?,
-        None => certificates::search(&state.db, &text, 100).await?,
+    let page = Uncounted::new(PageQuery { page: query.page }.number());
+    let (found, pagination) = match cohort {
+        Some(cohort) => (
+            certificates::for_cohort(&state.db, cohort).await?,
+            PageLinks::one(),
+        ),
+        None => {
+            let mut found = certificates::search(&state.db, &text, page.window()).await?;
+            let filters = [("q", text.as_str())];
+            let links = page.links(&mut found, |n| {
+                page_address(paths::admin_certificates(), &filters, n)
+            });
+            (found, links)
+        }
     };
     render(&SearchPage {
         layout: Layout::new(
@@ -63,6 +78,7 @@ pub async fn search(
         query: text,
         cohort,
         found,
+        pagination,
     })
 }
 
