@@ -25,9 +25,22 @@ use crate::enrolment::EnrolmentCtx;
 use crate::payments::CardProvider;
 use crate::published::PublishedContent;
 
-/// Everything a handler may need; cheap to clone.
+/// Everything a handler may need: one pointer, so the clones axum makes per request (the
+/// `State` extractor, each layer holding the state) cost one count each, not one per handle.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Handles>);
+
+impl std::ops::Deref for AppState {
+    type Target = Handles;
+
+    fn deref(&self) -> &Handles {
+        &self.0
+    }
+}
+
+/// The handles built once at start-up, behind [`AppState`].
+#[derive(Clone)]
+pub struct Handles {
     /// Validated configuration: policies, limits and addresses.
     pub config: Arc<Config>,
     /// The database pools (SQLite or PostgreSQL).
@@ -99,7 +112,7 @@ impl AppState {
         let published = PublishedContent::load(db.clone())
             .await
             .context("cannot load the published content")?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(Handles {
             published,
             recent_users: Arc::new(RecentUsers::new(clock.clone())),
             recent_checks: Arc::new(RecentChecks::new(clock.clone())),
@@ -115,9 +128,21 @@ impl AppState {
             sessions,
             card,
             site,
-        })
+        })))
     }
+}
 
+impl AppState {
+    /// The same handles with `change` made to a copy: another clock (the demo seed writes
+    /// at times in a cohort's past), the memory mailer (tests).
+    pub fn with(&self, change: impl FnOnce(&mut Handles)) -> AppState {
+        let mut handles = (*self.0).clone();
+        change(&mut handles);
+        AppState(Arc::new(handles))
+    }
+}
+
+impl Handles {
     /// Absolute links for emails.
     pub fn site(&self) -> &Site {
         &self.site

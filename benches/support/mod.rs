@@ -116,8 +116,9 @@ pub async fn prepare(
     .collect();
     vars.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_map(&vars).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut state = AppState::start(config, Clock::system()).await?;
-    state.mailer = academy::email::Mailer::memory();
+    let state = AppState::start(config, Clock::system())
+        .await?
+        .with(|h| h.mailer = academy::email::Mailer::memory());
     Ok(Prepared { state, listener })
 }
 

@@ -17,6 +17,7 @@ use crate::db::published::{self as stored, PostItem, ReportItem};
 use crate::db::{Db, DbError};
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::content::PostKind;
+use crate::domain::london;
 use crate::markdown::to_safe_html;
 
 /// A published course ready to show.
@@ -26,6 +27,14 @@ pub struct CourseEntry {
     pub description_html: String,
     /// Title and summary, folded for search.
     pub search_text: String,
+}
+
+/// A visible live session, with its time in UK time written out once.
+#[derive(Debug)]
+pub struct SessionEntry {
+    pub session: CohortSession,
+    /// "4 May 2026 at 10am to 1pm".
+    pub when: String,
 }
 
 /// A home page block with its text rendered; hidden blocks are not kept.
@@ -49,7 +58,7 @@ pub struct Snapshot {
     course_by_id: HashMap<i64, usize>,
     /// Each course's visible cohorts, soonest first (seat counts as loaded).
     cohorts: HashMap<i64, Vec<Cohort>>,
-    sessions: HashMap<i64, Vec<CohortSession>>,
+    sessions: HashMap<i64, Vec<SessionEntry>>,
     /// Newest first; scheduled ones at the front until their time.
     pub reports: Vec<ReportItem>,
     report_by_slug: HashMap<String, usize>,
@@ -89,9 +98,18 @@ impl Snapshot {
         for cohort in stored::visible_cohorts(db).await? {
             cohorts.entry(cohort.course_id).or_default().push(cohort);
         }
-        let mut sessions: HashMap<i64, Vec<CohortSession>> = HashMap::new();
+        let mut sessions: HashMap<i64, Vec<SessionEntry>> = HashMap::new();
         for session in stored::visible_sessions(db).await? {
-            sessions.entry(session.cohort_id).or_default().push(session);
+            let when = format!(
+                "{} to {}",
+                london::date_time(session.starts_at),
+                london::time(session.ends_at)
+            );
+            let entry = SessionEntry { session, when };
+            sessions
+                .entry(entry.session.cohort_id)
+                .or_default()
+                .push(entry);
         }
         let reports = stored::reports(db).await?;
         let posts = stored::posts(db).await?;
@@ -120,7 +138,7 @@ impl Snapshot {
         version: i64,
         courses: Vec<CourseEntry>,
         cohorts: HashMap<i64, Vec<Cohort>>,
-        sessions: HashMap<i64, Vec<CohortSession>>,
+        sessions: HashMap<i64, Vec<SessionEntry>>,
         reports: Vec<ReportItem>,
         posts: Vec<PostItem>,
         links: &[(i64, i64)],
@@ -197,7 +215,8 @@ impl Snapshot {
         self.cohorts.get(&course_id).map_or(&[], Vec::as_slice)
     }
 
-    pub fn sessions(&self, cohort_id: i64) -> &[CohortSession] {
+    /// A visible cohort's live sessions, soonest first.
+    pub fn sessions(&self, cohort_id: i64) -> &[SessionEntry] {
         self.sessions.get(&cohort_id).map_or(&[], Vec::as_slice)
     }
 

@@ -89,8 +89,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         .ends_at;
     let today = state.clock.now();
     // The seed's own clock: each step below happens at a time in the cohort's past.
-    let mut then = state.clone();
-    then.clock = Clock::manual(sessions[0].ends_at);
+    let then = state.with(|h| h.clock = Clock::manual(sessions[0].ends_at));
     let at = |when: DateTime<Utc>| {
         let now = then.clock.now();
         then.clock
@@ -150,8 +149,7 @@ async fn registers_so_far(state: &AppState, by: Actor<'_>, cohort_id: i64) -> an
         if session.ends_at >= today || register.is_empty() {
             break;
         }
-        let mut then = state.clone();
-        then.clock = Clock::manual(session.ends_at + Duration::minutes(20));
+        let then = state.with(|h| h.clock = Clock::manual(session.ends_at + Duration::minutes(20)));
         let away = register.len() - 1 - n % register.len();
         let marks: Vec<MarkInput> = register
             .iter()

@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::seats;
-use crate::db::cohorts::{Cohort, CohortSession};
+use crate::db::cohorts::Cohort;
 use crate::domain::catalogue::{CohortAction, CohortStatus, Visitor, action_for, cohort_dates};
 use crate::domain::london;
 use crate::paths;
+use crate::published::snapshot::SessionEntry;
 
 /// A cohort as the course page shows it.
 pub(super) struct CohortRow {
@@ -27,7 +28,7 @@ pub(super) struct ActionView {
 
 pub(super) fn cohort_row(
     cohort: Cohort,
-    sessions: &[CohortSession],
+    sessions: &[SessionEntry],
     slug: &str,
     visitor: Visitor,
     now: DateTime<Utc>,
@@ -59,17 +60,8 @@ pub(super) fn cohort_row(
     };
     let sessions = sessions
         .iter()
-        .filter(|s| s.cohort_id == cohort.cohort_id)
-        .map(|s| {
-            (
-                s.title.clone(),
-                format!(
-                    "{} to {}",
-                    london::date_time(s.starts_at),
-                    london::time(s.ends_at)
-                ),
-            )
-        })
+        .filter(|s| s.session.cohort_id == cohort.cohort_id)
+        .map(|s| (s.session.title.clone(), s.when.clone()))
         .collect();
     CohortRow {
         dates: cohort_dates(cohort.starts_on, cohort.ends_on),

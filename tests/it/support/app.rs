@@ -119,7 +119,7 @@ impl TestApp {
             .get("ACADEMY_SMTP_URL")
             .is_none_or(|url| url == PLACEHOLDER_SMTP)
         {
-            state.mailer = academy::email::Mailer::memory();
+            state = state.with(|h| h.mailer = academy::email::Mailer::memory());
         }
         let shutdown = CancellationToken::new();
         let router = app::router_with(state.clone(), extra);

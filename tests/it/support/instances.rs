@@ -30,10 +30,10 @@ impl TestApp {
         let address = listener.local_addr().expect("local address");
         let vars = base_settings(&self.database, data_dir.path(), address);
         let config = Config::from_map(&vars).expect("test configuration is valid");
-        let mut state = AppState::start(config, self.clock().clone())
+        let state = AppState::start(config, self.clock().clone())
             .await
-            .expect("the second instance starts");
-        state.mailer = academy::email::Mailer::memory();
+            .expect("the second instance starts")
+            .with(|h| h.mailer = academy::email::Mailer::memory());
         let shutdown = CancellationToken::new();
         let server = tokio::spawn(app::serve(
             listener,
