@@ -28,6 +28,9 @@ struct Entry<V> {
     writes: u64,
 }
 
+type Builder<K, V> =
+    moka::sync::CacheBuilder<K, Arc<Entry<V>>, moka::sync::Cache<K, Arc<Entry<V>>>>;
+
 /// Taken before reading a value; see [`Recent::keep`].
 #[derive(Clone, Copy, Debug)]
 pub struct Ticket(u64);
@@ -51,10 +54,7 @@ where
         Recent::from_builder(clock, builder)
     }
 
-    fn from_builder(
-        clock: Clock,
-        builder: moka::sync::CacheBuilder<K, Arc<Entry<V>>, moka::sync::Cache<K, Arc<Entry<V>>>>,
-    ) -> Recent<K, V> {
+    fn from_builder(clock: Clock, builder: Builder<K, V>) -> Recent<K, V> {
         Recent {
             entries: builder
                 .time_to_live(std::time::Duration::from_secs(1))

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::db::cohorts::Cohort;
 use crate::db::{Db, DbError, published as stored};
+use crate::domain::catalogue::CohortFacts;
 pub use details::{PostDetail, ReportDetail};
 pub use snapshot::{Block, CourseEntry, Snapshot};
 
@@ -70,6 +71,21 @@ impl View {
                 cohort
             })
             .collect()
+    }
+
+    /// A course's visible cohorts, soonest first, each with its facts (places taken at most
+    /// a second old), read in place rather than copied.
+    pub fn cohort_facts(&self, course_id: i64) -> impl Iterator<Item = (&Cohort, CohortFacts)> {
+        self.content
+            .cohorts_as_loaded(course_id)
+            .iter()
+            .map(|cohort| {
+                let mut facts = cohort.facts();
+                if let Some(taken) = self.seats.get(&cohort.cohort_id) {
+                    facts.seats_taken = *taken;
+                }
+                (cohort, facts)
+            })
     }
 }
 

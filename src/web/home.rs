@@ -65,10 +65,8 @@ fn flagship(state: &AppState, view: &View) -> Option<Flagship> {
         .content
         .course_by_slug(&state.config.flagship_course)?
         .course;
-    let cohorts = view.cohorts(course.course_id);
-    let mut next = super::courses::next_cohorts(&cohorts, state.clock.now());
     Some(Flagship {
-        next: next.remove(&course.course_id),
+        next: super::courses::next_cohort(view, course.course_id, state.clock.now()),
         title: course.title.clone(),
         slug: course.slug.clone(),
         summary: course.summary.clone(),

@@ -196,5 +196,13 @@ backend_tests! {
         assert_eq!(app.count("select count(*) from payments where enrolment_id is null and proforma_number = 'PF-000001'").await, 1, "the payment record stays");
         assert_eq!(app.status_of(waiting_id).await, "offered", "the freed place goes to the queue");
         app.assert_seats_add_up().await;
+
+        // A learner still on the waiting list leaves: the cohort's queue count goes down too.
+        let queued = learner(&app, "queued@nhs.net").await;
+        enrol(&queued, cohort, &[("funding", "free")]).await;
+        assert_eq!(app.count(&format!("select waitlisted from cohorts where cohort_id = {cohort}")).await, 1);
+        queued.post_form("/account/delete", &[("current_password", PASSWORD)]).await;
+        assert_eq!(app.count(&format!("select waitlisted from cohorts where cohort_id = {cohort}")).await, 0);
+        app.assert_seats_add_up().await;
     }
 }

@@ -39,6 +39,11 @@ async fn assert_invariants(db: &Db) {
         0,
         "stored seats are the places held"
     );
+    assert_eq!(
+        count(db, crate::support::enrolment::PLACE_COUNTS_WRONG).await,
+        0,
+        "each cohort's waiting and finished counts are its places"
+    );
     let doubled = format!(
         "select count(*) from (select user_id, cohort_id from enrolments where status in {ACTIVE} \
          group by user_id, cohort_id having count(*) > 1) d"

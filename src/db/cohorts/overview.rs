@@ -42,7 +42,7 @@ impl CohortFilter {
 }
 
 /// A page of the overview, soonest first, with each cohort's waiting and finished counts
-/// (read through `enrolments_cohort_idx` for the page's rows only).
+/// (kept on the cohort's row: `db::enrolments` moves them with every place).
 pub fn overview_statement(filter: &CohortFilter, window: Window) -> Statement {
     let columns = COHORT_COLUMNS
         .split(", ")
@@ -52,10 +52,7 @@ pub fn overview_statement(filter: &CohortFilter, window: Window) -> Statement {
     let mut statement = Statement::default();
     let conditions = filter.conditions(&mut statement);
     statement.sql = format!(
-        "select {columns}, c.title as course_title, (select count(*) from enrolments e \
-         where e.cohort_id = h.cohort_id and e.status = 'waitlisted') as waitlist, \
-         (select count(*) from enrolments e where e.cohort_id = h.cohort_id \
-         and e.status in ('completed', 'not_completed')) as finished \
+        "select {columns}, c.title as course_title, h.waitlisted as waitlist, h.finished \
          from cohorts h join courses c on c.course_id = h.course_id{conditions} \
          order by h.starts_on, h.cohort_id"
     );

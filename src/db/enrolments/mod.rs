@@ -10,10 +10,12 @@ use chrono::{DateTime, Utc};
 use super::{Db, DbError, Tx, run};
 use crate::domain::enrolment::{ACTIVE_SQL, Funding, Status};
 
+mod place_counts;
 mod schedule;
 mod seats;
 mod views;
 
+pub use place_counts::recount as recount_place_counts;
 pub use schedule::{
     due_reminders, extend_hold, holds_to_warn, lapsed, mark_hold_warned, mark_reminded,
 };
@@ -85,7 +87,7 @@ pub async fn insert(
          over_capacity, waitlist_number, hold_expires_at, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning {COLUMNS}"
     );
-    Ok(run!(tx tx, |c| sqlx::query_as(&sql)
+    let inserted: Enrolment = run!(tx tx, |c| sqlx::query_as(&sql)
         .bind(enrolment.user_id)
         .bind(enrolment.cohort_id)
         .bind(enrolment.status.as_str())
@@ -96,7 +98,9 @@ pub async fn insert(
         .bind(enrolment.hold_expires_at)
         .bind(now)
         .fetch_one(c)
-        .await)?)
+        .await)?;
+    place_counts::added(tx, enrolment.cohort_id, enrolment.status).await?;
+    Ok(inserted)
 }
 
 /// What a transition writes besides the new state.
@@ -136,6 +140,9 @@ pub async fn transition(
         .bind(now)
         .execute(c)
         .await.map(|d| d.rows_affected()))?;
+    if updated == 1 {
+        place_counts::moved(tx, enrolment_id, from, to).await?;
+    }
     Ok(updated == 1)
 }
 
@@ -233,6 +240,7 @@ pub async fn active_in_cohort(tx: &mut Tx, cohort_id: i64) -> Result<Vec<Enrolme
 /// Removes a deleted account's enrolments and their history; payments keep their record
 /// (their link to the enrolment becomes null).
 pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<(), DbError> {
+    place_counts::removing_user(tx, user_id).await?;
     let sql = "delete from enrolments where user_id = $1";
     run!(tx tx, |c| sqlx::query(sql).bind(user_id).execute(c).await.map(|_| ()))?;
     Ok(())

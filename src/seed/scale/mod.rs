@@ -127,6 +127,8 @@ pub async fn seed_scale(
         provider: state.site().provider.clone(),
     };
     let added = write::everything(&mut tx, &world, &size, progress).await?;
+    progress.note("counting each cohort's waiting and finished places");
+    crate::db::enrolments::recount_place_counts(&mut tx).await?;
     progress.note("committing");
     tx.commit().await?;
     progress.note("refreshing the query planner's statistics");

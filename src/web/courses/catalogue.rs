@@ -1,8 +1,6 @@
 //! The catalogue page: published courses (from the content in memory), searched and
 //! filtered, a page at a time, each with a line about its next cohort.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -11,11 +9,11 @@ use serde::Deserialize;
 
 use super::seats;
 use crate::auth::Viewer;
-use crate::db::cohorts::Cohort;
 use crate::db::courses::{CatalogueFilter, Course};
 use crate::domain::catalogue::{CohortStatus, Format, Level, cpd_hours};
 use crate::domain::london;
 use crate::error::AppError;
+use crate::published::View;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::pagination::{PageQuery, Pager};
@@ -88,7 +86,7 @@ pub(super) async fn catalogue(
             let course = &entry.course;
             CourseCard {
                 cpd: cpd_hours(course.cpd_minutes),
-                next: next_cohorts(&view.cohorts(course.course_id), now).remove(&course.course_id),
+                next: next_cohort(&view, course.course_id, now),
                 course,
             }
         })
@@ -132,33 +130,24 @@ fn filter_params(filter: &CatalogueFilter) -> String {
     params.finish()
 }
 
-/// For each course, a line about its next open cohort: the first still taking (or about
-/// to take) enrolments.
-pub fn next_cohorts(cohorts: &[Cohort], now: DateTime<Utc>) -> HashMap<i64, String> {
-    let mut next = HashMap::new();
-    for cohort in cohorts {
-        let facts = cohort.facts();
-        if next.contains_key(&cohort.course_id)
-            || facts.status != CohortStatus::Open
-            || now >= facts.enrol_closes_at
-        {
-            continue;
-        }
-        let starts = london::date(cohort.starts_on);
-        let line = if now < facts.enrol_opens_at {
-            format!(
-                "Next cohort starts {starts}. Enrolment opens on {}",
-                london::date(london::day_of(facts.enrol_opens_at))
-            )
-        } else if facts.seats_left() > 0 {
-            format!(
-                "Next cohort starts {starts}: {} left",
-                seats(facts.seats_left())
-            )
-        } else {
-            format!("Next cohort starts {starts}: full, waiting list open")
-        };
-        next.insert(cohort.course_id, line);
-    }
-    next
+/// A line about the course's next cohort: the first still taking (or about to take)
+/// enrolments.
+pub fn next_cohort(view: &View, course_id: i64, now: DateTime<Utc>) -> Option<String> {
+    let (cohort, facts) = view
+        .cohort_facts(course_id)
+        .find(|(_, facts)| facts.status == CohortStatus::Open && now < facts.enrol_closes_at)?;
+    let starts = london::date(cohort.starts_on);
+    Some(if now < facts.enrol_opens_at {
+        format!(
+            "Next cohort starts {starts}. Enrolment opens on {}",
+            london::date(london::day_of(facts.enrol_opens_at))
+        )
+    } else if facts.seats_left() > 0 {
+        format!(
+            "Next cohort starts {starts}: {} left",
+            seats(facts.seats_left())
+        )
+    } else {
+        format!("Next cohort starts {starts}: full, waiting list open")
+    })
 }

@@ -11,7 +11,7 @@ use axum::routing::get;
 
 use crate::state::AppState;
 use crate::web::recent_pages::kept;
-pub use catalogue::next_cohorts;
+pub use catalogue::next_cohort;
 pub use course_page::{InterestProblem, course_response};
 
 pub fn router() -> Router<AppState> {

@@ -174,6 +174,12 @@ pub async fn app_with_cards(backend: Backend) -> (TestApp, FakeStripe) {
     (app, stripe)
 }
 
+/// Cohorts whose kept waiting or finished count is not what their places say.
+pub const PLACE_COUNTS_WRONG: &str = "select count(*) from cohorts h where h.waitlisted <> (select count(*) from enrolments e \
+     where e.cohort_id = h.cohort_id and e.status = 'waitlisted') \
+     or h.finished <> (select count(*) from enrolments e where e.cohort_id = h.cohort_id \
+     and e.status in ('completed', 'not_completed'))";
+
 impl TestApp {
     /// Every cohort's taken seats equal its seat-holding enrolments (plus nothing else).
     pub async fn assert_seats_add_up(&self) {
@@ -193,6 +199,11 @@ impl TestApp {
                     (select 1 from enrolments e where e.cohort_id = cohorts.cohort_id and e.over_capacity)")
             .await;
         assert_eq!(oversold, 0, "no cohort is oversold");
+        let miscounted = self.count(PLACE_COUNTS_WRONG).await;
+        assert_eq!(
+            miscounted, 0,
+            "each cohort's waiting and finished counts are its places"
+        );
     }
 
     pub async fn status_of(&self, enrolment_id: i64) -> String {
