@@ -386,7 +386,10 @@ pub async fn after_commit(db: &Db) -> Result<(), DbError> {
             }
         }
         Backend::Postgres => {
-            run!(write db, |c| sqlx::query("analyze").execute(c).await.map(|_| ()))?;
+            // As after any bulk load: statistics for the planner, and the visibility map,
+            // so counts and index-only scans need not visit every new row's page (what
+            // autovacuum would do later, unseen, on a live database).
+            run!(write db, |c| sqlx::query("vacuum analyze").execute(c).await.map(|_| ()))?;
         }
     }
     Ok(())
