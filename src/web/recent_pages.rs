@@ -1,5 +1,5 @@
 //! Signed-in pages made in the last second, kept for the session that asked for them (the
-//! rule is [`crate::recent`]'s): a learner's dashboard, place, CPD log or course page asked
+//! rule is [`crate::recent`]'s): a learner's dashboard, place, CPD log, course page or account page asked
 //! for again within a second costs no query while this process writes nothing, and anything
 //! this process writes shows on the next request. A page goes back only to the session it
 //! was made for, so nobody is sent another person's page or form token. Routes opt in with

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::middleware::from_fn;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
@@ -21,6 +22,7 @@ use crate::paths;
 use crate::state::AppState;
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
+use crate::web::recent_pages::kept;
 use crate::web::render;
 
 mod cpd_date;
@@ -32,7 +34,7 @@ mod profile;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/account", get(overview))
+        .route("/account", get(overview).layer(from_fn(kept)))
         .route(
             "/account/profile",
             get(profile::show_profile).post(profile::save_profile),
