@@ -60,15 +60,10 @@ pub struct View {
 impl View {
     /// A course's visible cohorts, soonest first, with places taken at most a second old.
     pub fn cohorts(&self, course_id: i64) -> Vec<Cohort> {
-        self.content
-            .cohorts_as_loaded(course_id)
-            .iter()
-            .map(|cohort| {
-                let mut cohort = cohort.clone();
-                if let Some(taken) = self.seats.get(&cohort.cohort_id) {
-                    cohort.seats_taken = *taken;
-                }
-                cohort
+        self.cohort_facts(course_id)
+            .map(|(cohort, facts)| Cohort {
+                seats_taken: facts.seats_taken,
+                ..cohort.clone()
             })
             .collect()
     }
