@@ -87,7 +87,10 @@ fn with_viewer(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.is_production())
         .with_expiry(Expiry::OnSessionEnd);
-    let recent_pages = Arc::new(RecentPages::new(state.clock.clone()));
+    let recent_pages = Arc::new(RecentPages::new(
+        state.clock.clone(),
+        state.published.clone(),
+    ));
     routes
         .layer(middleware::from_fn(caching::by_viewer))
         .layer(middleware::from_fn_with_state(

@@ -92,7 +92,8 @@ impl CsrfToken {
         &self.value
     }
 
-    fn was_used(&self) -> bool {
+    /// Whether a form on the page carries it (the page is then this visitor's alone).
+    pub fn was_used(&self) -> bool {
         self.used.load(Ordering::Relaxed)
     }
 }

@@ -7,6 +7,7 @@
 //! the locked conditional update at enrolment stays the only authority on a place.
 
 mod details;
+mod moments;
 pub mod snapshot;
 
 use std::collections::HashMap;
@@ -15,12 +16,14 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::db::cohorts::Cohort;
 use crate::db::{Db, DbError, published as stored};
 use crate::domain::catalogue::CohortFacts;
 pub use details::{PostDetail, ReportDetail};
+pub use moments::Moment;
 pub use snapshot::{Block, CourseEntry, Snapshot};
 
 /// How often each process re-reads the content version and the seat counts.
@@ -33,7 +36,7 @@ pub struct PublishedContent(Arc<Inner>);
 struct Inner {
     db: Db,
     current: ArcSwap<Snapshot>,
-    seats: ArcSwap<HashMap<i64, i64>>,
+    seats: ArcSwap<Seats>,
     /// The highest content version known to be in the database.
     known_version: AtomicI64,
     /// `db::writes()` when the version was last read.
@@ -54,7 +57,14 @@ impl Drop for Inner {
 /// What a page reads: the content and the latest seat counts.
 pub struct View {
     pub content: Arc<Snapshot>,
-    seats: Arc<HashMap<i64, i64>>,
+    seats: Arc<Seats>,
+}
+
+/// Places taken on each open cohort, numbered each time they change.
+#[derive(Debug, Default)]
+struct Seats {
+    generation: u64,
+    taken: HashMap<i64, i64>,
 }
 
 impl View {
@@ -76,11 +86,21 @@ impl View {
             .iter()
             .map(|cohort| {
                 let mut facts = cohort.facts();
-                if let Some(taken) = self.seats.get(&cohort.cohort_id) {
+                if let Some(taken) = self.seats.taken.get(&cohort.cohort_id) {
                     facts.seats_taken = *taken;
                 }
                 (cohort, facts)
             })
+    }
+
+    /// What a public page made from this view at `now` is made from.
+    pub fn moment(&self, now: DateTime<Utc>) -> Moment {
+        Moment::at(
+            self.content.version,
+            self.seats.generation,
+            &self.content.moments,
+            now,
+        )
     }
 }
 
@@ -90,7 +110,10 @@ impl PublishedContent {
         let writes = crate::db::writes();
         let version = stored::content_version(&db).await?;
         let snapshot = Snapshot::load(&db, version).await?;
-        let seats = stored::open_seats(&db).await?;
+        let seats = Seats {
+            generation: 0,
+            taken: stored::open_seats(&db).await?,
+        };
         let inner = Arc::new(Inner {
             db,
             current: ArcSwap::from_pointee(snapshot),
@@ -179,8 +202,16 @@ impl Inner {
     async fn recheck(&self) -> Result<(), DbError> {
         let version = stored::content_version(&self.db).await?;
         self.known_version.fetch_max(version, Ordering::AcqRel);
-        self.seats
-            .store(Arc::new(stored::open_seats(&self.db).await?));
+        let taken = stored::open_seats(&self.db).await?;
+        // A new generation only for new counts (kept public pages stay usable), and a
+        // number no other store used (`rcu` tries again if a concurrent check stored first).
+        self.seats.rcu(|before| match before.taken == taken {
+            true => Arc::clone(before),
+            false => Arc::new(Seats {
+                generation: before.generation + 1,
+                taken: taken.clone(),
+            }),
+        });
         if self.current.load().version < version {
             self.reload_if_behind().await?;
         }

@@ -20,6 +20,8 @@ use crate::domain::content::PostKind;
 use crate::domain::london;
 use crate::markdown::to_safe_html;
 
+use super::moments::Moments;
+
 /// A published course ready to show.
 #[derive(Debug)]
 pub struct CourseEntry {
@@ -76,6 +78,8 @@ pub struct Snapshot {
     /// Indexes into `posts` of each kind.
     posts_of_kind: HashMap<PostKind, Vec<usize>>,
     home: HashMap<String, Block>,
+    /// When pages made from this snapshot change with the clock alone.
+    pub moments: Moments,
     /// Things made from this snapshot that cost more to make than to keep (the sitemap's
     /// documents at scale), by name, each with the key of what else it was made from.
     made: Mutex<HashMap<&'static str, Made>>,
@@ -176,6 +180,7 @@ impl Snapshot {
         topics.sort();
         let mut years: Vec<_> = years.into_iter().collect();
         years.sort_unstable_by(|a, b| b.cmp(a));
+        let moments = Moments::of(cohorts.values().flatten(), &reports, &posts);
         let post_by_slug = index(&posts, |p| p.slug.clone());
         let mut posts_of_kind: HashMap<PostKind, Vec<usize>> = HashMap::new();
         for (i, post) in posts.iter().enumerate() {
@@ -198,6 +203,7 @@ impl Snapshot {
             post_by_slug,
             posts_of_kind,
             home,
+            moments,
             made: Mutex::default(),
         }
     }

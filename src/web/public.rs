@@ -3,10 +3,12 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
+use axum::middleware::from_fn;
 use axum::response::Html;
 use axum::routing::get;
 
 use super::layout::{Layout, Section};
+use super::recent_pages::kept;
 use super::render;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -14,7 +16,7 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(super::home::page))
+        .route("/", get(super::home::page).layer(from_fn(kept)))
         .route("/accessibility", get(accessibility))
         .route("/privacy", get(privacy))
         .route("/contact", get(contact))

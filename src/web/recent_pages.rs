@@ -1,9 +1,13 @@
-//! Signed-in pages made in the last second, kept for the session that asked for them (the
-//! rule is [`crate::recent`]'s): a learner's dashboard, place, CPD log, course page or account page asked
-//! for again within a second costs no query while this process writes nothing, and anything
-//! this process writes shows on the next request. A page goes back only to the session it
-//! was made for, so nobody is sent another person's page or form token. Routes opt in with
-//! [`kept`]; the router holds one [`RecentPages`] as an extension.
+//! Pages made in the last second, used again (the rule is [`crate::recent`]'s). A
+//! signed-in learner's dashboard, place, CPD log, course page or account page goes back
+//! only to the session it was made for, so nobody is sent another person's page or form
+//! token. A public page made for an anonymous visitor without a form token goes to any
+//! anonymous visitor asking the same address at the same [`Moment`] of the published
+//! content (its version, the seat counts' generation, the scheduled instants passed and
+//! the UK date), so an edit, a new seat count or a publication time shows on the next
+//! request exactly as if the page were made again. Either way nothing is used after this
+//! process wrote anything. Routes opt in with [`kept`]; the router holds one
+//! [`RecentPages`] as an extension.
 
 use std::sync::Arc;
 
@@ -15,6 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::Viewer;
 use crate::clock::Clock;
+use crate::published::{Moment, PublishedContent};
 use crate::recent::Recent;
 
 /// What the kept pages may weigh together; a page that does not fit is simply made again.
@@ -23,74 +28,152 @@ const CAPACITY_BYTES: u64 = 4 * 1024 * 1024;
 const MAX_PAGE_BYTES: u64 = 512 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct PageKey {
-    user_id: i64,
-    /// The session's form token: it is on the page, and no other session has it.
-    session: String,
-    /// Path and query: a notice or a filter in the query is another page.
-    address: String,
+enum PageKey {
+    Session {
+        user_id: i64,
+        /// The session's form token: it is on the page, and no other session has it.
+        session: String,
+        /// Path and query: a notice or a filter in the query is another page.
+        address: String,
+    },
+    Public {
+        address: String,
+        moment: Moment,
+    },
 }
 
-pub struct RecentPages(Recent<PageKey, Bytes>);
+impl PageKey {
+    fn address(&self) -> &str {
+        match self {
+            PageKey::Session { address, .. } | PageKey::Public { address, .. } => address,
+        }
+    }
+}
+
+pub struct RecentPages {
+    pages: Recent<PageKey, Bytes>,
+    published: PublishedContent,
+    clock: Clock,
+}
 
 /// On a response: the same body went to this session within the last second, so the
 /// compression layer may keep its gzip ([`super::compress_once`]).
 #[derive(Clone, Copy, Debug)]
 pub struct SentBefore;
 
+/// Who asks (a signed-in user and their session's token) and for what address, or None
+/// for a request nothing is kept for.
+type Asker = Option<(Option<(i64, String)>, String)>;
+
 impl RecentPages {
-    pub fn new(clock: Clock) -> RecentPages {
-        RecentPages(Recent::weighed(clock, CAPACITY_BYTES, |key, page| {
-            u32::try_from(key.address.len() + page.len()).unwrap_or(u32::MAX)
-        }))
+    pub fn new(clock: Clock, published: PublishedContent) -> RecentPages {
+        let pages = Recent::weighed(
+            clock.clone(),
+            CAPACITY_BYTES,
+            |key: &PageKey, page: &Bytes| {
+                u32::try_from(key.address().len() + page.len()).unwrap_or(u32::MAX)
+            },
+        );
+        RecentPages {
+            pages,
+            published,
+            clock,
+        }
+    }
+
+    /// The published content's moment now (None if it cannot be read).
+    async fn moment(&self) -> Option<Moment> {
+        let view = self.published.view().await.ok()?;
+        Some(view.moment(self.clock.now()))
+    }
+
+    /// Whose page, at which address, from [`Self::asker`]'s answer (the request itself
+    /// may not be held across the wait).
+    async fn key(&self, asker: Asker) -> Option<PageKey> {
+        let (viewer, address) = asker?;
+        match viewer {
+            Some((user_id, session)) => Some(PageKey::Session {
+                user_id,
+                session,
+                address,
+            }),
+            // A page that cannot read the content answers its own error.
+            None => Some(PageKey::Public {
+                address,
+                moment: self.moment().await?,
+            }),
+        }
+    }
+
+    /// Who asks (their user and session token when signed in) and for what address.
+    fn asker(request: &Request) -> Asker {
+        if request.method() != Method::GET {
+            return None;
+        }
+        let viewer = request.extensions().get::<Viewer>()?;
+        let address = request.uri().path_and_query().map_or_else(
+            || request.uri().path().to_owned(),
+            |p| p.as_str().to_owned(),
+        );
+        let signed_in = viewer
+            .user_id()
+            .map(|user_id| (user_id, viewer.csrf.expected().to_owned()));
+        Some((signed_in, address))
     }
 }
 
 impl std::fmt::Debug for RecentPages {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RecentPages")
-            .field("entries", &self.0.entry_count())
+            .field("entries", &self.pages.entry_count())
             .finish()
     }
 }
 
-/// Route middleware (inside the viewer layer): a signed-in `GET` is answered from the
-/// session's page of the last second, or made and kept when it is a whole HTML page with
-/// nothing set on it for later (no cookie). Anyone else, and every other answer, passes as
-/// it is.
+/// Route middleware (inside the viewer layer): a `GET` is answered from the page of the
+/// last second made for the same session, or for any anonymous visitor at the same moment;
+/// or it is made and kept when it is a whole HTML page with nothing set on it for later
+/// (no cookie) and, for an anonymous visitor, no form token on it. Every other answer
+/// passes as it is.
 pub async fn kept(request: Request, next: Next) -> Response {
     let pages = request.extensions().get::<Arc<RecentPages>>().cloned();
-    let key = request
-        .extensions()
-        .get::<Viewer>()
-        .and_then(|viewer| Some((viewer.user_id()?, viewer)))
-        .map(|(user_id, viewer)| PageKey {
-            user_id,
-            session: viewer.csrf.expected().to_owned(),
-            address: request.uri().path_and_query().map_or_else(
-                || request.uri().path().to_owned(),
-                |p| p.as_str().to_owned(),
-            ),
-        });
-    let (Some(pages), Some(key), &Method::GET) = (pages, key, request.method()) else {
+    let Some(pages) = pages else {
         return next.run(request).await;
     };
-    if let Some(body) = pages.0.get(&key) {
+    let Some(key) = pages.key(RecentPages::asker(&request)).await else {
+        return next.run(request).await;
+    };
+    if let Some(body) = pages.pages.get(&key) {
         let mut response = Html(body).into_response();
-        response.extensions_mut().insert(SentBefore);
+        if let PageKey::Session { .. } = key {
+            response.extensions_mut().insert(SentBefore);
+        }
         return response;
     }
-    let ticket = pages.0.ticket();
+    // The viewer's token is shared with its copies: whether the page used it shows after.
+    let token = request
+        .extensions()
+        .get::<Viewer>()
+        .map(|viewer| viewer.csrf.clone());
+    let ticket = pages.pages.ticket();
     let response = next.run(request).await;
     if !worth_keeping(&response) {
         return response;
+    }
+    if let PageKey::Public { moment, .. } = &key {
+        let for_anyone = token.is_some_and(|token| !token.was_used());
+        // A page made across a change of moment (a publication time passed while it was
+        // made) may belong to either: it is not kept.
+        if !for_anyone || pages.moment().await != Some(*moment) {
+            return response;
+        }
     }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES as usize).await else {
         // The size was exact and within the limit, so this is a body that failed mid-way.
         return Response::from_parts(parts, Body::empty());
     };
-    pages.0.keep(ticket, key, bytes.clone());
+    pages.pages.keep(ticket, key, bytes.clone());
     Response::from_parts(parts, Body::from(bytes))
 }
 

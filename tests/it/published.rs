@@ -14,6 +14,7 @@ use reqwest::StatusCode;
 
 use crate::backend_tests;
 use crate::support::TestApp;
+use crate::support::database::other_process_writes;
 use crate::support::enrolment::{add_cohort, add_course, enrol, learner};
 use crate::support::process::second_process;
 
@@ -140,6 +141,42 @@ backend_tests! {
         assert!(app.get_text("/").await.1.contains("Safety at handover"));
         assert!(app.get_text("/reports/feed.atom").await.1.contains("Safety at handover"));
         assert!(app.get_text("/sitemap.xml").await.1.contains("safety-at-handover"));
+    }
+
+    async fn a_public_page_made_a_moment_before_a_scheduled_time_is_not_used_after_it(backend) {
+        let app = TestApp::spawn(backend).await;
+        add_report(&app, "Safety at handover", Duration::milliseconds(400)).await;
+        let visitor = app.another_browser();
+        for path in ["/", "/reports"] {
+            assert!(!visitor.get_text(path).await.1.contains("Safety at handover"), "{path}: not yet");
+        }
+        // Within the second the anonymous pages are kept for (`web::recent_pages`).
+        app.clock().advance(Duration::milliseconds(400));
+        for path in ["/", "/reports"] {
+            assert!(visitor.get_text(path).await.1.contains("Safety at handover"), "{path}: at its time");
+        }
+    }
+
+    async fn a_seat_count_read_from_another_process_shows_on_the_public_page_at_once(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = add_course(&app, "Human factors in patient safety").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 12).await;
+        let visitor = app.another_browser();
+        let page = "/courses/human-factors-in-patient-safety";
+        assert!(visitor.get_text(page).await.1.contains("12 places left"));
+        other_process_writes(&app.state.db, "update cohorts set seats_taken = 5 where cohort_id = $1", cohort).await;
+        app.state.published.recheck().await.unwrap();
+        assert!(visitor.get_text(page).await.1.contains("7 places left"), "the clock unmoved: not the kept page");
+    }
+
+    async fn a_public_page_with_a_form_is_made_for_each_visitor(backend) {
+        let app = TestApp::spawn(backend).await;
+        add_course(&app, "Human factors in patient safety").await;
+        let page = "/courses/human-factors-in-patient-safety";
+        let (first, second) = (app.another_browser(), app.another_browser());
+        let token = first.csrf_token_from(page).await;
+        assert_eq!(first.csrf_token_from(page).await, token, "the visitor's own token, from their cookie");
+        assert_ne!(second.csrf_token_from(page).await, token, "another visitor is not sent the first one's form");
     }
 
     async fn places_left_follow_an_enrolment_within_about_a_second(backend) {

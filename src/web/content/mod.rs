@@ -2,6 +2,7 @@
 //! the sitemap and robots.txt, and uploaded files.
 
 use axum::Router;
+use axum::middleware::from_fn;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -12,6 +13,7 @@ use crate::domain::london;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
+use crate::web::recent_pages::kept;
 
 pub mod feeds;
 pub mod news;
@@ -20,12 +22,12 @@ pub mod uploads;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/reports", get(reports::list))
+        .route("/reports", get(reports::list).layer(from_fn(kept)))
         .route("/reports/feed.atom", get(feeds::reports))
-        .route("/reports/{slug}", get(reports::page))
-        .route("/news", get(news::list))
+        .route("/reports/{slug}", get(reports::page).layer(from_fn(kept)))
+        .route("/news", get(news::list).layer(from_fn(kept)))
         .route("/news/feed.atom", get(feeds::news))
-        .route("/news/{slug}", get(news::page))
+        .route("/news/{slug}", get(news::page).layer(from_fn(kept)))
         .route("/news/{slug}/event.ics", get(news::calendar))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/sitemap/{page}", get(feeds::sitemap_page))

@@ -16,7 +16,7 @@ pub use course_page::{InterestProblem, course_response};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/courses", get(catalogue::catalogue))
+        .route("/courses", get(catalogue::catalogue).layer(from_fn(kept)))
         .route(
             "/courses/{slug}",
             get(course_page::course_page).layer(from_fn(kept)),
