@@ -13,6 +13,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::AddressLimiter;
 use crate::auth::recent_users::RecentUsers;
 use crate::auth::session_store::Sessions;
+use crate::catalogue::choices::RecentCourseChoices;
 use crate::certificates::checks::RecentChecks;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -71,6 +72,8 @@ pub struct Handles {
     pub recent_users: Arc<RecentUsers>,
     /// The certificates the public checks read in the last second, by code.
     pub recent_checks: Arc<RecentChecks>,
+    /// The course list the admins' cohort filter read in the last second.
+    pub course_choices: Arc<RecentCourseChoices>,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -116,6 +119,7 @@ impl AppState {
             published,
             recent_users: Arc::new(RecentUsers::new(clock.clone())),
             recent_checks: Arc::new(RecentChecks::new(clock.clone())),
+            course_choices: Arc::new(RecentCourseChoices::new(clock.clone())),
             verify_limit,
             share_limit,
             share_views: Arc::default(),

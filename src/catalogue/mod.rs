@@ -1,9 +1,11 @@
 //! The catalogue's write paths: courses, their cohorts and live sessions, the cohorts'
-//! lifecycle, and the list of people waiting to hear about a course's next cohort.
+//! lifecycle, and the list of people waiting to hear about a course's next cohort (and, read
+//! only, the admins' course filter kept for a second: [`choices`]).
 //!
 //! Each action is one function that owns its transaction, its audit event and its mail,
 //! and returns its own error enum; pages (and later the API and the CLI) call the same one.
 
+pub mod choices;
 pub mod cohorts;
 pub mod courses;
 pub mod interest;

@@ -1,5 +1,6 @@
-//! What is kept for a second: a signed-in session's pages (`web::recent_pages`) and the
-//! public certificate checks by code (`certificates::checks`). A change made through this
+//! What is kept for a second: a signed-in session's pages (`web::recent_pages`), the
+//! public certificate checks by code (`certificates::checks`) and the admins' course filter
+//! (`catalogue::choices`). A change made through this
 //! process shows on the next request; one made by another process (straight on the
 //! database here) within a second; and a kept page goes only to the session it was made for.
 //! That a page is in fact kept is the page benchmark's to show: the apps of one test process
@@ -13,7 +14,7 @@ use crate::cpd_entries::{activity, add};
 use crate::support::TestApp;
 use crate::support::certificates::{completed, issue};
 use crate::support::database::other_process_writes;
-use crate::support::enrolment::{add_cohort, add_course, enrol, learner};
+use crate::support::enrolment::{add_cohort, add_course, admin, enrol, learner};
 
 backend_tests! {
     async fn a_learners_pages_show_another_processes_change_within_a_second(backend) {
@@ -80,5 +81,22 @@ backend_tests! {
         app.clock().advance(FRESH_FOR);
         let (_, page) = visitor.get_text(&check).await;
         assert!(page.contains("Revoked certificate"), "within a second");
+    }
+
+    async fn the_cohort_filter_lists_a_course_added_here_at_once_and_one_renamed_elsewhere_within_a_second(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = admin(&app).await;
+        let first = add_course(&app, "Human factors").await;
+        let (status, page) = admin.get_text("/admin/cohorts").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(&format!(r#"<option value="{first}">Human factors</option>"#)));
+        let second = add_course(&app, "Learning from deaths").await;
+        let (_, page) = admin.get_text("/admin/cohorts").await;
+        assert!(page.contains(&format!(r#"<option value="{second}">Learning from deaths</option>"#)), "added in this process: at once");
+
+        other_process_writes(&app.state.db, "update courses set title = 'Human factors in care' where course_id = $1", first).await;
+        app.clock().advance(FRESH_FOR);
+        let (_, page) = admin.get_text("/admin/cohorts").await;
+        assert!(page.contains(&format!(r#"<option value="{first}">Human factors in care</option>"#)), "renamed elsewhere: within a second");
     }
 }

@@ -5,6 +5,8 @@ mod edit;
 mod launch;
 mod status;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -103,7 +105,7 @@ struct OverviewPage {
     rows: Vec<CohortOverview>,
     total: i64,
     pagination: PageLinks,
-    courses: Vec<CourseChoice>,
+    courses: Arc<[CourseChoice]>,
     status: Option<CohortStatus>,
     course_id: Option<i64>,
     statuses: &'static [CohortStatus],
@@ -148,7 +150,7 @@ pub async fn overview(
         rows,
         total,
         pagination,
-        courses: courses::choices(&state.db).await?,
+        courses: state.course_choices.get(&state.db).await?,
         status: filter.status,
         course_id: filter.course_id,
         statuses: CohortStatus::ALL,
