@@ -55,6 +55,7 @@ pub mod published;
 pub mod recent;
 /// Demo accounts and content.
 pub mod seed;
+pub mod single_flight;
 /// `AppState`: the handles requests, jobs and commands share.
 pub mod state;
 /// Pages and endpoints.

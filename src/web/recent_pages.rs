@@ -21,6 +21,7 @@ use crate::auth::Viewer;
 use crate::clock::Clock;
 use crate::published::{Moment, PublishedContent};
 use crate::recent::Recent;
+use crate::single_flight::{Flights, Turn};
 
 /// What the kept pages may weigh together; a page that does not fit is simply made again.
 const CAPACITY_BYTES: u64 = 4 * 1024 * 1024;
@@ -52,6 +53,7 @@ impl PageKey {
 
 pub struct RecentPages {
     pages: Recent<PageKey, Bytes>,
+    flights: Arc<Flights<PageKey>>,
     published: PublishedContent,
     clock: Clock,
 }
@@ -76,9 +78,19 @@ impl RecentPages {
         );
         RecentPages {
             pages,
+            flights: Arc::default(),
             published,
             clock,
         }
+    }
+
+    /// The kept page for `key`, as sent again.
+    fn kept(&self, key: &PageKey) -> Option<Response> {
+        let mut response = Html(self.pages.get(key)?).into_response();
+        if let PageKey::Session { .. } = key {
+            response.extensions_mut().insert(SentBefore);
+        }
+        Some(response)
     }
 
     /// The published content's moment now (None if it cannot be read).
@@ -143,12 +155,13 @@ pub async fn kept(request: Request, next: Next) -> Response {
     let Some(key) = pages.key(RecentPages::asker(&request)).await else {
         return next.run(request).await;
     };
-    if let Some(body) = pages.pages.get(&key) {
-        let mut response = Html(body).into_response();
-        if let PageKey::Session { .. } = key {
-            response.extensions_mut().insert(SentBefore);
-        }
-        return response;
+    if let Some(kept) = pages.kept(&key) {
+        return kept;
+    }
+    // Held until the page is kept (or not): the others missing it now wait for it.
+    let turn = pages.flights.turn(&key).await;
+    if let (Turn::Waited, Some(kept)) = (&turn, pages.kept(&key)) {
+        return kept;
     }
     // The viewer's token is shared with its copies: whether the page used it shows after.
     let token = request
@@ -174,6 +187,7 @@ pub async fn kept(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     pages.pages.keep(ticket, key, bytes.clone());
+    drop(turn);
     Response::from_parts(parts, Body::from(bytes))
 }
 
