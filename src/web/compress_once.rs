@@ -7,8 +7,8 @@
 //! for one visitor (a form's token, a `Set-Cookie`) is left to the outer compression
 //! layer, per request, as before.
 //!
-//! Pages are still rendered per request (they compare publication times with the clock),
-//! so no stale page can be served: only identical bytes share a compressed copy.
+//! Only identical bytes share a compressed copy, so no stale page can be served from here:
+//! what decides a page is still made again is [`super::recent_pages`].
 
 use std::hash::BuildHasher;
 use std::io::Write;
