@@ -1,6 +1,7 @@
 //! Seats are never oversold: hundreds of simultaneous requests, double clicks included, on
 //! both databases, and two server processes sharing one database.
 
+use academy::db::cohorts;
 use academy::db::users::Role;
 use chrono::{NaiveDate, Utc};
 use tokio::task::JoinSet;
@@ -83,6 +84,29 @@ async fn assert_exactly_full(app: &TestApp, learners: i64) {
 }
 
 backend_tests! {
+    async fn a_seat_is_taken_only_at_the_fee_and_publication_read_before_the_transaction(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = add_course(&app, "Human factors").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 10).await;
+        let learner = app.create_user("nurse@nhs.net", Role::Learner, true).await;
+        let take = |fee_pence| {
+            let db = app.state.db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                let seat = cohorts::SeatCourse { course_id: course, fee_pence };
+                let taken = cohorts::lock_taking_seat(&mut tx, cohort, learner, seat).await.unwrap();
+                tx.rollback().await.unwrap();
+                taken.is_some()
+            }
+        };
+        assert!(take(25_000).await, "the course as read");
+        assert!(!take(20_000).await, "the fee changed since it was read: the step-by-step path decides");
+        let mut tx = app.state.db.begin().await.unwrap();
+        academy::db::courses::set_published(&mut tx, course, false, app.clock().now()).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(!take(25_000).await, "unpublished since it was read");
+    }
+
     async fn five_hundred_requests_for_twenty_seats_never_oversell(backend) {
         let app = busy_app(backend).await;
         let course = add_course(&app, "Human factors in patient safety").await;

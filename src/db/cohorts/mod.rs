@@ -318,10 +318,11 @@ pub async fn lock(tx: &mut Tx, cohort_id: i64) -> Result<Option<Cohort>, DbError
 }
 
 /// Takes a seat for a learner if one is free, nobody is queueing (waiting or holding an
-/// offer) and the learner has no place there yet: the conditional update that is the only
-/// authority on a seat, answering with the cohort as it now stands (on PostgreSQL its row
-/// stays locked until the transaction ends, as after [`lock`]). None, with nothing changed,
-/// when any of that is not so.
+/// offer), the learner has no place there yet and the cohort's course is still published at
+/// the fee the caller read before the transaction (`course`): the conditional update that is
+/// the only authority on a seat, answering with the cohort as it now stands (on PostgreSQL
+/// its row stays locked until the transaction ends, as after [`lock`]). None, with nothing
+/// changed, when any of that is not so.
 ///
 /// On PostgreSQL an update that waited for the row re-checks it, but reads the queue as it
 /// stood when the statement began: a learner who joined the queue meanwhile can be missed,
@@ -331,17 +332,33 @@ pub async fn lock_taking_seat(
     tx: &mut Tx,
     cohort_id: i64,
     user_id: i64,
+    course: SeatCourse,
 ) -> Result<Option<Cohort>, DbError> {
     let sql = format!(
         "update cohorts set seats_taken = seats_taken + 1 \
-         where cohort_id = $1 and seats_taken < capacity \
+         where cohort_id = $1 and seats_taken < capacity and course_id = $3 \
+         and exists (select 1 from courses where course_id = $3 and published \
+                     and fee_pence = $4) \
          and not exists (select 1 from enrolments where cohort_id = $1 \
                          and status in ('waitlisted', 'offered')) \
          and not exists (select 1 from enrolments where cohort_id = $1 and user_id = $2 \
                          and status in {ACTIVE_SQL}) \
          returning {COHORT_COLUMNS}"
     );
-    Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).bind(user_id).fetch_optional(c).await)?)
+    Ok(run!(tx tx, |c| sqlx::query_as(&sql)
+        .bind(cohort_id)
+        .bind(user_id)
+        .bind(course.course_id)
+        .bind(course.fee_pence)
+        .fetch_optional(c)
+        .await)?)
+}
+
+/// What [`lock_taking_seat`] checks is still so of the course read before the transaction.
+#[derive(Clone, Copy, Debug)]
+pub struct SeatCourse {
+    pub course_id: i64,
+    pub fee_pence: i64,
 }
 
 /// When the cohort's first live session starts, if it has any.

@@ -149,10 +149,12 @@ pub async fn enrol(
     record_new_place(ctx, tx, taking, new).await
 }
 
-/// The common case in a few statements: the seat taken at once by the conditional update
-/// (which also locks the cohort, and checks nobody is queueing and the learner has no place
-/// there yet), then the cohort enrolling and the learner's choice offered. Any "no" rolls
-/// back and answers None, and the step-by-step path in [`enrol`] decides and explains.
+/// The common case in a few statements: the course read before the transaction (so the
+/// only writer on SQLite is not held for it), then the seat taken by the conditional update
+/// (which also locks the cohort, and checks nobody is queueing, the learner has no place
+/// there yet and the course is still published at that fee), then the cohort enrolling.
+/// Any "no" rolls back and answers None, and the step-by-step path in [`enrol`] decides and
+/// explains.
 async fn on_a_free_seat(
     ctx: EnrolmentCtx<'_>,
     learner: &User,
@@ -163,9 +165,12 @@ async fn on_a_free_seat(
     if matches!(choice, Choice::WaitingList) {
         return Ok(None);
     }
+    let Some((course, funding)) = course_and_funding(ctx, learner, cohort_id, choice).await? else {
+        return Ok(None);
+    };
     let mut tx = ctx.db().begin().await?;
-    let Some((cohort, course, new)) =
-        free_seat_taken(ctx, &mut tx, learner, cohort_id, choice).await?
+    let Some((cohort, new)) =
+        free_seat_taken(ctx, &mut tx, learner, cohort_id, &course, funding).await?
     else {
         // Now, not when the connection is next used: on PostgreSQL the cohort's row stays
         // locked until then, and the step-by-step path is about to lock it.
@@ -182,6 +187,26 @@ async fn on_a_free_seat(
     record_new_place(ctx, tx, taking, new).await.map(Some)
 }
 
+/// The cohort's course, if it is published and offers this learner a seat with their
+/// choice, and how the seat is funded.
+async fn course_and_funding(
+    ctx: EnrolmentCtx<'_>,
+    learner: &User,
+    cohort_id: i64,
+    choice: &Choice,
+) -> Result<Option<(Course, Funding)>, EnrolmentError> {
+    let Some(course) = courses::of_cohort(ctx.db(), cohort_id).await? else {
+        return Ok(None);
+    };
+    if !course.published {
+        return Ok(None);
+    }
+    match funding_for(ctx, learner, course.fee_pence, choice) {
+        Ok(Some(funding)) => Ok(Some((course, funding))),
+        _ => Ok(None),
+    }
+}
+
 /// The seat taken in `tx` and the new place's row, or None when the free-seat path does
 /// not apply (the seat update may then need rolling back).
 async fn free_seat_taken(
@@ -189,33 +214,25 @@ async fn free_seat_taken(
     tx: &mut Tx,
     learner: &User,
     cohort_id: i64,
-    choice: &Choice,
-) -> Result<Option<(Cohort, Course, NewEnrolment)>, EnrolmentError> {
-    let Some(cohort) = cohorts::lock_taking_seat(tx, cohort_id, learner.user_id).await? else {
-        return Ok(None);
-    };
-    let Some(course) = courses::find_in(tx, cohort.course_id).await? else {
-        return Ok(None);
-    };
-    if !course.published || !cohort.facts().is_enrolling(ctx.now()) {
-        return Ok(None);
-    }
-    let Ok(Some(funding)) = funding_for(ctx, learner, course.fee_pence, choice) else {
-        return Ok(None);
-    };
+    course: &Course,
+    funding: Funding,
+) -> Result<Option<(Cohort, NewEnrolment)>, EnrolmentError> {
     let Placement::Seat(status) = rules::place(funding, true, false) else {
         return Ok(None);
     };
-    let new = new_enrolment(
-        ctx,
-        learner,
-        &course,
-        cohort_id,
-        Some(funding),
-        status,
-        None,
-    );
-    Ok(Some((cohort, course, new)))
+    let checked = cohorts::SeatCourse {
+        course_id: course.course_id,
+        fee_pence: course.fee_pence,
+    };
+    let Some(cohort) = cohorts::lock_taking_seat(tx, cohort_id, learner.user_id, checked).await?
+    else {
+        return Ok(None);
+    };
+    if !cohort.facts().is_enrolling(ctx.now()) {
+        return Ok(None);
+    }
+    let new = new_enrolment(ctx, learner, course, cohort_id, Some(funding), status, None);
+    Ok(Some((cohort, new)))
 }
 
 /// What a new place is taken with, read or decided under the cohort's lock.
