@@ -144,8 +144,8 @@ impl std::fmt::Debug for RecentPages {
 
 /// Route middleware (inside the viewer layer): a `GET` is answered from the page of the
 /// last second made for the same session, or for any anonymous visitor at the same moment;
-/// or it is made and kept when it is a whole HTML page with nothing set on it for later
-/// (no cookie) and, for an anonymous visitor, no form token on it. Every other answer
+/// or it is made and kept when it is a whole HTML page with no header of its own (no
+/// cookie) and, for an anonymous visitor, no form token on it. Every other answer
 /// passes as it is.
 pub async fn kept(request: Request, next: Next) -> Response {
     let pages = request.extensions().get::<Arc<RecentPages>>().cloned();
@@ -199,7 +199,11 @@ fn worth_keeping(response: &Response) -> bool {
             .size_hint()
             .exact()
             .is_some_and(|n| n <= MAX_PAGE_BYTES)
-        && !headers.contains_key(header::SET_COOKIE)
+        // A kept page goes back as HTML alone: one the handler set anything else on (a
+        // cookie, a header of its own) is made every time, so nothing it says is lost.
+        && headers
+            .keys()
+            .all(|name| name == header::CONTENT_TYPE || name == header::CONTENT_LENGTH)
         && headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
