@@ -52,7 +52,9 @@ impl PageKey {
 }
 
 pub struct RecentPages {
-    pages: Recent<PageKey, Bytes>,
+    /// A page, or None: made in the last second and not to be kept (a form's token, a
+    /// header of its own), so the next request makes its own without waiting for another.
+    pages: Recent<PageKey, Option<Bytes>>,
     flights: Arc<Flights<PageKey>>,
     published: PublishedContent,
     clock: Clock,
@@ -63,6 +65,13 @@ pub struct RecentPages {
 #[derive(Clone, Copy, Debug)]
 pub struct SentBefore;
 
+/// A page kept for the key, a page made for it and not kept, or nothing yet.
+enum Known {
+    Page(Response),
+    NotKept,
+    Unknown,
+}
+
 /// Who asks (a signed-in user and their session's token) and for what address, or None
 /// for a request nothing is kept for.
 type Asker = Option<(Option<(i64, String)>, String)>;
@@ -72,8 +81,9 @@ impl RecentPages {
         let pages = Recent::weighed(
             clock.clone(),
             CAPACITY_BYTES,
-            |key: &PageKey, page: &Bytes| {
-                u32::try_from(key.address().len() + page.len()).unwrap_or(u32::MAX)
+            |key: &PageKey, page: &Option<Bytes>| {
+                let bytes = key.address().len() + page.as_ref().map_or(0, Bytes::len);
+                u32::try_from(bytes).unwrap_or(u32::MAX)
             },
         );
         RecentPages {
@@ -84,13 +94,19 @@ impl RecentPages {
         }
     }
 
-    /// The kept page for `key`, as sent again.
-    fn kept(&self, key: &PageKey) -> Option<Response> {
-        let mut response = Html(self.pages.get(key)?).into_response();
-        if let PageKey::Session { .. } = key {
-            response.extensions_mut().insert(SentBefore);
+    /// What the last second says of `key`.
+    fn known(&self, key: &PageKey) -> Known {
+        match self.pages.get(key) {
+            Some(Some(body)) => {
+                let mut response = Html(body).into_response();
+                if let PageKey::Session { .. } = key {
+                    response.extensions_mut().insert(SentBefore);
+                }
+                Known::Page(response)
+            }
+            Some(None) => Known::NotKept,
+            None => Known::Unknown,
         }
-        Some(response)
     }
 
     /// The published content's moment now (None if it cannot be read).
@@ -155,13 +171,18 @@ pub async fn kept(request: Request, next: Next) -> Response {
     let Some(key) = pages.key(RecentPages::asker(&request)).await else {
         return next.run(request).await;
     };
-    if let Some(kept) = pages.kept(&key) {
-        return kept;
+    match pages.known(&key) {
+        Known::Page(kept) => return kept,
+        Known::NotKept => return next.run(request).await,
+        Known::Unknown => {}
     }
     // Held until the page is kept (or not): the others missing it now wait for it.
     let turn = pages.flights.turn(&key).await;
-    if let (Turn::Waited, Some(kept)) = (&turn, pages.kept(&key)) {
-        return kept;
+    if let Turn::Waited = turn {
+        match pages.known(&key) {
+            Known::Page(kept) => return kept,
+            Known::NotKept | Known::Unknown => return next.run(request).await,
+        }
     }
     // The viewer's token is shared with its copies: whether the page used it shows after.
     let token = request
@@ -170,14 +191,15 @@ pub async fn kept(request: Request, next: Next) -> Response {
         .map(|viewer| viewer.csrf.clone());
     let ticket = pages.pages.ticket();
     let response = next.run(request).await;
-    if !worth_keeping(&response) {
+    let for_anyone = token.is_some_and(|token| !token.was_used());
+    if !worth_keeping(&response) || (matches!(key, PageKey::Public { .. }) && !for_anyone) {
+        pages.pages.keep(ticket, key, None);
         return response;
     }
     if let PageKey::Public { moment, .. } = &key {
-        let for_anyone = token.is_some_and(|token| !token.was_used());
         // A page made across a change of moment (a publication time passed while it was
         // made) may belong to either: it is not kept.
-        if !for_anyone || pages.moment().await != Some(*moment) {
+        if pages.moment().await != Some(*moment) {
             return response;
         }
     }
@@ -186,7 +208,7 @@ pub async fn kept(request: Request, next: Next) -> Response {
         // The size was exact and within the limit, so this is a body that failed mid-way.
         return Response::from_parts(parts, Body::empty());
     };
-    pages.pages.keep(ticket, key, bytes.clone());
+    pages.pages.keep(ticket, key, Some(bytes.clone()));
     drop(turn);
     Response::from_parts(parts, Body::from(bytes))
 }
