@@ -99,6 +99,19 @@ where
     }
 }
 
+/// How many values are kept (the values themselves may be anyone's).
+impl<K, V> std::fmt::Debug for Recent<K, V>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recent")
+            .field("entries", &self.entries.entry_count())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};

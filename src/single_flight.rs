@@ -61,7 +61,8 @@ impl<K: Hash + Eq + Clone> Flights<K> {
     }
 
     /// Keys being made now.
-    pub fn in_flight(&self) -> usize {
+    #[cfg(test)]
+    fn in_flight(&self) -> usize {
         self.making.lock().map_or(0, |m| m.len())
     }
 }

@@ -13,6 +13,7 @@ pub use crate::recent::FRESH_FOR;
 /// Rows kept at most; more users active within one second just read theirs.
 const CAPACITY: u64 = 10_000;
 
+#[derive(Debug)]
 pub struct RecentUsers(Recent<i64, User>);
 
 impl RecentUsers {
@@ -32,13 +33,5 @@ impl RecentUsers {
             self.0.keep(ticket, user_id, user.clone());
         }
         Ok(user)
-    }
-}
-
-impl std::fmt::Debug for RecentUsers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecentUsers")
-            .field("entries", &self.0.entry_count())
-            .finish()
     }
 }

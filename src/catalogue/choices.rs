@@ -11,6 +11,7 @@ use crate::db::courses::{self, CourseChoice};
 use crate::db::{Db, DbError};
 use crate::recent::Recent;
 
+#[derive(Debug)]
 pub struct RecentCourseChoices(Recent<(), Arc<[CourseChoice]>>);
 
 impl RecentCourseChoices {
@@ -27,13 +28,5 @@ impl RecentCourseChoices {
         let choices: Arc<[CourseChoice]> = courses::choices(db).await?.into();
         self.0.keep(ticket, (), Arc::clone(&choices));
         Ok(choices)
-    }
-}
-
-impl std::fmt::Debug for RecentCourseChoices {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecentCourseChoices")
-            .field("kept", &self.0.entry_count())
-            .finish()
     }
 }

@@ -19,6 +19,7 @@ pub struct Checked {
     pub replaced_by: Option<String>,
 }
 
+#[derive(Debug)]
 pub struct RecentChecks(Recent<String, Option<Checked>>);
 
 impl RecentChecks {
@@ -45,13 +46,5 @@ impl RecentChecks {
         self.0
             .keep(ticket, code.as_str().to_owned(), checked.clone());
         Ok(checked)
-    }
-}
-
-impl std::fmt::Debug for RecentChecks {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecentChecks")
-            .field("entries", &self.0.entry_count())
-            .finish()
     }
 }

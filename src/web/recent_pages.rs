@@ -72,9 +72,12 @@ enum Known {
     Unknown,
 }
 
-/// Who asks (a signed-in user and their session's token) and for what address, or None
-/// for a request nothing is kept for.
-type Asker = Option<(Option<(i64, String)>, String)>;
+/// Who asks, and for what address.
+struct Asker {
+    /// A signed-in user's id and their session's form token.
+    signed_in: Option<(i64, String)>,
+    address: String,
+}
 
 impl RecentPages {
     pub fn new(clock: Clock, published: PublishedContent) -> RecentPages {
@@ -117,9 +120,9 @@ impl RecentPages {
 
     /// Whose page, at which address, from [`Self::asker`]'s answer (the request itself
     /// may not be held across the wait).
-    async fn key(&self, asker: Asker) -> Option<PageKey> {
-        let (viewer, address) = asker?;
-        match viewer {
+    async fn key(&self, asker: Option<Asker>) -> Option<PageKey> {
+        let Asker { signed_in, address } = asker?;
+        match signed_in {
             Some((user_id, session)) => Some(PageKey::Session {
                 user_id,
                 session,
@@ -133,8 +136,8 @@ impl RecentPages {
         }
     }
 
-    /// Who asks (their user and session token when signed in) and for what address.
-    fn asker(request: &Request) -> Asker {
+    /// Who asks and for what address; None for a request nothing is kept for.
+    fn asker(request: &Request) -> Option<Asker> {
         if request.method() != Method::GET {
             return None;
         }
@@ -146,7 +149,7 @@ impl RecentPages {
         let signed_in = viewer
             .user_id()
             .map(|user_id| (user_id, viewer.csrf.expected().to_owned()));
-        Some((signed_in, address))
+        Some(Asker { signed_in, address })
     }
 }
 
