@@ -168,6 +168,7 @@ impl Handles {
             ctx: self.ctx(),
             policy: &self.config.enrolment,
             card: self.card.as_ref(),
+            published: &self.published,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::writes::Writes;
 use super::{Db, DbError, Tx, run};
 
 /// One event. Details never hold passwords or tokens.
@@ -32,17 +33,24 @@ pub async fn record(
     event: &AuditEvent<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    run!(tx tx, |c| sqlx::query(INSERT)
-        .bind(event.actor_user_id)
-        .bind(event.subject_user_id)
-        .bind(event.action)
-        .bind(event.detail)
-        .bind(event.client_address)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-    Ok(())
+    let mut writes = Writes::new(tx.backend());
+    push(&mut writes, event, now);
+    writes.run(tx).await
+}
+
+/// Adds the event to writes sent together.
+pub fn push(writes: &mut Writes, event: &AuditEvent<'_>, now: DateTime<Utc>) {
+    writes.push(
+        INSERT,
+        vec![
+            event.actor_user_id.into(),
+            event.subject_user_id.into(),
+            event.action.into(),
+            event.detail.into(),
+            event.client_address.into(),
+            now.into(),
+        ],
+    );
 }
 
 /// Records `action` by `actor` on `subject` in `tx`.

@@ -159,15 +159,6 @@ pub async fn find_in(tx: &mut Tx, course_id: i64) -> Result<Option<Course>, DbEr
     Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(course_id).fetch_optional(c).await)?)
 }
 
-/// The course of a cohort.
-pub async fn of_cohort(db: &Db, cohort_id: i64) -> Result<Option<Course>, DbError> {
-    let sql = format!(
-        "select {COURSE_COLUMNS} from courses \
-         where course_id = (select course_id from cohorts where cohort_id = $1)"
-    );
-    Ok(run!(read db, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
-}
-
 pub async fn find(db: &Db, course_id: i64) -> Result<Option<Course>, DbError> {
     let sql = format!("select {COURSE_COLUMNS} from courses where course_id = $1");
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(course_id).fetch_optional(c).await)?)

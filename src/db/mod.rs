@@ -51,6 +51,7 @@ pub mod tokens;
 pub mod uploads;
 pub mod user_accounts;
 pub mod users;
+pub mod writes;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::binds::{Value, bind_values};
+use super::writes::Writes;
 use super::{Db, DbError, Tx, run};
 
 /// A mail as the worker sends it.
@@ -61,29 +63,46 @@ const MAIL_COLUMNS: &str = "email_outbox_id, message_id, kind, to_address, subje
      attachment_name, attachment_type, attachment_body";
 
 /// Queues a mail unless one with the same idempotency key exists. True when queued now.
+const INSERT: &str = "insert into email_outbox (idempotency_key, message_id, kind, user_id, \
+     to_address, subject, body_text, body_html, carries_token, status, next_attempt_at, \
+     created_at, attachment_name, attachment_type, attachment_body) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10, $11, $12, $13) \
+     on conflict (idempotency_key) do nothing returning email_outbox_id";
+
+fn values(mail: &NewMail<'_>, now: DateTime<Utc>) -> Vec<Value> {
+    vec![
+        mail.idempotency_key.into(),
+        mail.message_id.into(),
+        mail.kind.into(),
+        mail.user_id.into(),
+        mail.to_address.into(),
+        mail.subject.into(),
+        mail.body_text.into(),
+        mail.body_html.into(),
+        mail.carries_token.into(),
+        now.into(),
+        mail.attachment.map(|a| a.filename.as_str()).into(),
+        mail.attachment.map(|a| a.content_type.as_str()).into(),
+        mail.attachment.map(|a| a.body.as_str()).into(),
+    ]
+}
+
+/// Queues a mail; false when one with its idempotency key was already queued.
 pub async fn insert(tx: &mut Tx, mail: &NewMail<'_>, now: DateTime<Utc>) -> Result<bool, DbError> {
-    let sql = "insert into email_outbox (idempotency_key, message_id, kind, user_id, to_address, \
-               subject, body_text, body_html, carries_token, status, next_attempt_at, created_at, \
-               attachment_name, attachment_type, attachment_body) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $10, $11, $12, $13) \
-               on conflict (idempotency_key) do nothing returning email_outbox_id";
-    let inserted: Option<i64> = run!(tx tx, |c| sqlx::query_scalar(sql)
-        .bind(mail.idempotency_key)
-        .bind(mail.message_id)
-        .bind(mail.kind)
-        .bind(mail.user_id)
-        .bind(mail.to_address)
-        .bind(mail.subject)
-        .bind(mail.body_text)
-        .bind(mail.body_html)
-        .bind(mail.carries_token)
-        .bind(now)
-        .bind(mail.attachment.map(|a| a.filename.as_str()))
-        .bind(mail.attachment.map(|a| a.content_type.as_str()))
-        .bind(mail.attachment.map(|a| a.body.as_str()))
-        .fetch_optional(c)
-        .await)?;
+    let binds = values(mail, now);
+    let inserted: Option<i64> = run!(tx tx, |c| bind_values!(
+        sqlx::query_scalar(INSERT),
+        binds.iter().cloned()
+    )
+    .fetch_optional(c)
+    .await)?;
     Ok(inserted.is_some())
+}
+
+/// Queues a mail in writes sent together (a mail already queued under its key stays as it
+/// was), for a caller that does not need to know which.
+pub fn push_insert(writes: &mut Writes, mail: &NewMail<'_>, now: DateTime<Utc>) {
+    writes.push(INSERT, values(mail, now));
 }
 
 /// Claims the next due mail until `lease_until`: a queued or failed one whose time has

@@ -10,9 +10,10 @@ use rand::Rng;
 
 use super::Mailer;
 use super::mailer::SEND_TIMEOUT;
-use super::templates::{OutgoingEmail, Site};
+use super::templates::{OutgoingEmail, RenderedEmail, Site};
 use crate::clock::Clock;
 use crate::db::outbox::{self, Attachment, NewMail, OutboxMail};
+use crate::db::writes::Writes;
 use crate::db::{Db, DbError, Tx};
 use crate::domain::email::Email;
 
@@ -45,22 +46,62 @@ pub async fn queue_with_attachment<E: OutgoingEmail>(
     attachment: Option<&Attachment>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let rendered = mail.render(site)?;
-    // Stable from the start, so a resend after a crash carries the same Message-ID.
-    let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), site.host());
-    let new_mail = NewMail {
-        idempotency_key: &envelope.idempotency_key,
-        message_id: &message_id,
-        kind: E::KIND,
-        user_id: envelope.user_id,
-        to_address: envelope.to.as_str(),
-        subject: &rendered.subject,
-        body_text: &rendered.text,
-        body_html: &rendered.html,
-        carries_token: E::CARRIES_TOKEN,
-        attachment,
-    };
-    Ok(outbox::insert(tx, &new_mail, now).await?)
+    let rendered = Rendered::of(site, mail)?;
+    Ok(outbox::insert(tx, &rendered.row(envelope, attachment), now).await?)
+}
+
+/// [`queue_with_attachment`] in writes sent together, for a caller that does not need to
+/// know whether the mail was queued before.
+pub fn push_with_attachment<E: OutgoingEmail>(
+    writes: &mut Writes,
+    site: &Site,
+    envelope: &Envelope<'_>,
+    mail: &E,
+    attachment: Option<&Attachment>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let rendered = Rendered::of(site, mail)?;
+    outbox::push_insert(writes, &rendered.row(envelope, attachment), now);
+    Ok(())
+}
+
+/// A mail rendered with its Message-ID.
+struct Rendered {
+    email: RenderedEmail,
+    message_id: String,
+    kind: &'static str,
+    carries_token: bool,
+}
+
+impl Rendered {
+    fn of<E: OutgoingEmail>(site: &Site, mail: &E) -> anyhow::Result<Rendered> {
+        Ok(Rendered {
+            email: mail.render(site)?,
+            // Stable from the start, so a resend after a crash carries the same Message-ID.
+            message_id: format!("<{}@{}>", uuid::Uuid::new_v4(), site.host()),
+            kind: E::KIND,
+            carries_token: E::CARRIES_TOKEN,
+        })
+    }
+
+    fn row<'a>(
+        &'a self,
+        envelope: &'a Envelope<'_>,
+        attachment: Option<&'a Attachment>,
+    ) -> NewMail<'a> {
+        NewMail {
+            idempotency_key: &envelope.idempotency_key,
+            message_id: &self.message_id,
+            kind: self.kind,
+            user_id: envelope.user_id,
+            to_address: envelope.to.as_str(),
+            subject: &self.email.subject,
+            body_text: &self.email.text,
+            body_html: &self.email.html,
+            carries_token: self.carries_token,
+            attachment,
+        }
+    }
 }
 
 /// What one delivery run did.

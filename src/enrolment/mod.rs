@@ -20,6 +20,7 @@ use crate::domain::email::EmailProblem;
 use crate::domain::enrolment::Refused;
 use crate::email::Site;
 use crate::payments::CardProvider;
+use crate::published::PublishedContent;
 
 pub mod admin;
 pub mod card;
@@ -37,13 +38,17 @@ pub use notify::{cohort_dates, date_range, money};
 pub use seats::offer_free_seats;
 
 /// What enrolment workflows work with: storage, the clock and links ([`Ctx`]), the
-/// enrolment policy (holds, offers, the refund cut-off, VAT), and the card provider when
-/// one is configured. Callers build it with `AppState::enrolment`.
+/// enrolment policy (holds, offers, the refund cut-off, VAT), the card provider when
+/// one is configured, and the published content. Callers build it with
+/// `AppState::enrolment`.
 #[derive(Clone, Copy)]
 pub struct EnrolmentCtx<'a> {
     pub ctx: Ctx<'a>,
     pub policy: &'a EnrolmentPolicy,
     pub card: Option<&'a CardProvider>,
+    /// What a free seat is taken against: the course, cohort and sessions in memory (the
+    /// transaction checks they are still at its version).
+    pub published: &'a PublishedContent,
 }
 
 impl<'a> EnrolmentCtx<'a> {

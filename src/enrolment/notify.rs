@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 use crate::context::Ctx;
 use crate::db::Tx;
-use crate::db::cohorts::{self, Cohort};
+use crate::db::cohorts::{self, Cohort, CohortSession};
+use crate::db::writes::Writes;
 use crate::db::outbox::Attachment;
 use crate::db::users;
 use crate::domain::email::Email;
@@ -13,7 +14,7 @@ use crate::domain::enrolment as rules;
 use crate::domain::london;
 use crate::domain::money::format_pence;
 use crate::email::Site;
-use crate::email::outbox::{Envelope, queue, queue_with_attachment};
+use crate::email::outbox::{Envelope, push_with_attachment, queue, queue_with_attachment};
 use crate::email::templates::OutgoingEmail;
 use crate::paths;
 
@@ -97,7 +98,17 @@ async fn deliver<E: OutgoingEmail>(
     mail: &E,
     attachment: Option<&Attachment>,
 ) -> Result<(), EnrolmentError> {
-    let envelope = Envelope {
+    let envelope = envelope(place, event, to);
+    queue_with_attachment(tx, ctx.site, &envelope, mail, attachment, ctx.now())
+        .await
+        .map_err(EnrolmentError::Mail)?;
+    Ok(())
+}
+
+/// Who a mail about the place goes to, keyed by the event so a retried transaction never
+/// mails twice: `enrolment:<id>:<event>:<updated_at>`.
+fn envelope<'a>(place: &Place, event: &str, to: &'a Email) -> Envelope<'a> {
+    Envelope {
         to,
         user_id: Some(place.learner.user_id),
         idempotency_key: format!(
@@ -105,11 +116,7 @@ async fn deliver<E: OutgoingEmail>(
             place.enrolment.enrolment_id,
             place.enrolment.updated_at.timestamp_micros()
         ),
-    };
-    queue_with_attachment(tx, ctx.site, &envelope, mail, attachment, ctx.now())
-        .await
-        .map_err(EnrolmentError::Mail)?;
-    Ok(())
+    }
 }
 
 /// The "place confirmed" email, with the cohort's calendar attached when it has sessions.
@@ -120,25 +127,45 @@ pub async fn send_confirmation(
     paid_pence: Option<i64>,
 ) -> Result<(), EnrolmentError> {
     let sessions = cohorts::sessions_in(tx, place.cohort.cohort_id).await?;
+    let (mail, attachment) = confirmation(ctx.site, place, &sessions, paid_pence);
+    send_with_attachment(ctx, tx, place, "confirmed", &mail, attachment.as_ref()).await
+}
+
+/// [`send_confirmation`] for a free place, in writes sent together, with the cohort's
+/// sessions as the caller knows them to be.
+pub fn push_confirmation(
+    ctx: Ctx<'_>,
+    writes: &mut Writes,
+    place: &Place,
+    sessions: &[CohortSession],
+) -> Result<(), EnrolmentError> {
+    let (mail, attachment) = confirmation(ctx.site, place, sessions, None);
+    let to = Email::parse(&place.learner.email).map_err(EnrolmentError::LearnerAddress)?;
+    let envelope = envelope(place, "confirmed", &to);
+    push_with_attachment(writes, ctx.site, &envelope, &mail, attachment.as_ref(), ctx.now())
+        .map_err(EnrolmentError::Mail)
+}
+
+fn confirmation(
+    site: &Site,
+    place: &Place,
+    sessions: &[CohortSession],
+    paid_pence: Option<i64>,
+) -> (PlaceConfirmed, Option<Attachment>) {
     let attachment = (!sessions.is_empty()).then(|| Attachment {
         filename: format!("academy-cohort-{}.ics", place.cohort.cohort_id),
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-        body: crate::calendar::cohort_calendar(
-            ctx.site,
-            &place.course.title,
-            &place.cohort,
-            &sessions,
-        ),
+        body: crate::calendar::cohort_calendar(site, &place.course.title, &place.cohort, sessions),
     });
     let mail = PlaceConfirmed {
-        p: facts(ctx.site, place),
+        p: facts(site, place),
         first_session: sessions
             .first()
             .map(|s| london::date_time(s.starts_at))
             .unwrap_or_default(),
         paid: paid_pence.map(money).unwrap_or_default(),
     };
-    send_with_attachment(ctx, tx, place, "confirmed", &mail, attachment.as_ref()).await
+    (mail, attachment)
 }
 
 /// Tells every active admin about something that needs a person (a refund after a late

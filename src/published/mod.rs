@@ -107,6 +107,18 @@ impl View {
 impl PublishedContent {
     /// Loads the content and starts the watcher (on the current Tokio runtime).
     pub async fn load(db: Db) -> Result<PublishedContent, DbError> {
+        let content = Self::load_unwatched(db).await?;
+        let inner = &content.0;
+        tokio::spawn(watch(Arc::downgrade(inner), inner.stop.clone()));
+        if matches!(inner.db, Db::Postgres(_)) {
+            tokio::spawn(listen(Arc::downgrade(inner), inner.stop.clone()));
+        }
+        Ok(content)
+    }
+
+    /// [`load`](Self::load) without the watcher: the content moves only when a page asks
+    /// after a write here (tests of a write made against content that has since changed).
+    pub async fn load_unwatched(db: Db) -> Result<PublishedContent, DbError> {
         let writes = crate::db::writes();
         let version = stored::content_version(&db).await?;
         let snapshot = Snapshot::load(&db, version).await?;
@@ -124,10 +136,6 @@ impl PublishedContent {
             details: details::Details::default(),
             stop: CancellationToken::new(),
         });
-        tokio::spawn(watch(Arc::downgrade(&inner), inner.stop.clone()));
-        if matches!(inner.db, Db::Postgres(_)) {
-            tokio::spawn(listen(Arc::downgrade(&inner), inner.stop.clone()));
-        }
         Ok(PublishedContent(inner))
     }
 
@@ -151,6 +159,12 @@ impl PublishedContent {
             content: inner.current.load_full(),
             seats: inner.seats.load_full(),
         })
+    }
+
+    /// The content as last loaded, without looking for a newer version: for a write that
+    /// checks in its own transaction that the version is still this one.
+    pub fn latest(&self) -> Arc<Snapshot> {
+        self.0.current.load_full()
     }
 
     /// A report's body and findings, from memory when read before at this version.

@@ -60,6 +60,8 @@ pub struct Snapshot {
     course_by_id: HashMap<i64, usize>,
     /// Each course's visible cohorts, soonest first (seat counts as loaded).
     cohorts: HashMap<i64, Vec<Cohort>>,
+    /// Each visible cohort's course.
+    course_of_cohort: HashMap<i64, i64>,
     sessions: HashMap<i64, Vec<SessionEntry>>,
     /// Newest first; scheduled ones at the front until their time.
     pub reports: Vec<ReportItem>,
@@ -150,6 +152,11 @@ impl Snapshot {
     ) -> Snapshot {
         let course_by_slug = index(&courses, |c| c.course.slug.clone());
         let course_by_id = index(&courses, |c| c.course.course_id);
+        let course_of_cohort = cohorts
+            .values()
+            .flatten()
+            .map(|cohort| (cohort.cohort_id, cohort.course_id))
+            .collect();
         let report_by_slug = index(&reports, |r| r.slug.clone());
         let report_index = index(&reports, |r| r.report_id);
         let mut reports_of_course: HashMap<i64, Vec<usize>> = HashMap::new();
@@ -192,6 +199,7 @@ impl Snapshot {
             course_by_slug,
             course_by_id,
             cohorts,
+            course_of_cohort,
             sessions,
             reports,
             report_by_slug,
@@ -219,6 +227,16 @@ impl Snapshot {
     /// A course's visible cohorts, soonest first, with seat counts as loaded.
     pub fn cohorts_as_loaded(&self, course_id: i64) -> &[Cohort] {
         self.cohorts.get(&course_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// A visible cohort (seat count as loaded) and its course.
+    pub fn cohort(&self, cohort_id: i64) -> Option<(&Cohort, &CourseEntry)> {
+        let course_id = self.course_of_cohort.get(&cohort_id)?;
+        let cohort = self
+            .cohorts_as_loaded(*course_id)
+            .iter()
+            .find(|c| c.cohort_id == cohort_id)?;
+        Some((cohort, self.course(*course_id)?))
     }
 
     /// A visible cohort's live sessions, soonest first.

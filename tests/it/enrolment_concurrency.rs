@@ -3,6 +3,10 @@
 
 use academy::db::cohorts;
 use academy::db::users::Role;
+use academy::domain::enrolment::Status;
+use academy::enrolment::learner::{self, Choice};
+use academy::enrolment::{Actor, EnrolmentCtx};
+use academy::published::PublishedContent;
 use chrono::{NaiveDate, Utc};
 use tokio::task::JoinSet;
 
@@ -11,6 +15,7 @@ use crate::support::TestApp;
 use crate::support::accounts::PASSWORD;
 use crate::support::app::Browser;
 use crate::support::enrolment::{add_cohort, add_cohort_starting, add_course};
+use crate::support::learning::{text, write};
 use crate::support::process::second_process;
 
 const SEATS: i64 = 20;
@@ -105,6 +110,75 @@ backend_tests! {
         academy::db::courses::set_published(&mut tx, course, false, app.clock().now()).await.unwrap();
         tx.commit().await.unwrap();
         assert!(!take(25_000).await, "unpublished since it was read");
+    }
+
+    async fn a_free_place_taken_against_content_that_has_since_changed_is_written_from_the_content_as_it_is(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = add_course(&app, "Human factors").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 10).await;
+        let user_id = app.create_user("nurse@nhs.net", Role::Learner, true).await;
+        let user = academy::db::users::find(&app.state.db, user_id).await.unwrap().unwrap();
+        // The content as this process loaded it, and never again unless a page asks.
+        let loaded = PublishedContent::load_unwatched(app.state.db.clone()).await.unwrap();
+        let version = loaded.latest().version;
+        assert!(loaded.latest().cohort(cohort).is_some());
+        // Another process renames the first session.
+        write(&app, &format!(
+            "update cohort_sessions set title = 'Systems thinking' \
+             where cohort_id = {cohort} and title = 'Session 1'"
+        )).await;
+        let ctx = EnrolmentCtx { published: &loaded, ..app.state.enrolment() };
+        let actor = Actor { user_id: Some(user_id), client: Some("192.0.2.7") };
+        let enrolled = learner::enrol(ctx, &user, cohort, Choice::Free, actor).await.unwrap();
+        assert_eq!(loaded.latest().version, version, "the place was taken against the old content");
+        assert_eq!(enrolled.status, Status::Confirmed);
+        let id = enrolled.enrolment_id;
+        let calendar = text(&app, &format!(
+            "select attachment_body from email_outbox where kind = 'place_confirmed' and user_id = {user_id}"
+        )).await;
+        assert!(calendar.contains("Human factors: Systems thinking"), "{calendar}");
+        assert!(!calendar.contains("Session 1"), "{calendar}");
+        assert_eq!(app.count("select count(*) from email_outbox").await, 1, "one mail");
+        assert_eq!(app.count(&format!("select count(*) from enrolment_events where enrolment_id = {id}")).await, 1);
+        assert_eq!(app.count(&format!(
+            "select count(*) from audit_events where action = 'enrolment.created' and subject_user_id = {user_id}"
+        )).await, 1);
+        app.assert_seats_add_up().await;
+    }
+
+    async fn a_free_place_taken_against_current_content_writes_its_history_audit_and_calendar(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = add_course(&app, "Human factors").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 10).await;
+        let user_id = app.create_user("nurse@nhs.net", Role::Learner, true).await;
+        let user = academy::db::users::find(&app.state.db, user_id).await.unwrap().unwrap();
+        app.state.published.view().await.unwrap();
+        let actor = Actor { user_id: Some(user_id), client: Some("192.0.2.7") };
+        let ctx = app.state.enrolment();
+        let first = learner::enrol(ctx, &user, cohort, Choice::Free, actor).await.unwrap();
+        let again = learner::enrol(ctx, &user, cohort, Choice::Free, actor).await.unwrap();
+        assert!(!first.existing && again.existing, "{first:?} {again:?}");
+        assert_eq!(again.enrolment_id, first.enrolment_id);
+        let id = first.enrolment_id;
+        assert_eq!(app.status_of(id).await, "confirmed");
+        let history = text(&app, &format!("select to_status from enrolment_events where enrolment_id = {id}")).await;
+        assert_eq!(history, "confirmed");
+        let detail = text(&app, &format!(
+            "select detail || ' ' || client_address from audit_events \
+             where action = 'enrolment.created' and subject_user_id = {user_id}"
+        )).await;
+        assert_eq!(detail, format!("{} confirmed 192.0.2.7", academy::domain::enrolment::reference(id)));
+        let calendar = text(&app, &format!(
+            "select attachment_body from email_outbox where kind = 'place_confirmed' and user_id = {user_id}"
+        )).await;
+        assert!(calendar.contains("Human factors: Session 1") && calendar.contains("Human factors: Session 2"), "{calendar}");
+        // The next place takes the next id, past one whose row is gone.
+        let other = app.create_user("midwife@nhs.net", Role::Learner, true).await;
+        write(&app, &format!("delete from enrolment_events where enrolment_id = {id}")).await;
+        write(&app, &format!("delete from enrolments where enrolment_id = {id}")).await;
+        let other = academy::db::users::find(&app.state.db, other).await.unwrap().unwrap();
+        let next = learner::enrol(ctx, &other, cohort, Choice::Free, actor).await.unwrap();
+        assert!(next.enrolment_id > id, "{} after {id}", next.enrolment_id);
     }
 
     async fn five_hundred_requests_for_twenty_seats_never_oversell(backend) {

@@ -333,7 +333,8 @@ pub async fn lock_taking_seat(
     cohort_id: i64,
     user_id: i64,
     course: SeatCourse,
-) -> Result<Option<Cohort>, DbError> {
+) -> Result<Option<TakenSeat>, DbError> {
+    let next_id = super::enrolments::next_id_sql(tx.backend());
     let sql = format!(
         "update cohorts set seats_taken = seats_taken + 1 \
          where cohort_id = $1 and seats_taken < capacity and course_id = $3 \
@@ -343,7 +344,7 @@ pub async fn lock_taking_seat(
                          and status in ('waitlisted', 'offered')) \
          and not exists (select 1 from enrolments where cohort_id = $1 and user_id = $2 \
                          and status in {ACTIVE_SQL}) \
-         returning {COHORT_COLUMNS}"
+         returning {COHORT_COLUMNS}, {next_id} as enrolment_id"
     );
     Ok(run!(tx tx, |c| sqlx::query_as(&sql)
         .bind(cohort_id)
@@ -352,6 +353,15 @@ pub async fn lock_taking_seat(
         .bind(course.fee_pence)
         .fetch_optional(c)
         .await)?)
+}
+
+/// A seat [`lock_taking_seat`] took: the cohort as it now is, and the id the new place
+/// takes.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TakenSeat {
+    #[sqlx(flatten)]
+    pub cohort: Cohort,
+    pub enrolment_id: i64,
 }
 
 /// What [`lock_taking_seat`] checks is still so of the course read before the transaction.

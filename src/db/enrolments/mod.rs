@@ -7,7 +7,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, DbError, Tx, run};
+use super::writes::Writes;
+use super::{Backend, Db, DbError, Tx, run};
 use crate::domain::enrolment::{ACTIVE_SQL, Funding, Status};
 
 mod place_counts;
@@ -75,6 +76,76 @@ pub struct NewEnrolment {
     pub hold_expires_at: Option<DateTime<Utc>>,
 }
 
+impl NewEnrolment {
+    /// The row this becomes as `enrolment_id`, written at `now`.
+    pub fn with_id(&self, enrolment_id: i64, now: DateTime<Utc>) -> Enrolment {
+        Enrolment {
+            enrolment_id,
+            user_id: self.user_id,
+            cohort_id: self.cohort_id,
+            status: self.status,
+            funding: self.funding,
+            fee_pence: self.fee_pence,
+            over_capacity: self.over_capacity,
+            waitlist_number: self.waitlist_number,
+            hold_expires_at: self.hold_expires_at,
+            offer_expires_at: None,
+            moved_to_enrolment_id: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// The id the next enrolment takes, as an SQL expression read in the transaction that
+/// inserts it: on SQLite under its one writer's lock (past any id ever used, as
+/// `autoincrement` keeps it), on PostgreSQL from the identity's sequence.
+pub fn next_id_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "(select coalesce(max(seq), 0) + 1 from sqlite_sequence where name = 'enrolments')"
+        }
+        Backend::Postgres => "nextval(pg_get_serial_sequence('enrolments', 'enrolment_id'))",
+    }
+}
+
+/// An id for a new enrolment, to write with [`push_insert`].
+pub async fn next_id(tx: &mut Tx) -> Result<i64, DbError> {
+    let sql = format!("select {}", next_id_sql(tx.backend()));
+    Ok(run!(tx tx, |c| sqlx::query_scalar(&sql).fetch_one(c).await)?)
+}
+
+/// Adds the insert of `enrolment` (its id from [`next_id_sql`]) and what it adds to its
+/// cohort's counts. The learner's second active place there fails the whole write with
+/// `UniqueViolation`.
+pub fn push_insert(writes: &mut Writes, enrolment: &Enrolment) {
+    let identity = match writes.backend() {
+        Backend::Sqlite => "",
+        Backend::Postgres => " overriding system value",
+    };
+    let sql = format!(
+        "insert into enrolments (enrolment_id, user_id, cohort_id, status, funding, fee_pence, \
+         over_capacity, waitlist_number, hold_expires_at, created_at, updated_at){identity} \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+    );
+    writes.push(
+        &sql,
+        vec![
+            enrolment.enrolment_id.into(),
+            enrolment.user_id.into(),
+            enrolment.cohort_id.into(),
+            enrolment.status.as_str().into(),
+            enrolment.funding.map(Funding::as_str).into(),
+            enrolment.fee_pence.into(),
+            enrolment.over_capacity.into(),
+            enrolment.waitlist_number.into(),
+            enrolment.hold_expires_at.into(),
+            enrolment.created_at.into(),
+        ],
+    );
+    place_counts::push_added(writes, enrolment.cohort_id, enrolment.status);
+}
+
 /// Inserts an enrolment, answering with the row; `UniqueViolation` if the learner already
 /// has an active one here.
 pub async fn insert(
@@ -82,25 +153,11 @@ pub async fn insert(
     enrolment: &NewEnrolment,
     now: DateTime<Utc>,
 ) -> Result<Enrolment, DbError> {
-    let sql = format!(
-        "insert into enrolments (user_id, cohort_id, status, funding, fee_pence, \
-         over_capacity, waitlist_number, hold_expires_at, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning {COLUMNS}"
-    );
-    let inserted: Enrolment = run!(tx tx, |c| sqlx::query_as(&sql)
-        .bind(enrolment.user_id)
-        .bind(enrolment.cohort_id)
-        .bind(enrolment.status.as_str())
-        .bind(enrolment.funding.map(Funding::as_str))
-        .bind(enrolment.fee_pence)
-        .bind(enrolment.over_capacity)
-        .bind(enrolment.waitlist_number)
-        .bind(enrolment.hold_expires_at)
-        .bind(now)
-        .fetch_one(c)
-        .await)?;
-    place_counts::added(tx, enrolment.cohort_id, enrolment.status).await?;
-    Ok(inserted)
+    let row = enrolment.with_id(next_id(tx).await?, now);
+    let mut writes = Writes::new(tx.backend());
+    push_insert(&mut writes, &row);
+    writes.run(tx).await?;
+    Ok(row)
 }
 
 /// What a transition writes besides the new state.
@@ -156,18 +213,33 @@ pub async fn record_event(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    let mut writes = Writes::new(tx.backend());
+    push_event(&mut writes, enrolment_id, (from, to), actor_user_id, note, now);
+    writes.run(tx).await
+}
+
+/// Adds a line of history (from, to) to writes sent together.
+pub fn push_event(
+    writes: &mut Writes,
+    enrolment_id: i64,
+    (from, to): (Option<Status>, Status),
+    actor_user_id: Option<i64>,
+    note: &str,
+    now: DateTime<Utc>,
+) {
     let sql = "insert into enrolment_events (enrolment_id, from_status, to_status, actor_user_id, \
                note, occurred_at) values ($1, $2, $3, $4, $5, $6)";
-    run!(tx tx, |c| sqlx::query(sql)
-        .bind(enrolment_id)
-        .bind(from.map(Status::as_str))
-        .bind(to.as_str())
-        .bind(actor_user_id)
-        .bind(note)
-        .bind(now)
-        .execute(c)
-        .await.map(|d| d.rows_affected()))?;
-    Ok(())
+    writes.push(
+        sql,
+        vec![
+            enrolment_id.into(),
+            from.map(Status::as_str).into(),
+            to.as_str().into(),
+            actor_user_id.into(),
+            note.into(),
+            now.into(),
+        ],
+    );
 }
 
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]

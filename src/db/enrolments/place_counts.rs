@@ -3,6 +3,7 @@
 //! in the same transaction and never by callers, so the admin overview reads them off the
 //! cohort's row instead of counting places.
 
+use crate::db::writes::Writes;
 use crate::db::{DbError, Tx, run};
 use crate::domain::enrolment::Status;
 
@@ -14,22 +15,16 @@ fn counts(status: Status) -> (i64, i64) {
     )
 }
 
-/// After a new place in `status` on `cohort_id`.
-pub(super) async fn added(tx: &mut Tx, cohort_id: i64, status: Status) -> Result<(), DbError> {
+/// After a new place in `status` on `cohort_id`, in writes sent together (nothing for a
+/// place that counts in neither).
+pub(super) fn push_added(writes: &mut Writes, cohort_id: i64, status: Status) {
     let (waitlisted, finished) = counts(status);
     if (waitlisted, finished) == (0, 0) {
-        return Ok(());
+        return;
     }
     let sql = "update cohorts set waitlisted = waitlisted + $2, finished = finished + $3 \
                where cohort_id = $1";
-    run!(tx tx, |c| sqlx::query(sql)
-        .bind(cohort_id)
-        .bind(waitlisted)
-        .bind(finished)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-    Ok(())
+    writes.push(sql, vec![cohort_id.into(), waitlisted.into(), finished.into()]);
 }
 
 /// After the place `enrolment_id` went from `from` to `to`.

@@ -4,18 +4,21 @@
 use chrono::{DateTime, Utc};
 
 use crate::context::Actor;
-use crate::db::cohorts::{self, Cohort};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::cohorts::{self, Cohort, CohortSession};
 use crate::db::courses::{self, Course};
-use crate::db::enrolments::{self, NewEnrolment};
+use crate::db::enrolments::{self, Enrolment, NewEnrolment};
 use crate::db::payments::Billing;
+use crate::db::published::CONTENT_VERSION;
 use crate::db::users::User;
-use crate::db::{DbError, Tx};
+use crate::db::writes::Writes;
+use crate::db::{Backend, DbError, Tx};
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
 use crate::domain::enrolment::{self as rules, Funding, Placement, Status};
 
 use crate::enrolment::mails::WaitlistJoined;
-use crate::enrolment::notify::{facts, send};
+use crate::enrolment::notify::{facts, push_confirmation, send};
 use crate::enrolment::place::Place;
 use crate::enrolment::seats::offer_free_seats;
 use crate::enrolment::{EnrolmentCtx, EnrolmentError};
@@ -139,22 +142,43 @@ pub async fn enrol(
         status,
         waitlist_number,
     );
-    let taking = Taking {
-        learner,
-        cohort,
-        course,
-        choice: &choice,
-        actor,
-    };
-    record_new_place(ctx, tx, taking, new).await
+    let enrolment = new.with_id(enrolments::next_id(&mut tx).await?, now);
+    let (writes, mut place) = place_rows(ctx, tx.backend(), learner, cohort, course, enrolment, actor);
+    if let Err(error) = writes.run(&mut tx).await {
+        return after_failed_insert(ctx, tx, learner, cohort_id, error).await;
+    }
+    match status {
+        Status::Waitlisted => {
+            let position = enrolments::waiting_rank(&mut tx, &place.enrolment).await?;
+            let mail = WaitlistJoined {
+                p: facts(ctx.site(), &place),
+                position,
+            };
+            send(ctx.ctx, &mut tx, &place, "waitlisted", &mail).await?;
+            offer_free_seats(ctx, &mut tx, cohort_id).await?;
+            place.enrolment = enrolments::find_in(&mut tx, place.enrolment.enrolment_id)
+                .await?
+                .ok_or(EnrolmentError::NotFound)?;
+        }
+        _ => seat_taken(ctx.ctx, &mut tx, &place, &choice).await?,
+    }
+    tx.commit().await?;
+    Ok(Enrolled {
+        enrolment_id: place.enrolment.enrolment_id,
+        status: place.enrolment.status(),
+        existing: false,
+    })
 }
 
-/// The common case in a few statements: the course read before the transaction (so the
-/// only writer on SQLite is not held for it), then the seat taken by the conditional update
-/// (which also locks the cohort, and checks nobody is queueing, the learner has no place
-/// there yet and the course is still published at that fee), then the cohort enrolling.
-/// Any "no" rolls back and answers None, and the step-by-step path in [`enrol`] decides and
-/// explains.
+/// The common case in four statements: the course, cohort and sessions come from the
+/// published content in memory (so nothing is read before the transaction, and the only
+/// writer on SQLite is held for nothing but writing); the seat is taken by the conditional
+/// update (which also locks the cohort, checks nobody is queueing, the learner has no place
+/// there yet and the course is still published at that fee, and gives the new place's id);
+/// the place, its history, audit event and (for a free place) its email go in one more,
+/// which reads back the content version: a version moved since the content in memory was
+/// loaded rolls it all back. Any "no" rolls back and answers None, and the step-by-step
+/// path in [`enrol`] decides and explains.
 async fn on_a_free_seat(
     ctx: EnrolmentCtx<'_>,
     learner: &User,
@@ -165,58 +189,14 @@ async fn on_a_free_seat(
     if matches!(choice, Choice::WaitingList) {
         return Ok(None);
     }
-    let Some((course, funding)) = course_and_funding(ctx, learner, cohort_id, choice).await? else {
+    let content = ctx.published.latest();
+    let Some((_, entry)) = content.cohort(cohort_id) else {
         return Ok(None);
     };
-    let mut tx = ctx.db().begin().await?;
-    let Some((cohort, new)) =
-        free_seat_taken(ctx, &mut tx, learner, cohort_id, &course, funding).await?
-    else {
-        // Now, not when the connection is next used: on PostgreSQL the cohort's row stays
-        // locked until then, and the step-by-step path is about to lock it.
-        tx.rollback().await?;
+    let course = &entry.course;
+    let Ok(Some(funding)) = funding_for(ctx, learner, course.fee_pence, choice) else {
         return Ok(None);
     };
-    let taking = Taking {
-        learner,
-        cohort,
-        course,
-        choice,
-        actor,
-    };
-    record_new_place(ctx, tx, taking, new).await.map(Some)
-}
-
-/// The cohort's course, if it is published and offers this learner a seat with their
-/// choice, and how the seat is funded.
-async fn course_and_funding(
-    ctx: EnrolmentCtx<'_>,
-    learner: &User,
-    cohort_id: i64,
-    choice: &Choice,
-) -> Result<Option<(Course, Funding)>, EnrolmentError> {
-    let Some(course) = courses::of_cohort(ctx.db(), cohort_id).await? else {
-        return Ok(None);
-    };
-    if !course.published {
-        return Ok(None);
-    }
-    match funding_for(ctx, learner, course.fee_pence, choice) {
-        Ok(Some(funding)) => Ok(Some((course, funding))),
-        _ => Ok(None),
-    }
-}
-
-/// The seat taken in `tx` and the new place's row, or None when the free-seat path does
-/// not apply (the seat update may then need rolling back).
-async fn free_seat_taken(
-    ctx: EnrolmentCtx<'_>,
-    tx: &mut Tx,
-    learner: &User,
-    cohort_id: i64,
-    course: &Course,
-    funding: Funding,
-) -> Result<Option<(Cohort, NewEnrolment)>, EnrolmentError> {
     let Placement::Seat(status) = rules::place(funding, true, false) else {
         return Ok(None);
     };
@@ -224,24 +204,54 @@ async fn free_seat_taken(
         course_id: course.course_id,
         fee_pence: course.fee_pence,
     };
-    let Some(cohort) = cohorts::lock_taking_seat(tx, cohort_id, learner.user_id, checked).await?
-    else {
+    let mut tx = ctx.db().begin().await?;
+    let taken = cohorts::lock_taking_seat(&mut tx, cohort_id, learner.user_id, checked).await?;
+    let Some(taken) = taken.filter(|t| t.cohort.facts().is_enrolling(ctx.now())) else {
+        // Now, not when the connection is next used: on PostgreSQL the cohort's row stays
+        // locked until then, and the step-by-step path is about to lock it.
+        tx.rollback().await?;
         return Ok(None);
     };
-    if !cohort.facts().is_enrolling(ctx.now()) {
-        return Ok(None);
-    }
     let new = new_enrolment(ctx, learner, course, cohort_id, Some(funding), status, None);
-    Ok(Some((cohort, new)))
-}
-
-/// What a new place is taken with, read or decided under the cohort's lock.
-struct Taking<'a> {
-    learner: &'a User,
-    cohort: Cohort,
-    course: Course,
-    choice: &'a Choice,
-    actor: Actor<'a>,
+    let enrolment = new.with_id(taken.enrolment_id, ctx.now());
+    let (mut writes, place) = place_rows(
+        ctx,
+        tx.backend(),
+        learner,
+        taken.cohort,
+        course.clone(),
+        enrolment,
+        actor,
+    );
+    if status == Status::Confirmed {
+        let sessions: Vec<CohortSession> = content
+            .sessions(cohort_id)
+            .iter()
+            .map(|entry| entry.session.clone())
+            .collect();
+        push_confirmation(ctx.ctx, &mut writes, &place, &sessions)?;
+    }
+    match writes.run_then_read(&mut tx, CONTENT_VERSION).await {
+        Ok(version) if version == content.version => {}
+        Ok(_) => {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        Err(error) => {
+            return after_failed_insert(ctx, tx, learner, cohort_id, error)
+                .await
+                .map(Some);
+        }
+    }
+    if status != Status::Confirmed {
+        seat_taken(ctx.ctx, &mut tx, &place, choice).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(Enrolled {
+        enrolment_id: place.enrolment.enrolment_id,
+        status,
+        existing: false,
+    }))
 }
 
 /// The row for a new place in `status`: what it costs, how it is funded and how long a hold
@@ -273,70 +283,55 @@ fn new_enrolment(
     }
 }
 
-/// Writes the new place with its history and audit event, queues its email (and, for a
-/// place in the queue, offers any free seat), and commits.
-async fn record_new_place(
+/// The writes of a new place (its row, history and audit event), and the place they make.
+fn place_rows(
     ctx: EnrolmentCtx<'_>,
-    mut tx: Tx,
-    taking: Taking<'_>,
-    new: NewEnrolment,
-) -> Result<Enrolled, EnrolmentError> {
+    backend: Backend,
+    learner: &User,
+    cohort: Cohort,
+    course: Course,
+    enrolment: Enrolment,
+    actor: Actor<'_>,
+) -> (Writes, Place) {
     let now = ctx.now();
-    let Taking {
-        learner,
-        cohort,
-        course,
-        choice,
-        actor,
-    } = taking;
-    let enrolment = match enrolments::insert(&mut tx, &new, now).await {
-        Ok(enrolment) => enrolment,
-        Err(DbError::UniqueViolation(_)) => {
-            // A second click committed first: that enrolment is the answer.
-            drop(tx);
-            return existing_enrolment(ctx, learner, new.cohort_id).await;
-        }
-        Err(other) => return Err(other.into()),
-    };
     let (enrolment_id, status) = (enrolment.enrolment_id, enrolment.status());
-    enrolments::record_event(&mut tx, enrolment_id, None, status, actor.user_id, "", now).await?;
-    crate::db::audit::audit(
-        &mut tx,
-        actor.user_id,
-        Some(learner.user_id),
-        "enrolment.created",
-        &format!("{} {}", rules::reference(enrolment_id), status.as_str()),
-        actor.client,
-        now,
-    )
-    .await?;
-    let mut place = Place {
+    let mut writes = Writes::new(backend);
+    enrolments::push_insert(&mut writes, &enrolment);
+    enrolments::push_event(&mut writes, enrolment_id, (None, status), actor.user_id, "", now);
+    let detail = format!("{} {}", rules::reference(enrolment_id), status.as_str());
+    let event = AuditEvent {
+        actor_user_id: actor.user_id,
+        subject_user_id: Some(learner.user_id),
+        action: "enrolment.created",
+        detail: &detail,
+        client_address: actor.client,
+    };
+    audit::push(&mut writes, &event, now);
+    let place = Place {
         enrolment,
         cohort,
         course,
         learner: learner.clone(),
     };
-    match status {
-        Status::Waitlisted => {
-            let position = enrolments::waiting_rank(&mut tx, &place.enrolment).await?;
-            let mail = WaitlistJoined {
-                p: facts(ctx.site(), &place),
-                position,
-            };
-            send(ctx.ctx, &mut tx, &place, "waitlisted", &mail).await?;
-            offer_free_seats(ctx, &mut tx, place.cohort.cohort_id).await?;
-            place.enrolment = enrolments::find_in(&mut tx, enrolment_id)
-                .await?
-                .ok_or(EnrolmentError::NotFound)?;
+    (writes, place)
+}
+
+/// A new place's writes failed: if a second click committed first, that enrolment is the
+/// answer.
+async fn after_failed_insert(
+    ctx: EnrolmentCtx<'_>,
+    tx: Tx,
+    learner: &User,
+    cohort_id: i64,
+    error: DbError,
+) -> Result<Enrolled, EnrolmentError> {
+    match error {
+        DbError::UniqueViolation(_) => {
+            tx.rollback().await?;
+            existing_enrolment(ctx, learner, cohort_id).await
         }
-        _ => seat_taken(ctx.ctx, &mut tx, &place, choice).await?,
+        other => Err(other.into()),
     }
-    tx.commit().await?;
-    Ok(Enrolled {
-        enrolment_id,
-        status: place.enrolment.status(),
-        existing: false,
-    })
 }
 
 /// The learner's active enrolment on a cohort, read after a concurrent enrol committed.

@@ -211,12 +211,14 @@ pub async fn submit(
     Path(id): Path<i64>,
     Form(body): Form<EnrolBody>,
 ) -> Result<Response, AppError> {
-    let (cohort, course) = cohort_and_course(&state, id).await?;
     let form = body.complete()?;
     let mut errors = FormErrors::default();
     let choice = choice_from(&form, &mut errors);
+    // The cohort and course are read only to show the form again: the service reads what
+    // it needs, and answers "not found" for a cohort nobody may enrol on.
     let Some(choice) = choice.filter(|_| errors.is_empty()) else {
         let errors = errors.in_field_order(&FIELD_ORDER);
+        let (cohort, course) = cohort_and_course(&state, id).await?;
         return rejected(&enrol_page(
             &state,
             &viewer,
@@ -239,6 +241,7 @@ pub async fn submit(
             | EnrolmentError::FundingNotOffered),
         ) => {
             errors.add("funding", problem.to_string());
+            let (cohort, course) = cohort_and_course(&state, id).await?;
             rejected(&enrol_page(
                 &state,
                 &viewer,
