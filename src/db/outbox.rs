@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::binds::{Value, bind_values};
+use super::statement::{Statement, Window};
 use super::writes::Writes;
 use super::{Db, DbError, Tx, run};
 
@@ -204,19 +205,27 @@ pub async fn purge_bodies(
         .map(|done| done.rows_affected()))?)
 }
 
-/// The newest mails, optionally in one status, for the admin page.
+const LISTING: &str = "select email_outbox_id, kind, to_address, subject, carries_token, status, \
+     attempts, next_attempt_at, last_error, created_at, sent_at from email_outbox";
+
+/// A page of the newest mails, optionally in one status, for the admin page: newest first
+/// on the key, or on `email_outbox_status_idx` for one status.
+pub fn page_statement(status: Option<&str>, window: Window) -> Statement {
+    let mut statement = Statement::new(LISTING);
+    if let Some(status) = status {
+        let status = statement.param(status);
+        statement.sql.push_str(&format!(" where status = {status}"));
+    }
+    statement.sql.push_str(" order by email_outbox_id desc");
+    statement.page(window)
+}
+
 pub async fn list(
     db: &Db,
     status: Option<&str>,
-    limit: i64,
-    offset: i64,
+    window: Window,
 ) -> Result<Vec<OutboxEntry>, DbError> {
-    let sql = "select email_outbox_id, kind, to_address, subject, carries_token, status, attempts, \
-               next_attempt_at, last_error, created_at, sent_at from email_outbox \
-               where ($1 is null or status = $1) order by email_outbox_id desc limit $2 offset $3";
-    Ok(
-        run!(read db, |c| sqlx::query_as(sql).bind(status).bind(limit).bind(offset).fetch_all(c).await)?,
-    )
+    super::statement::fetch_all(db, &page_statement(status, window)).await
 }
 
 /// How many mails are in each status.

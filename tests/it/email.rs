@@ -263,7 +263,7 @@ backend_tests! {
         assert_eq!(deliver(&app).await.retrying, 1);
         app.clock().advance(Duration::minutes(2));
         assert_eq!(deliver(&app).await.dead, 1, "dead after the configured number of attempts");
-        let entries = outbox::list(&app.state.db, Some("dead"), 10, 0).await.unwrap();
+        let entries = outbox::list(&app.state.db, Some("dead"), academy::db::statement::Window { limit: 10, offset: 0 }).await.unwrap();
         assert_eq!(entries.len(), 2);
         assert!(entries.iter().all(|e| e.last_error.is_some()), "the last error is kept");
 

@@ -12,7 +12,7 @@
 
 use academy::db::binds::Value;
 use academy::db::statement::{Statement, Window};
-use academy::db::{Db, cohorts, courses, posts, published, reports, uploads, users};
+use academy::db::{Db, cohorts, courses, outbox, posts, published, reports, uploads, users};
 use academy::domain::catalogue::CohortStatus;
 use chrono::{DateTime, Utc};
 
@@ -104,6 +104,16 @@ fn statements(now: DateTime<Utc>) -> Vec<(String, Statement, Shape)> {
             "post drafts count".into(),
             statement(posts::COUNT_DRAFTS, vec![]),
             Load,
+        ),
+        (
+            "emails page".into(),
+            outbox::page_statement(None, WINDOW),
+            KeyPage,
+        ),
+        (
+            "emails in one status page".into(),
+            outbox::page_statement(Some("failed"), WINDOW),
+            Page,
         ),
         (
             "uploads page".into(),

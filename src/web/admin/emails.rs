@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{PAGE_SIZE, PageQuery, Pager};
+use super::{PageQuery, Pager};
 use crate::accounts::admin::{ByAdmin, RetryError, retry_email};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::db::outbox::{self, OutboxEntry};
@@ -55,7 +55,7 @@ pub async fn list(
         .map(|(_, count)| count)
         .sum();
     let pager = Pager::new(PageQuery { page: query.page }.number(), total);
-    let emails = outbox::list(&state.db, status, PAGE_SIZE, pager.offset()).await?;
+    let emails = outbox::list(&state.db, status, pager.window()).await?;
     let filters = [("status", status.unwrap_or_default())];
     let pagination = pager.links(|n| page_address(paths::admin_emails(), &filters, n));
     let banner = query
