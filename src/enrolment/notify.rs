@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use crate::context::Ctx;
 use crate::db::Tx;
 use crate::db::cohorts::{self, Cohort, CohortSession};
-use crate::db::writes::Writes;
 use crate::db::outbox::Attachment;
 use crate::db::users;
+use crate::db::writes::Writes;
 use crate::domain::email::Email;
 use crate::domain::enrolment as rules;
 use crate::domain::london;
@@ -142,8 +142,15 @@ pub fn push_confirmation(
     let (mail, attachment) = confirmation(ctx.site, place, sessions, None);
     let to = Email::parse(&place.learner.email).map_err(EnrolmentError::LearnerAddress)?;
     let envelope = envelope(place, "confirmed", &to);
-    push_with_attachment(writes, ctx.site, &envelope, &mail, attachment.as_ref(), ctx.now())
-        .map_err(EnrolmentError::Mail)
+    push_with_attachment(
+        writes,
+        ctx.site,
+        &envelope,
+        &mail,
+        attachment.as_ref(),
+        ctx.now(),
+    )
+    .map_err(EnrolmentError::Mail)
 }
 
 fn confirmation(

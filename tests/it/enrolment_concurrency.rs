@@ -88,6 +88,18 @@ async fn assert_exactly_full(app: &TestApp, learners: i64) {
     app.assert_seats_add_up().await;
 }
 
+/// An open cohort of ten places with sessions, and a verified NHS learner's row.
+async fn cohort_and_nurse(app: &TestApp) -> (i64, academy::db::users::User) {
+    let course = add_course(app, "Human factors").await;
+    let cohort = add_cohort(app, course, "May 2026 cohort", 10).await;
+    let user_id = app.create_user("nurse@nhs.net", Role::Learner, true).await;
+    let user = academy::db::users::find(&app.state.db, user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    (cohort, user)
+}
+
 backend_tests! {
     async fn a_seat_is_taken_only_at_the_fee_and_publication_read_before_the_transaction(backend) {
         let app = TestApp::spawn(backend).await;
@@ -114,10 +126,8 @@ backend_tests! {
 
     async fn a_free_place_taken_against_content_that_has_since_changed_is_written_from_the_content_as_it_is(backend) {
         let app = TestApp::spawn(backend).await;
-        let course = add_course(&app, "Human factors").await;
-        let cohort = add_cohort(&app, course, "May 2026 cohort", 10).await;
-        let user_id = app.create_user("nurse@nhs.net", Role::Learner, true).await;
-        let user = academy::db::users::find(&app.state.db, user_id).await.unwrap().unwrap();
+        let (cohort, user) = cohort_and_nurse(&app).await;
+        let user_id = user.user_id;
         // The content as this process loaded it, and never again unless a page asks.
         let loaded = PublishedContent::load_unwatched(app.state.db.clone()).await.unwrap();
         let version = loaded.latest().version;
@@ -148,10 +158,8 @@ backend_tests! {
 
     async fn a_free_place_taken_against_current_content_writes_its_history_audit_and_calendar(backend) {
         let app = TestApp::spawn(backend).await;
-        let course = add_course(&app, "Human factors").await;
-        let cohort = add_cohort(&app, course, "May 2026 cohort", 10).await;
-        let user_id = app.create_user("nurse@nhs.net", Role::Learner, true).await;
-        let user = academy::db::users::find(&app.state.db, user_id).await.unwrap().unwrap();
+        let (cohort, user) = cohort_and_nurse(&app).await;
+        let user_id = user.user_id;
         app.state.published.view().await.unwrap();
         let actor = Actor { user_id: Some(user_id), client: Some("192.0.2.7") };
         let ctx = app.state.enrolment();

@@ -214,7 +214,14 @@ pub async fn record_event(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let mut writes = Writes::new(tx.backend());
-    push_event(&mut writes, enrolment_id, (from, to), actor_user_id, note, now);
+    push_event(
+        &mut writes,
+        enrolment_id,
+        (from, to),
+        actor_user_id,
+        note,
+        now,
+    );
     writes.run(tx).await
 }
 

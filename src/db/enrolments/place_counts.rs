@@ -24,7 +24,10 @@ pub(super) fn push_added(writes: &mut Writes, cohort_id: i64, status: Status) {
     }
     let sql = "update cohorts set waitlisted = waitlisted + $2, finished = finished + $3 \
                where cohort_id = $1";
-    writes.push(sql, vec![cohort_id.into(), waitlisted.into(), finished.into()]);
+    writes.push(
+        sql,
+        vec![cohort_id.into(), waitlisted.into(), finished.into()],
+    );
 }
 
 /// After the place `enrolment_id` went from `from` to `to`.

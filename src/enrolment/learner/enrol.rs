@@ -143,7 +143,8 @@ pub async fn enrol(
         waitlist_number,
     );
     let enrolment = new.with_id(enrolments::next_id(&mut tx).await?, now);
-    let (writes, mut place) = place_rows(ctx, tx.backend(), learner, cohort, course, enrolment, actor);
+    let (writes, mut place) =
+        place_rows(ctx, tx.backend(), learner, cohort, course, enrolment, actor);
     if let Err(error) = writes.run(&mut tx).await {
         return after_failed_insert(ctx, tx, learner, cohort_id, error).await;
     }
@@ -297,7 +298,14 @@ fn place_rows(
     let (enrolment_id, status) = (enrolment.enrolment_id, enrolment.status());
     let mut writes = Writes::new(backend);
     enrolments::push_insert(&mut writes, &enrolment);
-    enrolments::push_event(&mut writes, enrolment_id, (None, status), actor.user_id, "", now);
+    enrolments::push_event(
+        &mut writes,
+        enrolment_id,
+        (None, status),
+        actor.user_id,
+        "",
+        now,
+    );
     let detail = format!("{} {}", rules::reference(enrolment_id), status.as_str());
     let event = AuditEvent {
         actor_user_id: actor.user_id,
