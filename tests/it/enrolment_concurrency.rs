@@ -131,7 +131,7 @@ backend_tests! {
         // The content as this process loaded it, and never again unless a page asks.
         let loaded = PublishedContent::load_unwatched(app.state.db.clone()).await.unwrap();
         let version = loaded.latest().version;
-        assert!(loaded.latest().cohort(cohort).is_some());
+        assert!(loaded.latest().course_of_cohort(cohort).is_some());
         // Another process renames the first session.
         write(&app, &format!(
             "update cohort_sessions set title = 'Systems thinking' \

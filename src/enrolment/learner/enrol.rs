@@ -191,7 +191,7 @@ async fn on_a_free_seat(
         return Ok(None);
     }
     let content = ctx.published.latest();
-    let Some((_, entry)) = content.cohort(cohort_id) else {
+    let Some(entry) = content.course_of_cohort(cohort_id) else {
         return Ok(None);
     };
     let course = &entry.course;
