@@ -207,6 +207,13 @@ pub enum NotReady {
 
 const SQLITE_READERS: u32 = 4;
 
+/// The page cache of each SQLite connection that only reads (`pragma cache_size`, KiB).
+/// SQLite's default of 2 MiB fills on every reader at scale, 12 MiB across the pools for
+/// pages the operating system caches anyway; a page missing here costs one `pread`. At
+/// 256 KiB the page benchmark's peak at scale fell from 98.7 to 93.1 MiB, pages as fast.
+/// The writer keeps the default: its pages are the ones every transaction changes.
+const SQLITE_READ_CACHE_KIB: u32 = 256;
+
 impl Db {
     /// Opens the pools. SQLite files are created if missing and switched to WAL.
     pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> Result<Db, sqlx::Error> {
@@ -219,10 +226,11 @@ impl Db {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5));
                 let writer = pool::sqlite(1).connect_with(options.clone()).await?;
+                let small_cache = options.pragma("cache_size", format!("-{SQLITE_READ_CACHE_KIB}"));
                 let reader = pool::sqlite(SQLITE_READERS)
-                    .connect_with(options.clone().read_only(true))
+                    .connect_with(small_cache.clone().read_only(true))
                     .await?;
-                let sessions = pool::sqlite(2).connect_with(options).await?;
+                let sessions = pool::sqlite(2).connect_with(small_cache).await?;
                 Ok(Db::Sqlite(SqlitePools {
                     reader,
                     writer,

@@ -391,3 +391,18 @@ backend_tests! {
         assert!(enrolments::views_for_user(&db, user_id).await.is_err(), "and the learner's list");
     }
 }
+
+/// The reading pools keep a small page cache (the writer SQLite's default): memory at
+/// scale stays bounded by the pool sizes, not by how much of the file the pages touch.
+#[tokio::test]
+async fn sqlite_reading_connections_keep_a_small_page_cache() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let db = migrated(&database).await;
+    let sql = "pragma cache_size";
+    let read: i64 = run_query!(read & db, |c| sqlx::query_scalar(sql).fetch_one(c).await).unwrap();
+    assert_eq!(read, -256, "KiB, as a negative number");
+    let mut tx = db.begin().await.unwrap();
+    let written: i64 =
+        run_query!(tx &mut tx, |c| sqlx::query_scalar(sql).fetch_one(c).await).unwrap();
+    assert_eq!(written, -2000, "the writer keeps SQLite's default");
+}
