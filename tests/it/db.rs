@@ -392,12 +392,18 @@ backend_tests! {
     }
 }
 
-/// The reading pools keep a small page cache (the writer SQLite's default): memory at
-/// scale stays bounded by the pool sizes, not by how much of the file the pages touch.
+/// The reading pools keep a small page cache (the writer keeps SQLite's default): memory
+/// at scale stays bounded by the pool sizes, not by how much of the file the pages touch.
+/// And the bundled SQLite keeps no memory statistics (`.cargo/config.toml`), whose mutex
+/// every allocation would take.
 #[tokio::test]
-async fn sqlite_reading_connections_keep_a_small_page_cache() {
+async fn sqlite_keeps_no_memory_statistics_and_its_readers_a_small_page_cache() {
     let database = TestDatabase::create(Backend::Sqlite).await;
     let db = migrated(&database).await;
+    let option = "select sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')";
+    let built: i64 =
+        run_query!(read & db, |c| sqlx::query_scalar(option).fetch_one(c).await).unwrap();
+    assert_eq!(built, 1, "built with SQLITE_DEFAULT_MEMSTATUS=0");
     let sql = "pragma cache_size";
     let read: i64 = run_query!(read & db, |c| sqlx::query_scalar(sql).fetch_one(c).await).unwrap();
     assert_eq!(read, -256, "KiB, as a negative number");
