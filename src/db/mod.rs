@@ -3,13 +3,15 @@
 //! SQL is written once with `$1` placeholders and run through [`run!`], which expands the
 //! query once per driver so both are type-checked by every build. The helpers beside it:
 //! [`locking`] (row locks), [`stream`] (rows one at a time), [`batch`] (many-row inserts),
-//! [`binds`] (values bound at run time), [`text_column`] (domain enums as text),
+//! [`binds`] (values bound at run time), [`checkpoint`] (SQLite's log copied back off the
+//! writer), [`text_column`] (domain enums as text),
 //! [`migrate`] (applying migrations), [`pool`] (how connections are handed out, and
 //! replaced after the server closed them) and [`statement`] (SQL built at run time with its
 //! binds, which list queries hand out for their plans to be checked).
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
@@ -24,6 +26,7 @@ pub mod audit;
 pub mod batch;
 pub mod binds;
 pub mod certificates;
+pub mod checkpoint;
 pub mod cohorts;
 pub mod courses;
 pub mod cpd;
@@ -141,6 +144,12 @@ pub struct SqlitePools {
     /// The session store's own pool: its single-statement writes wait on the busy timeout
     /// instead of queueing behind write transactions.
     pub sessions: SqlitePool,
+    /// Copies the write-ahead log back into the database file ([`checkpoint`]).
+    pub checkpointer: SqlitePool,
+    /// The last enrolment id this process saw written, -1 before it has looked: a free
+    /// seat's place is written in one text that needs its id first
+    /// ([`enrolments::take_and_write`]).
+    pub last_enrolment_id: Arc<AtomicI64>,
 }
 
 #[derive(Clone, Debug)]
@@ -224,17 +233,22 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
+                    .busy_timeout(Duration::from_secs(5))
+                    .pragma("wal_autocheckpoint", checkpoint::COMMIT_PAGES.to_string());
                 let writer = pool::sqlite(1).connect_with(options.clone()).await?;
                 let small_cache = options.pragma("cache_size", format!("-{SQLITE_READ_CACHE_KIB}"));
                 let reader = pool::sqlite(SQLITE_READERS)
                     .connect_with(small_cache.clone().read_only(true))
                     .await?;
-                let sessions = pool::sqlite(2).connect_with(small_cache).await?;
+                let sessions = pool::sqlite(2).connect_with(small_cache.clone()).await?;
+                let checkpointer = pool::sqlite(1).connect_with(small_cache).await?;
+                checkpoint::spawn(checkpointer.clone());
                 Ok(Db::Sqlite(SqlitePools {
                     reader,
                     writer,
                     sessions,
+                    checkpointer,
+                    last_enrolment_id: Arc::new(AtomicI64::new(-1)),
                 }))
             }
             DatabaseUrl::Postgres(url) => {
@@ -331,6 +345,7 @@ impl Db {
                 pools.reader.close().await;
                 pools.writer.close().await;
                 pools.sessions.close().await;
+                pools.checkpointer.close().await;
             }
             Db::Postgres(pool) => pool.close().await,
         }

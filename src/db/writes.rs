@@ -45,7 +45,7 @@ impl Writes {
         if self.parts.is_empty() {
             return Ok(());
         }
-        let sql = self.text(None);
+        let sql = self.text();
         run!(tx tx, |c| bind_values!(sqlx::query(&sql), self.binds.iter().cloned())
             .execute(c)
             .await
@@ -53,55 +53,53 @@ impl Writes {
         Ok(())
     }
 
-    /// Sends every part, then reads the one number `select` (no placeholders) gives,
-    /// after them and in the same hand-off.
-    pub async fn run_then_read(self, tx: &mut Tx, select: &str) -> Result<i64, DbError> {
-        let sql = self.text(Some(select));
-        match tx {
-            // Parts with `returning` give rows too: the read's is the last.
-            Tx::Sqlite(tx) => {
-                let rows = bind_values!(sqlx::query(&sql), self.binds.iter().cloned())
-                    .fetch_all(&mut **tx)
-                    .await?;
-                let last = rows.last().ok_or(DbError::NotFound)?;
-                Ok(sqlx::Row::try_get(last, 0)?)
-            }
-            Tx::Postgres(tx) => Ok(bind_values!(
-                sqlx::query_scalar::<_, i64>(&sql),
-                self.binds.iter().cloned()
-            )
-            .fetch_one(&mut **tx)
-            .await?),
+    /// The same writes after `leading` values: those become `$1…$n` and every part's
+    /// placeholders move past them (for a statement written around the parts).
+    pub fn after_values(self, leading: Vec<Value>) -> Writes {
+        let by = leading.len();
+        Writes {
+            backend: self.backend,
+            parts: self.parts.iter().map(|p| renumbered(p, by)).collect(),
+            binds: leading.into_iter().chain(self.binds).collect(),
         }
     }
 
-    fn text(&self, then: Option<&str>) -> String {
+    /// Adds `other`'s parts after these.
+    pub fn append(&mut self, other: Writes) {
+        let by = self.binds.len();
+        self.parts
+            .extend(other.parts.iter().map(|part| renumbered(part, by)));
+        self.binds.extend(other.binds);
+    }
+
+    pub fn parts(&self) -> &[String] {
+        &self.parts
+    }
+
+    pub fn binds(&self) -> &[Value] {
+        &self.binds
+    }
+
+    fn text(&self) -> String {
         match self.backend {
-            Backend::Sqlite => {
-                let mut statements = self.parts.clone();
-                statements.extend(then.map(str::to_owned));
-                statements.join(";\n")
-            }
-            Backend::Postgres => {
-                let (with, last) = match then {
-                    Some(select) => (&self.parts[..], select),
-                    None => match self.parts.split_last() {
-                        Some((last, rest)) => (rest, last.as_str()),
-                        None => (&self.parts[..], ""),
-                    },
-                };
-                let parts: Vec<String> = with
-                    .iter()
-                    .enumerate()
-                    .map(|(n, part)| format!("write_{n} as ({part})"))
-                    .collect();
-                match parts.is_empty() {
-                    true => last.to_owned(),
-                    false => format!("with {} {last}", parts.join(", ")),
+            Backend::Sqlite => self.parts.join(";\n"),
+            Backend::Postgres => match self.parts.split_last() {
+                Some((last, rest)) if !rest.is_empty() => {
+                    format!("with {} {last}", with_parts(rest).join(", "))
                 }
-            }
+                _ => self.parts.concat(),
+            },
         }
     }
+}
+
+/// PostgreSQL: `parts` as the `with` parts of one statement, `write_0 as (…)` and on.
+pub fn with_parts(parts: &[String]) -> Vec<String> {
+    parts
+        .iter()
+        .enumerate()
+        .map(|(n, part)| format!("write_{n} as ({part})"))
+        .collect()
 }
 
 /// `sql` with each placeholder `$n` moved on to `$(n + by)`.
@@ -162,12 +160,8 @@ mod tests {
     fn sqlite_gets_one_text_of_statements() {
         let writes = two_inserts(Backend::Sqlite);
         assert_eq!(
-            writes.text(None),
+            writes.text(),
             "insert into a (x) values ($1);\ninsert into b (y, z) values ($2, $3)"
-        );
-        assert_eq!(
-            writes.text(Some("select 1")),
-            "insert into a (x) values ($1);\ninsert into b (y, z) values ($2, $3);\nselect 1"
         );
         assert_eq!(writes.binds.len(), 3);
     }
@@ -176,13 +170,31 @@ mod tests {
     fn postgres_gets_one_statement_with_the_writes_as_with_parts() {
         let writes = two_inserts(Backend::Postgres);
         assert_eq!(
-            writes.text(None),
+            writes.text(),
             "with write_0 as (insert into a (x) values ($1)) insert into b (y, z) values ($2, $3)"
         );
+    }
+
+    #[test]
+    fn leading_values_move_the_parts_placeholders_on() {
+        let writes = two_inserts(Backend::Sqlite).after_values(vec![Value::from(9_i64)]);
         assert_eq!(
-            writes.text(Some("select 1")),
-            "with write_0 as (insert into a (x) values ($1)), \
-             write_1 as (insert into b (y, z) values ($2, $3)) select 1"
+            writes.text(),
+            "insert into a (x) values ($2);\ninsert into b (y, z) values ($3, $4)"
         );
+        assert_eq!(writes.binds()[0], Value::from(9_i64));
+        assert_eq!(writes.binds().len(), 4);
+    }
+
+    #[test]
+    fn appended_parts_number_on_from_the_values_before_them() {
+        let mut writes = two_inserts(Backend::Sqlite);
+        writes.append(two_inserts(Backend::Sqlite));
+        assert_eq!(
+            writes.text(),
+            "insert into a (x) values ($1);\ninsert into b (y, z) values ($2, $3);\n\
+             insert into a (x) values ($4);\ninsert into b (y, z) values ($5, $6)"
+        );
+        assert_eq!(writes.binds().len(), 6);
     }
 }

@@ -412,3 +412,49 @@ async fn sqlite_keeps_no_memory_statistics_and_its_readers_a_small_page_cache() 
         run_query!(tx &mut tx, |c| sqlx::query_scalar(sql).fetch_one(c).await).unwrap();
     assert_eq!(written, -2000, "the writer keeps SQLite's default");
 }
+
+/// SQLite's log is copied back into the database file about once a second by a connection
+/// of its own (`db::checkpoint`), not by the commit that fills it: a commit checkpoints by
+/// itself only past 10,000 pages, so without that timer the rows below would stay in the
+/// log and the file would not grow.
+#[tokio::test]
+async fn sqlite_copies_its_log_back_off_the_writer_about_once_a_second() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let db = migrated(&database).await;
+    let Db::Sqlite(pools) = &db else {
+        panic!("a SQLite database");
+    };
+    let pages: i64 = sqlx::query_scalar("pragma wal_autocheckpoint")
+        .fetch_one(&pools.writer)
+        .await
+        .unwrap();
+    assert_eq!(pages, 10_000);
+    let path = database.url().trim_start_matches("sqlite://").to_owned();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    let mut tx = db.begin().await.unwrap();
+    let sql = "insert into audit_events (action, detail, created_at) values ('test.bulk', $1, $2)";
+    for n in 0..200 {
+        run_query!(tx &mut tx, |c| sqlx::query(sql)
+            .bind(format!("{n} {}", "x".repeat(4000)))
+            .bind(Utc::now())
+            .execute(c)
+            .await
+            .map(|_| ()))
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut grown = false;
+    for _ in 0..40 {
+        if size() > before + 500_000 {
+            grown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        grown,
+        "the file did not grow within 4 s: {before} bytes, then {}",
+        size()
+    );
+}

@@ -1,8 +1,11 @@
 //! Seats are never oversold: hundreds of simultaneous requests, double clicks included, on
 //! both databases, and two server processes sharing one database.
 
-use academy::db::cohorts;
+use academy::db::DbError;
+use academy::db::enrolments::{self, NewEnrolment, SeatClaim};
 use academy::db::users::Role;
+use academy::db::writes::Writes;
+use academy::domain::enrolment::Funding;
 use academy::domain::enrolment::Status;
 use academy::enrolment::learner::{self, Choice};
 use academy::enrolment::{Actor, EnrolmentCtx};
@@ -101,27 +104,89 @@ async fn cohort_and_nurse(app: &TestApp) -> (i64, academy::db::users::User) {
 }
 
 backend_tests! {
-    async fn a_seat_is_taken_only_at_the_fee_and_publication_read_before_the_transaction(backend) {
+    async fn a_seat_is_taken_in_one_go_only_while_everything_read_before_is_still_so(backend) {
         let app = TestApp::spawn(backend).await;
+        let db = app.state.db.clone();
         let course = add_course(&app, "Human factors").await;
-        let cohort = add_cohort(&app, course, "May 2026 cohort", 10).await;
-        let learner = app.create_user("nurse@nhs.net", Role::Learner, true).await;
-        let take = |fee_pence| {
-            let db = app.state.db.clone();
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 3).await;
+        let mut learners = Vec::new();
+        for n in 0..5 {
+            learners.push(app.create_user(&format!("nurse{n}@nhs.net"), Role::Learner, true).await);
+        }
+        let version = academy::db::published::content_version(&db).await.unwrap();
+        let now = Utc::now();
+        let take = |user_id: i64, fee_pence: i64, content_version: i64| {
+            let db = db.clone();
             async move {
-                let mut tx = db.begin().await.unwrap();
-                let seat = cohorts::SeatCourse { course_id: course, fee_pence };
-                let taken = cohorts::lock_taking_seat(&mut tx, cohort, learner, seat).await.unwrap();
-                tx.rollback().await.unwrap();
-                taken.is_some()
+                let claim = SeatClaim { cohort_id: cohort, user_id, course_id: course, fee_pence, content_version };
+                let place = |enrolment_id| {
+                    let mut writes = Writes::new(db.backend());
+                    let new = NewEnrolment {
+                        user_id,
+                        cohort_id: cohort,
+                        status: Status::Confirmed,
+                        funding: Some(Funding::NhsFree),
+                        fee_pence: 0,
+                        over_capacity: false,
+                        waitlist_number: None,
+                        hold_expires_at: None,
+                    };
+                    enrolments::push_event(&mut writes, enrolment_id, (None, Status::Confirmed), None, "", now);
+                    Ok::<_, DbError>((new.with_id(enrolment_id, now), writes))
+                };
+                enrolments::take_and_write(&db, claim, place).await.unwrap()
             }
         };
-        assert!(take(25_000).await, "the course as read");
-        assert!(!take(20_000).await, "the fee changed since it was read: the step-by-step path decides");
-        let mut tx = app.state.db.begin().await.unwrap();
+        let written = || app.count("select (select count(*) from enrolments) * 100 + (select count(*) from enrolment_events) * 10 + (select seats_taken from cohorts)");
+        assert_eq!(take(learners[0], 20_000, version).await, None, "the fee changed since it was read");
+        assert_eq!(take(learners[0], 25_000, version + 1).await, None, "the content changed since it was read");
+        assert_eq!(written().await, 0, "nothing written for a seat not taken");
+        let first = take(learners[0], 25_000, version).await.expect("a seat");
+        assert_eq!(app.status_of(first).await, "confirmed");
+        assert_eq!(take(learners[0], 25_000, version).await, None, "one place per learner");
+        assert_eq!(written().await, 111);
+
+        // Places written the long way (with ids this process's one-go path did not hand
+        // out) come first; the next place in one go still takes the id after theirs.
+        let long_way = |user_id, status, waitlist_number| {
+            let db = db.clone();
+            async move {
+                let new = NewEnrolment {
+                    user_id,
+                    cohort_id: cohort,
+                    status,
+                    funding: Some(Funding::NhsFree),
+                    fee_pence: 0,
+                    over_capacity: false,
+                    waitlist_number,
+                    hold_expires_at: None,
+                };
+                let mut tx = db.begin().await.unwrap();
+                let row = enrolments::insert(&mut tx, &new, now).await.unwrap();
+                tx.commit().await.unwrap();
+                row.enrolment_id
+            }
+        };
+        let cancelled = long_way(learners[1], Status::Cancelled, None).await;
+        let second = take(learners[2], 25_000, version).await.expect("a seat");
+        assert_eq!(second, cancelled + 1);
+        let waiting = long_way(learners[1], Status::Waitlisted, Some(1)).await;
+        assert_eq!(take(learners[3], 25_000, version).await, None, "someone is queueing");
+        write(&app, &format!("update enrolments set status = 'cancelled' where enrolment_id = {waiting}")).await;
+        write(&app, &format!("update cohorts set waitlisted = 0 where cohort_id = {cohort}")).await;
+        let third = take(learners[3], 25_000, version).await.expect("a seat");
+        assert!(third > waiting, "{third} after {waiting}");
+        assert_eq!(take(learners[4], 25_000, version).await, None, "full");
+        assert_eq!(app.count("select count(*) from enrolment_events").await, 3, "history of the three places alone");
+
+        let mut tx = db.begin().await.unwrap();
         academy::db::courses::set_published(&mut tx, course, false, app.clock().now()).await.unwrap();
         tx.commit().await.unwrap();
-        assert!(!take(25_000).await, "unpublished since it was read");
+        write(&app, &format!("update cohorts set capacity = 10 where cohort_id = {cohort}")).await;
+        let version = academy::db::published::content_version(&db).await.unwrap();
+        assert_eq!(take(learners[4], 25_000, version).await, None, "unpublished since it was read");
+        assert_eq!(app.count("select seats_taken from cohorts").await, 3);
+        app.assert_seats_add_up().await;
     }
 
     async fn a_free_place_taken_against_content_that_has_since_changed_is_written_from_the_content_as_it_is(backend) {

@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Db, DbError, Tx, run};
 use crate::domain::catalogue::{CohortFacts, CohortStatus};
-use crate::domain::enrolment::ACTIVE_SQL;
 
 mod overview;
 
@@ -315,60 +314,6 @@ pub async fn lock(tx: &mut Tx, cohort_id: i64) -> Result<Option<Cohort>, DbError
     let select = format!("select {COHORT_COLUMNS} from cohorts where cohort_id = $1");
     let sql = super::locking::locking(tx.backend(), &select, super::locking::Lock::Wait);
     Ok(run!(tx tx, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_optional(c).await)?)
-}
-
-/// Takes a seat for a learner if one is free, nobody is queueing (waiting or holding an
-/// offer), the learner has no place there yet and the cohort's course is still published at
-/// the fee the caller read before the transaction (`course`): the conditional update that is
-/// the only authority on a seat, answering with the cohort as it now stands (on PostgreSQL
-/// its row stays locked until the transaction ends, as after [`lock`]). None, with nothing
-/// changed, when any of that is not so.
-///
-/// On PostgreSQL an update that waited for the row re-checks it, but reads the queue as it
-/// stood when the statement began: a learner who joined the queue meanwhile can be missed,
-/// which only means a free seat is taken beside their offer (never a seat too many, and a
-/// second place for one learner is refused by the unique index).
-pub async fn lock_taking_seat(
-    tx: &mut Tx,
-    cohort_id: i64,
-    user_id: i64,
-    course: SeatCourse,
-) -> Result<Option<TakenSeat>, DbError> {
-    let next_id = super::enrolments::next_id_sql(tx.backend());
-    let sql = format!(
-        "update cohorts set seats_taken = seats_taken + 1 \
-         where cohort_id = $1 and seats_taken < capacity and course_id = $3 \
-         and exists (select 1 from courses where course_id = $3 and published \
-                     and fee_pence = $4) \
-         and not exists (select 1 from enrolments where cohort_id = $1 \
-                         and status in ('waitlisted', 'offered')) \
-         and not exists (select 1 from enrolments where cohort_id = $1 and user_id = $2 \
-                         and status in {ACTIVE_SQL}) \
-         returning {COHORT_COLUMNS}, {next_id} as enrolment_id"
-    );
-    Ok(run!(tx tx, |c| sqlx::query_as(&sql)
-        .bind(cohort_id)
-        .bind(user_id)
-        .bind(course.course_id)
-        .bind(course.fee_pence)
-        .fetch_optional(c)
-        .await)?)
-}
-
-/// A seat [`lock_taking_seat`] took: the cohort as it now is, and the id the new place
-/// takes.
-#[derive(Debug, sqlx::FromRow)]
-pub struct TakenSeat {
-    #[sqlx(flatten)]
-    pub cohort: Cohort,
-    pub enrolment_id: i64,
-}
-
-/// What [`lock_taking_seat`] checks is still so of the course read before the transaction.
-#[derive(Clone, Copy, Debug)]
-pub struct SeatCourse {
-    pub course_id: i64,
-    pub fee_pence: i64,
 }
 
 /// When the cohort's first live session starts, if it has any.

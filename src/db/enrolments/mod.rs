@@ -11,11 +11,13 @@ use super::writes::Writes;
 use super::{Backend, Db, DbError, Tx, run};
 use crate::domain::enrolment::{ACTIVE_SQL, Funding, Status};
 
+mod free_seat;
 mod place_counts;
 mod schedule;
 mod seats;
 mod views;
 
+pub use free_seat::{SeatClaim, take_and_write};
 pub use place_counts::recount as recount_place_counts;
 pub use schedule::{
     due_reminders, extend_hold, holds_to_warn, lapsed, mark_hold_warned, mark_reminded,
@@ -119,6 +121,11 @@ pub async fn next_id(tx: &mut Tx) -> Result<i64, DbError> {
 /// cohort's counts. The learner's second active place there fails the whole write with
 /// `UniqueViolation`.
 pub fn push_insert(writes: &mut Writes, enrolment: &Enrolment) {
+    push_insert_with_user(writes, enrolment, "$2");
+}
+
+/// [`push_insert`] with `user` as the SQL of the `user_id` value (`$2` is the learner's id).
+fn push_insert_with_user(writes: &mut Writes, enrolment: &Enrolment, user: &str) {
     let identity = match writes.backend() {
         Backend::Sqlite => "",
         Backend::Postgres => " overriding system value",
@@ -126,7 +133,7 @@ pub fn push_insert(writes: &mut Writes, enrolment: &Enrolment) {
     let sql = format!(
         "insert into enrolments (enrolment_id, user_id, cohort_id, status, funding, fee_pence, \
          over_capacity, waitlist_number, hold_expires_at, created_at, updated_at){identity} \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+         values ($1, {user}, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
     );
     writes.push(
         &sql,

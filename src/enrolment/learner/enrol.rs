@@ -9,7 +9,6 @@ use crate::db::cohorts::{self, Cohort, CohortSession};
 use crate::db::courses::{self, Course};
 use crate::db::enrolments::{self, Enrolment, NewEnrolment};
 use crate::db::payments::Billing;
-use crate::db::published::CONTENT_VERSION;
 use crate::db::users::User;
 use crate::db::writes::Writes;
 use crate::db::{Backend, DbError, Tx};
@@ -171,15 +170,14 @@ pub async fn enrol(
     })
 }
 
-/// The common case in four statements: the course, cohort and sessions come from the
-/// published content in memory (so nothing is read before the transaction, and the only
-/// writer on SQLite is held for nothing but writing); the seat is taken by the conditional
-/// update (which also locks the cohort, checks nobody is queueing, the learner has no place
-/// there yet and the course is still published at that fee, and gives the new place's id);
-/// the place, its history, audit event and (for a free place) its email go in one more,
-/// which reads back the content version: a version moved since the content in memory was
-/// loaded rolls it all back. Any "no" rolls back and answers None, and the step-by-step
-/// path in [`enrol`] decides and explains.
+/// The common case, a free confirmed place, in one go: the course, cohort and sessions
+/// come from the published content in memory (so nothing is read first), and the seat,
+/// the place, its history, audit event and confirmation email are one text on SQLite and
+/// one statement on PostgreSQL ([`enrolments::take_and_write`]), written only if the seat
+/// is still free, nobody is queueing, the learner has no place there yet, the course is
+/// still published at that fee and the content unchanged since it was loaded. Any "no"
+/// writes nothing and answers None, and the step-by-step path in [`enrol`] decides and
+/// explains. Holds (card, invoice) take that path too: their payment rows follow the seat.
 async fn on_a_free_seat(
     ctx: EnrolmentCtx<'_>,
     learner: &User,
@@ -191,68 +189,69 @@ async fn on_a_free_seat(
         return Ok(None);
     }
     let content = ctx.published.latest();
-    let Some(entry) = content.course_of_cohort(cohort_id) else {
+    let (Some(entry), Some(cohort)) = (
+        content.course_of_cohort(cohort_id),
+        content.cohort(cohort_id),
+    ) else {
         return Ok(None);
     };
     let course = &entry.course;
+    if !cohort.facts().is_enrolling(ctx.now()) {
+        return Ok(None);
+    }
     let Ok(Some(funding)) = funding_for(ctx, learner, course.fee_pence, choice) else {
         return Ok(None);
     };
-    let Placement::Seat(status) = rules::place(funding, true, false) else {
+    if rules::place(funding, true, false) != Placement::Seat(Status::Confirmed) {
         return Ok(None);
-    };
-    let checked = cohorts::SeatCourse {
+    }
+    let claim = enrolments::SeatClaim {
+        cohort_id,
+        user_id: learner.user_id,
         course_id: course.course_id,
         fee_pence: course.fee_pence,
+        content_version: content.version,
     };
-    let mut tx = ctx.db().begin().await?;
-    let taken = cohorts::lock_taking_seat(&mut tx, cohort_id, learner.user_id, checked).await?;
-    let Some(taken) = taken.filter(|t| t.cohort.facts().is_enrolling(ctx.now())) else {
-        // Now, not when the connection is next used: on PostgreSQL the cohort's row stays
-        // locked until then, and the step-by-step path is about to lock it.
-        tx.rollback().await?;
-        return Ok(None);
-    };
-    let new = new_enrolment(ctx, learner, course, cohort_id, Some(funding), status, None);
-    let enrolment = new.with_id(taken.enrolment_id, ctx.now());
-    let (mut writes, place) = place_rows(
+    let sessions: Vec<CohortSession> = content
+        .sessions(cohort_id)
+        .iter()
+        .map(|entry| entry.session.clone())
+        .collect();
+    let new = new_enrolment(
         ctx,
-        tx.backend(),
         learner,
-        taken.cohort,
-        course.clone(),
-        enrolment,
-        actor,
+        course,
+        cohort_id,
+        Some(funding),
+        Status::Confirmed,
+        None,
     );
-    if status == Status::Confirmed {
-        let sessions: Vec<CohortSession> = content
-            .sessions(cohort_id)
-            .iter()
-            .map(|entry| entry.session.clone())
-            .collect();
-        push_confirmation(ctx.ctx, &mut writes, &place, &sessions)?;
-    }
-    match writes.run_then_read(&mut tx, CONTENT_VERSION).await {
-        Ok(version) if version == content.version => {}
-        Ok(_) => {
-            tx.rollback().await?;
-            return Ok(None);
+    let backend = ctx.db().backend();
+    let place_for = |enrolment_id| {
+        let enrolment = new.with_id(enrolment_id, ctx.now());
+        let mut follow = Writes::new(backend);
+        push_follow_ups(ctx, &mut follow, learner, &enrolment, actor);
+        let place = Place {
+            enrolment,
+            cohort: cohort.clone(),
+            course: course.clone(),
+            learner: learner.clone(),
+        };
+        push_confirmation(ctx.ctx, &mut follow, &place, &sessions)?;
+        Ok::<_, EnrolmentError>((place.enrolment, follow))
+    };
+    match enrolments::take_and_write(ctx.db(), claim, place_for).await {
+        Ok(taken) => Ok(taken.map(|enrolment_id| Enrolled {
+            enrolment_id,
+            status: Status::Confirmed,
+            existing: false,
+        })),
+        // A second click committed first.
+        Err(EnrolmentError::Db(DbError::UniqueViolation(_))) => {
+            existing_enrolment(ctx, learner, cohort_id).await.map(Some)
         }
-        Err(error) => {
-            return after_failed_insert(ctx, tx, learner, cohort_id, error)
-                .await
-                .map(Some);
-        }
+        Err(error) => Err(error),
     }
-    if status != Status::Confirmed {
-        seat_taken(ctx.ctx, &mut tx, &place, choice).await?;
-    }
-    tx.commit().await?;
-    Ok(Some(Enrolled {
-        enrolment_id: place.enrolment.enrolment_id,
-        status,
-        existing: false,
-    }))
 }
 
 /// The row for a new place in `status`: what it costs, how it is funded and how long a hold
@@ -294,18 +293,29 @@ fn place_rows(
     enrolment: Enrolment,
     actor: Actor<'_>,
 ) -> (Writes, Place) {
-    let now = ctx.now();
-    let (enrolment_id, status) = (enrolment.enrolment_id, enrolment.status());
     let mut writes = Writes::new(backend);
     enrolments::push_insert(&mut writes, &enrolment);
-    enrolments::push_event(
-        &mut writes,
-        enrolment_id,
-        (None, status),
-        actor.user_id,
-        "",
-        now,
-    );
+    push_follow_ups(ctx, &mut writes, learner, &enrolment, actor);
+    let place = Place {
+        enrolment,
+        cohort,
+        course,
+        learner: learner.clone(),
+    };
+    (writes, place)
+}
+
+/// What follows a new place's row: its history and audit event.
+fn push_follow_ups(
+    ctx: EnrolmentCtx<'_>,
+    writes: &mut Writes,
+    learner: &User,
+    enrolment: &Enrolment,
+    actor: Actor<'_>,
+) {
+    let now = ctx.now();
+    let (enrolment_id, status) = (enrolment.enrolment_id, enrolment.status());
+    enrolments::push_event(writes, enrolment_id, (None, status), actor.user_id, "", now);
     let detail = format!("{} {}", rules::reference(enrolment_id), status.as_str());
     let event = AuditEvent {
         actor_user_id: actor.user_id,
@@ -314,14 +324,7 @@ fn place_rows(
         detail: &detail,
         client_address: actor.client,
     };
-    audit::push(&mut writes, &event, now);
-    let place = Place {
-        enrolment,
-        cohort,
-        course,
-        learner: learner.clone(),
-    };
-    (writes, place)
+    audit::push(writes, &event, now);
 }
 
 /// A new place's writes failed: if a second click committed first, that enrolment is the

@@ -104,6 +104,14 @@ impl Snapshot {
         self.course(*self.course_of_cohort.get(&cohort_id)?)
     }
 
+    /// A visible cohort, with its seat count as loaded.
+    pub fn cohort(&self, cohort_id: i64) -> Option<&Cohort> {
+        let course_id = self.course_of_cohort.get(&cohort_id)?;
+        self.cohorts_as_loaded(*course_id)
+            .iter()
+            .find(|cohort| cohort.cohort_id == cohort_id)
+    }
+
     /// A visible cohort's live sessions, soonest first.
     pub fn sessions(&self, cohort_id: i64) -> &[SessionEntry] {
         self.sessions.get(&cohort_id).map_or(&[], Vec::as_slice)

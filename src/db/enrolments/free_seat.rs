@@ -1,0 +1,220 @@
+//! A free seat taken and its place written in one go: on SQLite one text from `BEGIN
+//! IMMEDIATE` to `COMMIT` (one hand-off to the writer's thread), on PostgreSQL one
+//! autocommit statement. The cohort's lock is then held only while the database itself
+//! works, never while this process waits to be scheduled between statements, which is
+//! what bounded enrolments a second when each statement was a hand-off of its own.
+//!
+//! All or nothing without a round trip to decide: the place's insert takes its learner from
+//! the seat's update (`changes()` on SQLite, the update's `returning` on PostgreSQL), so
+//! when no seat was taken it inserts a null learner, which the column refuses, and the
+//! error stops the text (SQLite runs a text's statements only until one fails) or the one
+//! statement. Nothing else is written, and the caller goes the long way.
+
+use std::sync::atomic::Ordering;
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Row, Sqlite};
+
+use super::{Enrolment, push_insert_with_user};
+use crate::db::binds::{Value, bind_values};
+use crate::db::writes::{Writes, with_parts};
+use crate::db::{Backend, Db, DbError, SqlitePools, pool, wrote};
+use crate::domain::enrolment::ACTIVE_SQL;
+
+/// What must still be so for the seat to be taken, besides a free seat and nobody queueing.
+#[derive(Clone, Copy, Debug)]
+pub struct SeatClaim {
+    pub cohort_id: i64,
+    pub user_id: i64,
+    /// The cohort's course, still published at this fee.
+    pub course_id: i64,
+    pub fee_pence: i64,
+    /// The published content the caller read the cohort from: an edit since sends the
+    /// request the long way.
+    pub content_version: i64,
+}
+
+/// The seat's condition: `$1` cohort, `$2` learner, `$3` course, `$4` fee, `$5` content
+/// version. A place held by someone queueing (waitlisted or offered) keeps the seat theirs.
+///
+/// On PostgreSQL an update that waited for the row re-checks it, but reads the queue as it
+/// stood when the statement began: a learner who joined the queue meanwhile can be missed,
+/// which only means a free seat is taken beside their offer (never a seat too many, and a
+/// second place for one learner is refused by the unique index).
+fn seat_condition() -> String {
+    format!(
+        "cohort_id = $1 and seats_taken < capacity and course_id = $3 \
+         and exists (select 1 from courses where course_id = $3 and published \
+                     and fee_pence = $4) \
+         and not exists (select 1 from enrolments where cohort_id = $1 \
+                         and status in ('waitlisted', 'offered')) \
+         and not exists (select 1 from enrolments where cohort_id = $1 and user_id = $2 \
+                         and status in {ACTIVE_SQL}) \
+         and (select version from content_version where id = 1) = $5"
+    )
+}
+
+/// The highest enrolment id SQLite has handed out (`autoincrement` never reuses one).
+const SQLITE_LAST_ID: &str =
+    "select coalesce(max(seq), 0) from sqlite_sequence where name = 'enrolments'";
+
+/// Takes a seat on `claim.cohort_id` and writes the place `place` makes for the new place's
+/// id (the enrolment row, and the writes that follow it), all or nothing. `place` runs
+/// while the SQLite writer is held, so it must only build (it may be called twice).
+/// Answers the id, or `None` when the seat was not taken (full, a queue, a place already,
+/// the content or course changed, or on PostgreSQL a connection lost before the answer):
+/// nothing was written then, and the caller takes the long way, which decides and
+/// explains. The learner's second place committed meanwhile fails with `UniqueViolation`.
+pub async fn take_and_write<E: From<DbError>>(
+    db: &Db,
+    claim: SeatClaim,
+    mut place: impl FnMut(i64) -> Result<(Enrolment, Writes), E>,
+) -> Result<Option<i64>, E> {
+    let backend = db.backend();
+    let mut writes_for = |id: i64| -> Result<Writes, E> {
+        let (enrolment, follow) = place(id)?;
+        let user = match backend {
+            Backend::Sqlite => "(select $2 where changes() = 1)",
+            Backend::Postgres => "(select $2 from seat)",
+        };
+        let mut writes = Writes::new(backend);
+        push_insert_with_user(&mut writes, &enrolment, user);
+        writes.append(follow);
+        Ok(writes.after_values(leading_values(claim, id)))
+    };
+    match db {
+        Db::Sqlite(pools) => on_sqlite(pools, &mut writes_for).await,
+        Db::Postgres(pg) => on_postgres(pg, &mut writes_for).await,
+    }
+}
+
+fn leading_values(claim: SeatClaim, enrolment_id: i64) -> Vec<Value> {
+    vec![
+        claim.cohort_id.into(),
+        claim.user_id.into(),
+        claim.course_id.into(),
+        claim.fee_pence.into(),
+        claim.content_version.into(),
+        enrolment_id.into(),
+    ]
+}
+
+/// Whether `error` is the place's insert refusing the null learner of a seat not taken.
+fn seat_not_taken(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db)
+        if db.kind() == sqlx::error::ErrorKind::NotNullViolation)
+}
+
+/// The writer's connection while a text runs in it: closed instead of put back unless the
+/// text was seen through, since SQLite may still be inside its transaction (sqlx's worker
+/// stops a text mid-way when its caller goes, as a request does when its client
+/// disconnects), and closing rolls that back.
+struct Writer {
+    conn: PoolConnection<Sqlite>,
+    settled: bool,
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
+impl Writer {
+    async fn last_id(&mut self, after: &str) -> Result<i64, sqlx::Error> {
+        let sql = format!("{after}{SQLITE_LAST_ID}");
+        let rows = sqlx::query(&sql).fetch_all(&mut *self.conn).await?;
+        rows.last().ok_or(sqlx::Error::RowNotFound)?.try_get(0)
+    }
+}
+
+async fn on_sqlite<E: From<DbError>>(
+    pools: &SqlitePools,
+    writes_for: &mut impl FnMut(i64) -> Result<Writes, E>,
+) -> Result<Option<i64>, E> {
+    let conn = pools.writer.acquire().await.map_err(DbError::from)?;
+    let mut writer = Writer {
+        conn,
+        settled: true,
+    };
+    // Holding the one writer, the next id is the last one this process saw plus one; the
+    // update checks it still is. A place written another way (the long way, another
+    // process) makes the figure stale: it is read again, and the seat asked for once more.
+    let mut last = match pools.last_enrolment_id.load(Ordering::Acquire) {
+        known if known >= 0 => known,
+        _ => writer.last_id("").await.map_err(DbError::from)?,
+    };
+    for _ in 0..2 {
+        let id = last + 1;
+        let writes = writes_for(id)?;
+        let sql = format!(
+            "BEGIN IMMEDIATE;\nupdate cohorts set seats_taken = seats_taken + 1 where {} \
+             and ({SQLITE_LAST_ID}) + 1 = $6;\n{};\nCOMMIT",
+            seat_condition(),
+            writes.parts().join(";\n"),
+        );
+        writer.settled = false;
+        let ran = bind_values!(sqlx::query(&sql), writes.binds().iter().cloned())
+            .execute(&mut *writer.conn)
+            .await;
+        match ran {
+            Ok(_) => {
+                writer.settled = true;
+                pools.last_enrolment_id.store(id, Ordering::Release);
+                wrote();
+                return Ok(Some(id));
+            }
+            Err(error) => {
+                // The text stopped inside its transaction. If it had not begun one (a busy
+                // database), the rollback fails too and the connection is closed.
+                let Ok(seen) = writer.last_id("ROLLBACK;\n").await else {
+                    return Err(DbError::from(error).into());
+                };
+                writer.settled = true;
+                pools.last_enrolment_id.store(seen, Ordering::Release);
+                if !seat_not_taken(&error) {
+                    return Err(DbError::from(error).into());
+                }
+                if seen == last {
+                    break;
+                }
+                last = seen;
+            }
+        }
+    }
+    Ok(None)
+}
+
+async fn on_postgres<E: From<DbError>>(
+    pg: &sqlx::PgPool,
+    writes_for: &mut impl FnMut(i64) -> Result<Writes, E>,
+) -> Result<Option<i64>, E> {
+    // The id first, outside any lock (a seat not taken leaves a gap, as a rollback would).
+    let next = "select nextval(pg_get_serial_sequence('enrolments', 'enrolment_id'))";
+    let id: i64 = match sqlx::query_scalar(next).fetch_one(pg).await {
+        Err(error) if pool::is_lost(&error) => return Ok(None),
+        fetched => fetched.map_err(DbError::from)?,
+    };
+    let writes = writes_for(id)?;
+    let sql = format!(
+        "with seat as (update cohorts set seats_taken = seats_taken + 1 where {} \
+         returning cohort_id), {} select 1",
+        seat_condition(),
+        with_parts(writes.parts()).join(", "),
+    );
+    let ran = bind_values!(sqlx::query(&sql), writes.binds().iter().cloned())
+        .execute(pg)
+        .await;
+    match ran {
+        Ok(_) => {
+            wrote();
+            Ok(Some(id))
+        }
+        Err(error) if seat_not_taken(&error) => Ok(None),
+        // It may or may not have committed: the long way finds the place if it did.
+        Err(error) if pool::is_lost(&error) => Ok(None),
+        Err(error) => Err(DbError::from(error).into()),
+    }
+}
