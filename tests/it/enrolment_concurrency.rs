@@ -91,6 +91,25 @@ async fn assert_exactly_full(app: &TestApp, learners: i64) {
     app.assert_seats_add_up().await;
 }
 
+/// A free NHS place's row, before it has an id.
+fn nhs_place(
+    user_id: i64,
+    cohort_id: i64,
+    status: Status,
+    waitlist_number: Option<i64>,
+) -> NewEnrolment {
+    NewEnrolment {
+        user_id,
+        cohort_id,
+        status,
+        funding: Some(Funding::NhsFree),
+        fee_pence: 0,
+        over_capacity: false,
+        waitlist_number,
+        hold_expires_at: None,
+    }
+}
+
 /// An open cohort of ten places with sessions, and a verified NHS learner's row.
 async fn cohort_and_nurse(app: &TestApp) -> (i64, academy::db::users::User) {
     let course = add_course(app, "Human factors").await;
@@ -121,16 +140,7 @@ backend_tests! {
                 let claim = SeatClaim { cohort_id: cohort, user_id, course_id: course, fee_pence, content_version };
                 let place = |enrolment_id| {
                     let mut writes = Writes::new(db.backend());
-                    let new = NewEnrolment {
-                        user_id,
-                        cohort_id: cohort,
-                        status: Status::Confirmed,
-                        funding: Some(Funding::NhsFree),
-                        fee_pence: 0,
-                        over_capacity: false,
-                        waitlist_number: None,
-                        hold_expires_at: None,
-                    };
+                    let new = nhs_place(user_id, cohort, Status::Confirmed, None);
                     enrolments::push_event(&mut writes, enrolment_id, (None, Status::Confirmed), None, "", now);
                     Ok::<_, DbError>((new.with_id(enrolment_id, now), writes))
                 };
@@ -151,16 +161,7 @@ backend_tests! {
         let long_way = |user_id, status, waitlist_number| {
             let db = db.clone();
             async move {
-                let new = NewEnrolment {
-                    user_id,
-                    cohort_id: cohort,
-                    status,
-                    funding: Some(Funding::NhsFree),
-                    fee_pence: 0,
-                    over_capacity: false,
-                    waitlist_number,
-                    hold_expires_at: None,
-                };
+                let new = nhs_place(user_id, cohort, status, waitlist_number);
                 let mut tx = db.begin().await.unwrap();
                 let row = enrolments::insert(&mut tx, &new, now).await.unwrap();
                 tx.commit().await.unwrap();
