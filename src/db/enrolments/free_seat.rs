@@ -1,8 +1,8 @@
 //! A free seat taken and its place written in one go: on SQLite one text from `BEGIN
 //! IMMEDIATE` to `COMMIT` (one hand-off to the writer's thread), on PostgreSQL one
 //! autocommit statement. The cohort's lock is then held only while the database itself
-//! works, never while this process waits to be scheduled between statements, which is
-//! what bounded enrolments a second when each statement was a hand-off of its own.
+//! works, not while this process waits to be scheduled between statements (on SQLite, a
+//! tenth to a half more places a second than four statements, in runs side by side).
 //!
 //! All or nothing without a round trip to decide: the place's insert takes its learner from
 //! the seat's update (`changes()` on SQLite, the update's `returning` on PostgreSQL), so
