@@ -56,12 +56,13 @@ impl Writes {
     /// The same writes after `leading` values: those become `$1…$n` and every part's
     /// placeholders move past them (for a statement written around the parts).
     pub fn after_values(self, leading: Vec<Value>) -> Writes {
-        let by = leading.len();
-        Writes {
+        let mut writes = Writes {
             backend: self.backend,
-            parts: self.parts.iter().map(|p| renumbered(p, by)).collect(),
-            binds: leading.into_iter().chain(self.binds).collect(),
-        }
+            parts: Vec::new(),
+            binds: leading,
+        };
+        writes.append(self);
+        writes
     }
 
     /// Adds `other`'s parts after these.
