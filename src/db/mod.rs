@@ -4,7 +4,8 @@
 //! query once per driver so both are type-checked by every build. The helpers beside it:
 //! [`locking`] (row locks), [`stream`] (rows one at a time), [`batch`] (many-row inserts),
 //! [`binds`] (values bound at run time), [`checkpoint`] (SQLite's log copied back off the
-//! writer), [`text_column`] (domain enums as text),
+//! writer), [`writer_batch`] (SQLite texts of many requests committed together),
+//! [`text_column`] (domain enums as text),
 //! [`migrate`] (applying migrations), [`pool`] (how connections are handed out, and
 //! replaced after the server closed them) and [`statement`] (SQL built at run time with its
 //! binds, which list queries hand out for their plans to be checked).
@@ -54,6 +55,7 @@ pub mod tokens;
 pub mod uploads;
 pub mod user_accounts;
 pub mod users;
+pub mod writer_batch;
 pub mod writes;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -146,10 +148,12 @@ pub struct SqlitePools {
     pub sessions: SqlitePool,
     /// Copies the write-ahead log back into the database file ([`checkpoint`]).
     pub checkpointer: SqlitePool,
-    /// The last enrolment id this process saw written, -1 before it has looked: a free
-    /// seat's place is written in one text that needs its id first
+    /// The last enrolment id this process handed out or saw written, -1 before it has
+    /// looked: a free seat's place is written in one text that needs its id first
     /// ([`enrolments::take_and_write`]).
     pub last_enrolment_id: Arc<AtomicI64>,
+    /// Those texts, written in batches on the writer ([`writer_batch`]).
+    pub seat_batch: writer_batch::WriterBatch,
 }
 
 #[derive(Clone, Debug)]
@@ -243,12 +247,14 @@ impl Db {
                 let sessions = pool::sqlite(2).connect_with(small_cache.clone()).await?;
                 let checkpointer = pool::sqlite(1).connect_with(small_cache).await?;
                 checkpoint::spawn(checkpointer.clone());
+                let seat_batch = writer_batch::WriterBatch::start(writer.clone());
                 Ok(Db::Sqlite(SqlitePools {
                     reader,
                     writer,
                     sessions,
                     checkpointer,
                     last_enrolment_id: Arc::new(AtomicI64::new(-1)),
+                    seat_batch,
                 }))
             }
             DatabaseUrl::Postgres(url) => {

@@ -458,3 +458,73 @@ async fn sqlite_copies_its_log_back_off_the_writer_about_once_a_second() {
         size()
     );
 }
+
+/// SQLite's writer takes the texts queued behind a write as one batch
+/// (`db::writer_batch`): one transaction, the texts in their order rather than their
+/// arrival's, a failing text rolled back alone (both its statements) and told why, and a
+/// text whose caller stopped waiting written all the same.
+#[tokio::test]
+async fn sqlite_writes_the_texts_queued_behind_a_write_as_one_batch_in_order() {
+    use academy::db::writer_batch::{Ran, Text};
+
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let db = migrated(&database).await;
+    let Db::Sqlite(pools) = &db else {
+        panic!("a SQLite database");
+    };
+    let text = |order: i64, second: Option<String>| Text {
+        sql:
+            "insert into audit_events (action, detail, created_at) values ('test.batch', $1, $2);\n\
+              insert into audit_events (action, detail, created_at) values ('test.second', $3, $2)"
+                .into(),
+        binds: vec![order.to_string().into(), Utc::now().into(), second.into()],
+        order,
+        after_failure: "select count(*) from audit_events where action = 'test.batch'",
+    };
+    // Holding the writer, so that everything below queues behind this transaction.
+    let held = db.begin().await.unwrap();
+    let mut asked = tokio::task::JoinSet::new();
+    for order in (1..=6).rev() {
+        let (batch, second) = (
+            pools.seat_batch.clone(),
+            (order != 3).then(|| "ok".to_owned()),
+        );
+        asked.spawn(async move { (order, batch.run(text(order, second)).await) });
+    }
+    let gone = tokio::spawn({
+        let batch = pools.seat_batch.clone();
+        async move { batch.run(text(7, Some("ok".into()))).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    gone.abort();
+    held.commit().await.unwrap();
+    let mut answers: Vec<(i64, Ran)> = asked.join_all().await;
+    answers.sort_by_key(|(order, _)| *order);
+    for (order, ran) in answers {
+        match (order, ran) {
+            (3, Ran::Failed { error, then }) => {
+                assert!(error.to_string().contains("NOT NULL"), "{error}");
+                assert_eq!(then, 2, "the two texts before it, in the same transaction");
+            }
+            (_, Ran::Written) => {}
+            (order, other) => panic!("text {order}: {other:?}"),
+        }
+    }
+    let details: Vec<String> = sqlx::query_scalar(
+        "select detail from audit_events where action = 'test.batch' order by audit_event_id",
+    )
+    .fetch_all(&pools.reader)
+    .await
+    .unwrap();
+    assert_eq!(
+        details,
+        ["1", "2", "4", "5", "6", "7"],
+        "in order; the third's first insert undone"
+    );
+    let seconds: i64 =
+        sqlx::query_scalar("select count(*) from audit_events where action = 'test.second'")
+            .fetch_one(&pools.reader)
+            .await
+            .unwrap();
+    assert_eq!(seconds, 6);
+}

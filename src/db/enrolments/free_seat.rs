@@ -4,6 +4,9 @@
 //! works, not while this process waits to be scheduled between statements (on SQLite, a
 //! tenth to a half more places a second than four statements, in runs side by side).
 //!
+//! On SQLite the text joins the writer's next batch ([`crate::db::writer_batch`]): the
+//! places of many requests commit together, each text in a savepoint of its own.
+//!
 //! All or nothing without a round trip to decide: the place's insert takes its learner from
 //! the seat's update (`changes()` on SQLite, the update's `returning` on PostgreSQL), so
 //! when no seat was taken it inserts a null learner, which the column refuses, and the
@@ -12,11 +15,9 @@
 
 use std::sync::atomic::Ordering;
 
-use sqlx::pool::PoolConnection;
-use sqlx::{Row, Sqlite};
-
 use super::{Enrolment, push_insert_with_user};
 use crate::db::binds::{Value, bind_values};
+use crate::db::writer_batch::{Ran, Text};
 use crate::db::writes::{Writes, with_parts};
 use crate::db::{Backend, Db, DbError, SqlitePools, pool, wrote};
 use crate::domain::enrolment::ACTIVE_SQL;
@@ -59,8 +60,8 @@ const SQLITE_LAST_ID: &str =
     "select coalesce(max(seq), 0) from sqlite_sequence where name = 'enrolments'";
 
 /// Takes a seat on `claim.cohort_id` and writes the place `place` makes for the new place's
-/// id (the enrolment row, and the writes that follow it), all or nothing. `place` runs
-/// while the SQLite writer is held, so it must only build (it may be called twice).
+/// id (the enrolment row, and the writes that follow it), all or nothing. `place` must
+/// only build (it may be called twice).
 /// Answers the id, or `None` when the seat was not taken (full, a queue, a place already,
 /// the content or course changed, or on PostgreSQL a connection lost before the answer):
 /// nothing was written then, and the caller takes the long way, which decides and
@@ -105,83 +106,53 @@ fn seat_not_taken(error: &sqlx::Error) -> bool {
         if db.kind() == sqlx::error::ErrorKind::NotNullViolation)
 }
 
-/// The writer's connection while a text runs in it: closed instead of put back unless the
-/// text was seen through, since SQLite may still be inside its transaction (sqlx's worker
-/// stops a text mid-way when its caller goes, as a request does when its client
-/// disconnects), and closing rolls that back.
-struct Writer {
-    conn: PoolConnection<Sqlite>,
-    settled: bool,
-}
-
-impl Drop for Writer {
-    fn drop(&mut self) {
-        if !self.settled {
-            self.conn.close_on_drop();
-        }
-    }
-}
-
-impl Writer {
-    async fn last_id(&mut self, after: &str) -> Result<i64, sqlx::Error> {
-        let sql = format!("{after}{SQLITE_LAST_ID}");
-        let rows = sqlx::query(&sql).fetch_all(&mut *self.conn).await?;
-        rows.last().ok_or(sqlx::Error::RowNotFound)?.try_get(0)
-    }
-}
-
+/// The id is the next this process hands out (`SqlitePools::last_enrolment_id`), and the
+/// text runs in the writer's next batch ([`WriterBatch`](crate::db::writer_batch)), which
+/// runs its texts in order of id. The update checks that no id as high was written yet,
+/// so a place written another way meanwhile (the long way, another process), or a text
+/// that reached the writer after a higher id had, is found out: the figure is read again
+/// and the seat asked for once more with a new id.
 async fn on_sqlite<E: From<DbError>>(
     pools: &SqlitePools,
     writes_for: &mut impl FnMut(i64) -> Result<Writes, E>,
 ) -> Result<Option<i64>, E> {
-    let conn = pools.writer.acquire().await.map_err(DbError::from)?;
-    let mut writer = Writer {
-        conn,
-        settled: true,
-    };
-    // Holding the one writer, the next id is the last one this process saw plus one; the
-    // update checks it still is. A place written another way (the long way, another
-    // process) makes the figure stale: it is read again, and the seat asked for once more.
-    let mut last = match pools.last_enrolment_id.load(Ordering::Acquire) {
-        known if known >= 0 => known,
-        _ => writer.last_id("").await.map_err(DbError::from)?,
-    };
+    let handed_out = &pools.last_enrolment_id;
+    if handed_out.load(Ordering::Acquire) < 0 {
+        let last: i64 = sqlx::query_scalar(SQLITE_LAST_ID)
+            .fetch_one(&pools.reader)
+            .await
+            .map_err(DbError::from)?;
+        let _ = handed_out.compare_exchange(-1, last, Ordering::AcqRel, Ordering::Acquire);
+    }
     for _ in 0..2 {
-        let id = last + 1;
+        let id = handed_out.fetch_add(1, Ordering::AcqRel) + 1;
         let writes = writes_for(id)?;
         let sql = format!(
-            "BEGIN IMMEDIATE;\nupdate cohorts set seats_taken = seats_taken + 1 where {} \
-             and ({SQLITE_LAST_ID}) + 1 = $6;\n{};\nCOMMIT",
+            "update cohorts set seats_taken = seats_taken + 1 where {} \
+             and ({SQLITE_LAST_ID}) < $6;\n{}",
             seat_condition(),
             writes.parts().join(";\n"),
         );
-        writer.settled = false;
-        let ran = bind_values!(sqlx::query(&sql), writes.binds().iter().cloned())
-            .execute(&mut *writer.conn)
-            .await;
-        match ran {
-            Ok(_) => {
-                writer.settled = true;
-                pools.last_enrolment_id.store(id, Ordering::Release);
+        let text = Text {
+            sql,
+            binds: writes.binds().to_vec(),
+            order: id,
+            after_failure: SQLITE_LAST_ID,
+        };
+        match pools.seat_batch.run(text).await {
+            Ran::Written => {
                 wrote();
                 return Ok(Some(id));
             }
-            Err(error) => {
-                // The text stopped inside its transaction. If it had not begun one (a busy
-                // database), the rollback fails too and the connection is closed.
-                let Ok(seen) = writer.last_id("ROLLBACK;\n").await else {
-                    return Err(DbError::from(error).into());
-                };
-                writer.settled = true;
-                pools.last_enrolment_id.store(seen, Ordering::Release);
-                if !seat_not_taken(&error) {
-                    return Err(DbError::from(error).into());
+            Ran::NotRun => return Ok(None),
+            Ran::Failed { error, then } if seat_not_taken(&error) => {
+                if then < id {
+                    // The seat itself was not to be had.
+                    return Ok(None);
                 }
-                if seen == last {
-                    break;
-                }
-                last = seen;
+                handed_out.fetch_max(then, Ordering::AcqRel);
             }
+            Ran::Failed { error, .. } => return Err(DbError::from(error).into()),
         }
     }
     Ok(None)
