@@ -205,4 +205,81 @@ backend_tests! {
         assert_eq!(app.count(&format!("select waitlisted from cohorts where cohort_id = {cohort}")).await, 0);
         app.assert_seats_add_up().await;
     }
+
+    async fn a_long_roster_is_in_pages_of_fifty_with_every_group_counted_and_numbered_on(backend) {
+        use academy::db::enrolments::{self, NewEnrolment};
+        use academy::db::users::Role;
+        use academy::domain::enrolment::{Funding, Status};
+
+        let app = TestApp::spawn(backend).await;
+        let course = add_course(&app, "Human factors in patient safety").await;
+        let cohort = add_cohort(&app, course, "May 2026 cohort", 48).await;
+        let admin = admin(&app).await;
+        // 48 confirmed, five waiting (numbers 1 to 5), one cancelled: 54 places, two pages.
+        let now = app.clock().now();
+        let mut learners = Vec::new();
+        for n in 0..54 {
+            learners.push(app.create_user(&format!("nurse{n}@nhs.net"), Role::Learner, true).await);
+        }
+        let mut tx = app.state.db.begin().await.unwrap();
+        for (n, user_id) in (0_i64..).zip(learners) {
+            let (status, waitlist_number) = match n {
+                0..48 => (Status::Confirmed, None),
+                48..53 => (Status::Waitlisted, Some(n - 47)),
+                _ => (Status::Cancelled, None),
+            };
+            let place = NewEnrolment {
+                user_id,
+                cohort_id: cohort,
+                status,
+                funding: Some(Funding::NhsFree),
+                fee_pence: 0,
+                over_capacity: false,
+                waitlist_number,
+                hold_expires_at: None,
+            };
+            enrolments::insert(&mut tx, &place, now).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        let roster = format!("/admin/cohorts/{cohort}");
+        let (status, first) = admin.get_text(&roster).await;
+        assert_eq!(status, StatusCode::OK);
+        let rows = |page: &str| page.matches("'s enrolment</span>").count();
+        assert_eq!(rows(&first), 50);
+        for expected in [
+            "Confirmed (48)",
+            "Completed (0)",
+            "Waiting list (5)",
+            "Number 1",
+            "Number 2",
+            "2 of 5 on this page (the group is on pages 1 to 2).",
+            "Cancelled, expired, withdrawn or moved (1)",
+            &format!("<a href=\"{roster}?page=2\">On page 2<span class=\"visually-hidden\">: Cancelled, expired, withdrawn or moved</span></a>"),
+            "Page 1 of 2",
+            "rel=\"next\"",
+        ] {
+            assert!(first.contains(expected), "page 1: {expected}\n{first}");
+        }
+        assert!(!first.contains("Number 3"));
+
+        let (_, second) = admin.get_text(&format!("{roster}?page=2")).await;
+        assert_eq!(rows(&second), 4);
+        for expected in ["Confirmed (48)", "On page 1", "Number 3", "Number 5", "3 of 5 on this page", "Page 2 of 2", "rel=\"prev\""] {
+            assert!(second.contains(expected), "page 2: {expected}\n{second}");
+        }
+        assert!(!second.contains("Number 2<"), "numbers go on from the page before");
+        assert!(second.contains("<dd class=\"summary-list__value\">5</dd>"), "the waiting count is the whole list's");
+        // A page past the end shows the last; anything but a page number, the first.
+        let (_, past) = admin.get_text(&format!("{roster}?page=9")).await;
+        assert_eq!(rows(&past), 4);
+        for odd in ["abc", "-1", "0", "1e9", "%00"] {
+            let (status, page) = admin.get_text(&format!("{roster}?page={odd}")).await;
+            assert_eq!(status, StatusCode::OK, "{odd}");
+            assert_eq!(rows(&page), 50, "{odd}");
+        }
+        // The spreadsheet is every place.
+        let csv = admin.get(&format!("{roster}/roster.csv")).await.text().await.unwrap();
+        assert_eq!(csv.lines().count(), 55);
+    }
 }

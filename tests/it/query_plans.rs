@@ -12,8 +12,11 @@
 
 use academy::db::binds::Value;
 use academy::db::statement::{Statement, Window};
-use academy::db::{Db, cohorts, courses, outbox, posts, published, reports, uploads, users};
+use academy::db::{
+    Db, cohorts, courses, enrolments, outbox, posts, published, reports, uploads, users,
+};
 use academy::domain::catalogue::CohortStatus;
+use academy::domain::enrolment::Status;
 use chrono::{DateTime, Utc};
 
 use crate::backend_tests;
@@ -114,6 +117,20 @@ fn statements(now: DateTime<Utc>) -> Vec<(String, Statement, Shape)> {
             "emails in one status page".into(),
             outbox::page_statement(Some("failed"), WINDOW),
             Page,
+        ),
+        (
+            "roster page".into(),
+            enrolments::roster_page_statement(
+                7,
+                &[&[Status::Confirmed], &[Status::Waitlisted, Status::Offered]],
+                WINDOW,
+            ),
+            Load,
+        ),
+        (
+            "roster counts".into(),
+            statement(enrolments::ROSTER_COUNTS, vec![7_i64.into()]),
+            Load,
         ),
         (
             "uploads page".into(),

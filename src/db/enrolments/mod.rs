@@ -26,7 +26,10 @@ pub use seats::{
     first_waiting, holding_count, next_waitlist_number, queue_exists, release_seat, take_seat,
     take_seat_over_capacity, waiting_rank, waitlist_position,
 };
-pub use views::{EnrolmentView, RosterEntry, roster, view, views_for_user};
+pub use views::{
+    EnrolmentView, ROSTER_COUNTS, RosterEntry, roster, roster_counts, roster_page,
+    roster_page_statement, view, views_for_user,
+};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Enrolment {

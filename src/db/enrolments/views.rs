@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{Enrolment, columns_of};
+use crate::db::statement::{self, Statement, Window};
 use crate::db::{Db, DbError, run};
+use crate::domain::enrolment::Status;
 
 /// An enrolment with what the learner's pages show about its cohort and course.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -58,4 +60,41 @@ pub async fn roster(db: &Db, cohort_id: i64) -> Result<Vec<RosterEntry>, DbError
         cols = columns_of("e")
     );
     Ok(run!(read db, |c| sqlx::query_as(&sql).bind(cohort_id).fetch_all(c).await)?)
+}
+
+/// A page of a cohort's roster: its places in the order of `groups` (each a list of
+/// states), queue order within each, with their learners. One cohort's places, through its
+/// index, sorted (a cohort holds at most its capacity and its queue); only the page's rows
+/// are read out.
+pub fn roster_page_statement(cohort_id: i64, groups: &[&[Status]], window: Window) -> Statement {
+    let rank: String = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(n, states)| {
+            states
+                .iter()
+                .map(move |status| format!(" when '{}' then {n}", status.as_str()))
+        })
+        .collect();
+    let mut statement = Statement::new("");
+    let cohort = statement.param(cohort_id);
+    statement.sql = format!(
+        "select {cols}, u.full_name, u.email, u.organisation, u.learner_type from enrolments e \
+         join users u on u.user_id = e.user_id where e.cohort_id = {cohort} \
+         order by case e.status{rank} end, e.waitlist_number, e.created_at, e.enrolment_id",
+        cols = columns_of("e")
+    );
+    statement.page(window)
+}
+
+pub async fn roster_page(db: &Db, statement: &Statement) -> Result<Vec<RosterEntry>, DbError> {
+    statement::fetch_all(db, statement).await
+}
+
+/// How many places a cohort has in each state (none for a state it has none in).
+pub const ROSTER_COUNTS: &str =
+    "select status, count(*) from enrolments where cohort_id = $1 group by status";
+
+pub async fn roster_counts(db: &Db, cohort_id: i64) -> Result<Vec<(Status, i64)>, DbError> {
+    Ok(run!(read db, |c| sqlx::query_as(ROSTER_COUNTS).bind(cohort_id).fetch_all(c).await)?)
 }

@@ -27,6 +27,7 @@ mod posts;
 mod publishable;
 mod reports;
 mod roster;
+mod roster_csv;
 mod uploads;
 mod users;
 
@@ -56,7 +57,7 @@ pub fn router() -> Router<AppState> {
             get(roster::page).post(cohorts::update),
         )
         .route("/admin/cohorts/{id}/learners", post(roster::add))
-        .route("/admin/cohorts/{id}/roster.csv", get(roster::csv))
+        .route("/admin/cohorts/{id}/roster.csv", get(roster_csv::csv))
         .route("/admin/enrolments/{id}", get(enrolment::page))
         .route("/admin/enrolments/{id}/cancel", post(enrolment::cancel))
         .route("/admin/enrolments/{id}/move", post(enrolment::move_place))

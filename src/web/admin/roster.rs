@@ -1,10 +1,9 @@
 //! `/admin/cohorts/{id}`: a cohort's roster (confirmed, completed or not, holding,
-//! offered, waiting in order, and those who left), adding a learner by hand, and the
-//! roster as CSV for Excel.
+//! offered, waiting in order, and those who left), 50 places a page with every group's
+//! total on each, and adding a learner by hand. The whole roster as CSV is `roster_csv`.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -22,12 +21,52 @@ use crate::state::AppState;
 use crate::web::forms::{Form, FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::notice::{Notice, NoticeQuery};
-use crate::web::spreadsheet::neutralise;
+use crate::web::pagination::{PageLinks, PageQuery, Pager, page_address};
 
-/// One group of the roster, e.g. "Waiting list".
+/// The roster's groups, in order, each with the states it shows.
+const GROUPS: [(&str, &[Status]); 7] = [
+    ("Confirmed", &[Status::Confirmed]),
+    ("Completed", &[Status::Completed]),
+    ("Did not complete", &[Status::NotCompleted]),
+    (
+        "Holding a place while paying",
+        &[Status::AwaitingPayment, Status::AwaitingInvoice],
+    ),
+    ("Offered a place", &[Status::Offered]),
+    ("Waiting list", &[Status::Waitlisted]),
+    (
+        "Cancelled, expired, withdrawn or moved",
+        &[
+            Status::Cancelled,
+            Status::Expired,
+            Status::Withdrawn,
+            Status::Moved,
+        ],
+    ),
+];
+
+/// The waiting list's place in [`GROUPS`].
+const WAITING: usize = 5;
+/// Completed and did not complete: places whose course has ended.
+const FINISHED: [usize; 2] = [1, 2];
+
+/// Places a roster page shows.
+pub const ROSTER_PAGE: i64 = 50;
+
+/// One group of the roster, e.g. "Waiting list": its rows on this page.
 pub struct Group {
     pub title: &'static str,
+    /// Places in the group, on every page.
+    pub total: i64,
     pub rows: Vec<Row>,
+    /// Where the rest of the group is, when not all of it is on this page.
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// "On pages 3 to 5", linking to the first of them when none of the group is on this page.
+pub struct Elsewhere {
+    pub text: String,
+    pub href: Option<String>,
 }
 
 pub struct Row {
@@ -54,13 +93,17 @@ struct RosterPage<'a> {
     cohort: &'a Cohort,
     course: &'a Course,
     groups: Vec<Group>,
-    waiting: usize,
-    finished: usize,
+    waiting: i64,
+    finished: i64,
+    pagination: PageLinks,
     form: &'a AddForm,
     errors: &'a FormErrors,
 }
 
-async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course), AppError> {
+pub(super) async fn cohort_and_course(
+    state: &AppState,
+    id: i64,
+) -> Result<(Cohort, Course), AppError> {
     let cohort = cohorts::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -70,94 +113,120 @@ async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course)
     Ok((cohort, course))
 }
 
-/// The roster in groups, the waiting list in queue order with positions 1, 2, 3…
-async fn groups(state: &AppState, cohort_id: i64) -> Result<Vec<Group>, AppError> {
-    let order: [(&'static str, &[Status]); 7] = [
-        ("Confirmed", &[Status::Confirmed]),
-        ("Completed", &[Status::Completed]),
-        ("Did not complete", &[Status::NotCompleted]),
-        (
-            "Holding a place while paying",
-            &[Status::AwaitingPayment, Status::AwaitingInvoice],
-        ),
-        ("Offered a place", &[Status::Offered]),
-        ("Waiting list", &[Status::Waitlisted]),
-        (
-            "Cancelled, expired, withdrawn or moved",
-            &[
-                Status::Cancelled,
-                Status::Expired,
-                Status::Withdrawn,
-                Status::Moved,
-            ],
-        ),
-    ];
-    let mut groups: Vec<Group> = order
+/// Which group `entry` is in, and its row; `waiting` counts the waiting list's places
+/// before it (their positions are 1, 2, 3… in queue order).
+pub(super) fn row(entry: RosterEntry, waiting: &mut i64) -> Option<(usize, Row)> {
+    let status = entry.enrolment.status();
+    let index = GROUPS
+        .iter()
+        .position(|(_, states)| states.contains(&status))?;
+    let detail = match status {
+        Status::Waitlisted => {
+            *waiting += 1;
+            format!("Number {waiting}")
+        }
+        Status::AwaitingPayment | Status::AwaitingInvoice => entry
+            .enrolment
+            .hold_expires_at
+            .map(|t| format!("{}, held until {}", status.label(), london::date_time(t)))
+            .unwrap_or_default(),
+        Status::Offered => entry
+            .enrolment
+            .offer_expires_at
+            .map(|t| format!("Offer ends {}", london::date_time(t)))
+            .unwrap_or_default(),
+        Status::Confirmed if entry.enrolment.over_capacity => "Added beyond capacity".into(),
+        _ => status.label().to_owned(),
+    };
+    let row = Row {
+        reference: reference(entry.enrolment.enrolment_id),
+        funding: entry.enrolment.funding().map_or("", Funding::label),
+        status,
+        detail,
+        entry,
+    };
+    Some((index, row))
+}
+
+/// Page `page` of the roster in groups (every group, with its total, and its rows on this
+/// page), and the links to the other pages.
+async fn page_of_groups(
+    state: &AppState,
+    cohort_id: i64,
+    page: i64,
+) -> Result<(Vec<Group>, PageLinks), AppError> {
+    let counts = enrolments::roster_counts(&state.db, cohort_id).await?;
+    let totals: Vec<i64> = GROUPS
+        .iter()
+        .map(|(_, states)| {
+            counts
+                .iter()
+                .filter(|(status, _)| states.contains(status))
+                .map(|(_, count)| count)
+                .sum()
+        })
+        .collect();
+    let pager = Pager::with_size(page, totals.iter().sum(), ROSTER_PAGE);
+    let states: Vec<&[Status]> = GROUPS.iter().map(|(_, states)| *states).collect();
+    let statement = enrolments::roster_page_statement(cohort_id, &states, pager.window());
+    let address = |n| page_address(&paths::admin_cohort(cohort_id), &[], n);
+    let mut groups: Vec<Group> = GROUPS
         .iter()
         .map(|(title, _)| Group {
             title,
+            total: 0,
             rows: Vec::new(),
+            elsewhere: None,
         })
         .collect();
-    let mut position = 0;
-    for entry in enrolments::roster(&state.db, cohort_id).await? {
-        let status = entry.enrolment.status();
-        let Some(index) = order
-            .iter()
-            .position(|(_, states)| states.contains(&status))
-        else {
-            continue;
-        };
-        let detail = match status {
-            Status::Waitlisted => {
-                position += 1;
-                format!("Number {position}")
-            }
-            Status::AwaitingPayment | Status::AwaitingInvoice => entry
-                .enrolment
-                .hold_expires_at
-                .map(|t| format!("{}, held until {}", status.label(), london::date_time(t)))
-                .unwrap_or_default(),
-            Status::Offered => entry
-                .enrolment
-                .offer_expires_at
-                .map(|t| format!("Offer ends {}", london::date_time(t)))
-                .unwrap_or_default(),
-            Status::Confirmed if entry.enrolment.over_capacity => "Added beyond capacity".into(),
-            _ => status.label().to_owned(),
-        };
-        groups[index].rows.push(Row {
-            reference: reference(entry.enrolment.enrolment_id),
-            funding: entry.enrolment.funding().map_or("", Funding::label),
-            status,
-            detail,
-            entry,
-        });
+    let before_waiting: i64 = totals[..WAITING].iter().sum();
+    let mut waiting = (pager.offset() - before_waiting).max(0);
+    for entry in enrolments::roster_page(&state.db, &statement).await? {
+        if let Some((index, row)) = row(entry, &mut waiting) {
+            groups[index].rows.push(row);
+        }
     }
-    Ok(groups)
+    let mut before = 0;
+    for (group, total) in groups.iter_mut().zip(totals) {
+        group.total = total;
+        if total > group.rows.len() as i64 {
+            let (first, last) = (
+                before / ROSTER_PAGE + 1,
+                (before + total - 1) / ROSTER_PAGE + 1,
+            );
+            let pages = match first == last {
+                true => format!("page {first}"),
+                false => format!("pages {first} to {last}"),
+            };
+            group.elsewhere = Some(match group.rows.len() {
+                0 => Elsewhere {
+                    text: format!("On {pages}"),
+                    href: Some(address(first)),
+                },
+                shown => Elsewhere {
+                    text: format!("{shown} of {total} on this page (the group is on {pages})."),
+                    href: None,
+                },
+            });
+        }
+        before += total;
+    }
+    Ok((groups, pager.links(address)))
 }
 
 async fn roster_page(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    (id, page): (i64, i64),
     form: &AddForm,
     errors: &FormErrors,
     banner: Option<String>,
 ) -> Result<Response, AppError> {
     let (cohort, course) = cohort_and_course(state, id).await?;
-    let groups = groups(state, id).await?;
-    let waiting = groups
-        .iter()
-        .flat_map(|g| &g.rows)
-        .filter(|r| r.status == Status::Waitlisted)
-        .count();
+    let (groups, pagination) = page_of_groups(state, id, page).await?;
+    let waiting = groups[WAITING].total;
     // Places used by learners whose course has ended: their seats are no longer held.
-    let finished = groups
-        .iter()
-        .flat_map(|g| &g.rows)
-        .filter(|r| matches!(r.status, Status::Completed | Status::NotCompleted))
-        .count();
+    let finished = FINISHED.iter().map(|&group| groups[group].total).sum();
     let page = RosterPage {
         layout: Layout::new(
             format!("Roster: {}", cohort.name),
@@ -172,6 +241,7 @@ async fn roster_page(
         groups,
         waiting,
         finished,
+        pagination,
         form,
         errors,
     };
@@ -184,11 +254,12 @@ pub async fn page(
     _: AdminUser,
     Path(id): Path<i64>,
     Query(notice): Query<NoticeQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     roster_page(
         &state,
         &viewer,
-        id,
+        (id, page.number()),
         &AddForm::default(),
         &FormErrors::default(),
         notice.banner(),
@@ -217,7 +288,7 @@ pub async fn add(
         if errors.is_empty() {
             errors.add("email", NO_ACCOUNT);
         }
-        return roster_page(&state, &viewer, id, &form, &errors, None).await;
+        return roster_page(&state, &viewer, (id, 1), &form, &errors, None).await;
     };
     let address = client.to_string();
     let actor = Actor {
@@ -246,65 +317,23 @@ pub async fn add(
             Err(other) => return Err(other.into()),
         };
     errors.add("email", message);
-    roster_page(&state, &viewer, id, &form, &errors, None).await
+    roster_page(&state, &viewer, (id, 1), &form, &errors, None).await
 }
 
 const NO_ACCOUNT: &str = "No account has that email address. Ask the learner to register first";
 
-/// The roster as CSV: UTF-8 with a byte-order mark, so Excel shows accents correctly.
-pub async fn csv(
-    State(state): State<AppState>,
-    _: AdminUser,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let (cohort, _) = cohort_and_course(&state, id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    let header = [
-        "Reference",
-        "Name",
-        "Email",
-        "Organisation",
-        "Learner type",
-        "Status",
-        "Funding",
-        "Detail",
-        "Enrolled on",
-    ];
-    let write_failed = |e: csv::Error| AppError::internal(e);
-    writer.write_record(header).map_err(write_failed)?;
-    for group in groups(&state, id).await? {
-        for row in group.rows {
-            let enrolled = london::date_time(row.entry.enrolment.created_at);
-            let cells = [
-                row.reference.as_str(),
-                &row.entry.full_name,
-                &row.entry.email,
-                &row.entry.organisation,
-                row.entry.learner_type.as_str(),
-                row.status.label(),
-                row.funding,
-                &row.detail,
-                &enrolled,
-            ];
-            writer
-                .write_record(cells.iter().map(|cell| neutralise(cell)))
-                .map_err(write_failed)?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_is_in_exactly_one_group_and_the_named_groups_are_the_right_ones() {
+        for status in Status::ALL {
+            let groups = GROUPS.iter().filter(|(_, states)| states.contains(status));
+            assert_eq!(groups.count(), 1, "{status:?}");
         }
+        assert_eq!(GROUPS[WAITING].1, &[Status::Waitlisted]);
+        assert_eq!(GROUPS[FINISHED[0]].1, &[Status::Completed]);
+        assert_eq!(GROUPS[FINISHED[1]].1, &[Status::NotCompleted]);
     }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::internal(e.into_error()))?;
-    let filename = format!(
-        "attachment; filename=\"roster-cohort-{}.csv\"",
-        cohort.cohort_id
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, filename),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
 }
