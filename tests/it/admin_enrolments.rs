@@ -7,7 +7,7 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::{PASSWORD, location, subject_of};
 use crate::support::enrolment::{
-    INVOICE, add_cohort, add_course, admin, enrol, enrolment_id, learner,
+    INVOICE, add_cohort, add_course, admin, enrol, enrolment_id, learner, nhs_place,
 };
 
 async fn rename(app: &TestApp, email: &str, name: &str) {
@@ -207,9 +207,9 @@ backend_tests! {
     }
 
     async fn a_long_roster_is_in_pages_of_fifty_with_every_group_counted_and_numbered_on(backend) {
-        use academy::db::enrolments::{self, NewEnrolment};
+        use academy::db::enrolments;
         use academy::db::users::Role;
-        use academy::domain::enrolment::{Funding, Status};
+        use academy::domain::enrolment::Status;
 
         let app = TestApp::spawn(backend).await;
         let course = add_course(&app, "Human factors in patient safety").await;
@@ -228,16 +228,7 @@ backend_tests! {
                 48..53 => (Status::Waitlisted, Some(n - 47)),
                 _ => (Status::Cancelled, None),
             };
-            let place = NewEnrolment {
-                user_id,
-                cohort_id: cohort,
-                status,
-                funding: Some(Funding::NhsFree),
-                fee_pence: 0,
-                over_capacity: false,
-                waitlist_number,
-                hold_expires_at: None,
-            };
+            let place = nhs_place(user_id, cohort, status, waitlist_number);
             enrolments::insert(&mut tx, &place, now).await.unwrap();
         }
         tx.commit().await.unwrap();

@@ -2,10 +2,9 @@
 //! both databases, and two server processes sharing one database.
 
 use academy::db::DbError;
-use academy::db::enrolments::{self, NewEnrolment, SeatClaim};
+use academy::db::enrolments::{self, SeatClaim};
 use academy::db::users::Role;
 use academy::db::writes::Writes;
-use academy::domain::enrolment::Funding;
 use academy::domain::enrolment::Status;
 use academy::enrolment::learner::{self, Choice};
 use academy::enrolment::{Actor, EnrolmentCtx};
@@ -17,7 +16,7 @@ use crate::backend_tests;
 use crate::support::TestApp;
 use crate::support::accounts::PASSWORD;
 use crate::support::app::Browser;
-use crate::support::enrolment::{add_cohort, add_cohort_starting, add_course};
+use crate::support::enrolment::{add_cohort, add_cohort_starting, add_course, nhs_place};
 use crate::support::learning::{text, write};
 use crate::support::process::second_process;
 
@@ -89,25 +88,6 @@ async fn assert_exactly_full(app: &TestApp, learners: i64) {
         "no two learners share a queue number"
     );
     app.assert_seats_add_up().await;
-}
-
-/// A free NHS place's row, before it has an id.
-fn nhs_place(
-    user_id: i64,
-    cohort_id: i64,
-    status: Status,
-    waitlist_number: Option<i64>,
-) -> NewEnrolment {
-    NewEnrolment {
-        user_id,
-        cohort_id,
-        status,
-        funding: Some(Funding::NhsFree),
-        fee_pence: 0,
-        over_capacity: false,
-        waitlist_number,
-        hold_expires_at: None,
-    }
 }
 
 /// An open cohort of ten places with sessions, and a verified NHS learner's row.

@@ -3,8 +3,10 @@
 
 use academy::db::cohorts::{self, CohortFields};
 use academy::db::courses::{self, CourseFields};
+use academy::db::enrolments::NewEnrolment;
 use academy::db::users::Role;
 use academy::domain::catalogue::{CohortStatus, Format, Level};
+use academy::domain::enrolment::{Funding, Status};
 use academy::domain::learning::CompletionRule;
 use academy::domain::london;
 use axum::Router;
@@ -228,5 +230,24 @@ impl TestApp {
             .await
             .unwrap()
             .status()
+    }
+}
+
+/// A free NHS place's row, before it has an id.
+pub fn nhs_place(
+    user_id: i64,
+    cohort_id: i64,
+    status: Status,
+    waitlist_number: Option<i64>,
+) -> NewEnrolment {
+    NewEnrolment {
+        user_id,
+        cohort_id,
+        status,
+        funding: Some(Funding::NhsFree),
+        fee_pence: 0,
+        over_capacity: false,
+        waitlist_number,
+        hold_expires_at: None,
     }
 }
