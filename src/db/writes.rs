@@ -81,6 +81,11 @@ impl Writes {
         &self.binds
     }
 
+    /// The values themselves, once the text is written (no copy of large bodies).
+    pub fn into_binds(self) -> Vec<Value> {
+        self.binds
+    }
+
     fn text(&self) -> String {
         match self.backend {
             Backend::Sqlite => self.parts.join(";\n"),

@@ -135,7 +135,7 @@ async fn on_sqlite<E: From<DbError>>(
         );
         let text = Text {
             sql,
-            binds: writes.binds().to_vec(),
+            binds: writes.into_binds(),
             order: id,
             after_failure: SQLITE_LAST_ID,
         };
@@ -175,7 +175,7 @@ async fn on_postgres<E: From<DbError>>(
         seat_condition(),
         with_parts(writes.parts()).join(", "),
     );
-    let ran = bind_values!(sqlx::query(&sql), writes.binds().iter().cloned())
+    let ran = bind_values!(sqlx::query(&sql), writes.into_binds())
         .execute(pg)
         .await;
     match ran {
