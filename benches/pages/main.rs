@@ -4,7 +4,8 @@
 //! every page loaded with wrk in interleaved rounds beside a static asset, so each figure is
 //! read as a ratio to what the same machine serves in the same minute. Prints a table per
 //! backend (medians of the rounds), the goals of issue 14 as information (never a failure:
-//! timings depend on the machine), any answer that was not a 200, and the server's peak RSS.
+//! timings depend on the machine), any answer that was not a 200, and the server's peak RSS
+//! under the load and before it.
 //!
 //!   cargo bench --bench pages                                  # release build, SQLite
 //!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench pages
@@ -189,6 +190,9 @@ async fn measure(
         if !names.contains(&page.name) {
             names.push(page.name.clone());
         }
+    }
+    for (target, results) in targets.iter().zip(&mut measured) {
+        results.before_load = Some((target.running.memory()?, target.running.reset_peak()));
     }
     for round in 0..settings.rounds {
         for &encoding in &settings.encodings {

@@ -14,6 +14,9 @@ pub struct Measured {
     pub data: DataSet,
     pub pages: Vec<Page>,
     figures: HashMap<(Encoding, usize), Vec<Figures>>,
+    /// Before the rounds (seeded, signed in, every page fetched once), and whether the
+    /// peak was then reset so that `memory`'s is the load's own.
+    pub before_load: Option<(Memory, bool)>,
     pub memory: Option<Memory>,
 }
 
@@ -46,6 +49,7 @@ impl Measured {
             data,
             pages,
             figures: HashMap::new(),
+            before_load: None,
             memory: None,
         }
     }
@@ -297,15 +301,33 @@ fn table(settings: &Settings, backend: Backend, target: &Measured) {
         );
     }
     if let Some(memory) = &target.memory {
-        let peak = memory.peak_kib as f64 / 1024.0;
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        let peak = mib(memory.peak_kib);
         let judged = match target.data {
             DataSet::Scale if peak <= 64.0 => "goal 5 (≤ 64 MiB at scale): met",
             DataSet::Scale => "goal 5 (≤ 64 MiB at scale): not met",
             DataSet::Demo => "goal 5 is judged on the scale data",
         };
+        let (since, reset) = match &target.before_load {
+            Some((before, true)) => (
+                format!(
+                    "before it, {:.1} MiB since the start (RSS then {:.1} MiB)",
+                    mib(before.peak_kib),
+                    mib(before.now_kib)
+                ),
+                "under the load (reset as it began)",
+            ),
+            _ => (
+                "the kernel refused to reset the peak".to_owned(),
+                "since the start",
+            ),
+        };
         println!(
-            "- server peak RSS (VmHWM) after the load: {peak:.1} MiB (RSS now {:.1} MiB); {judged}",
-            memory.now_kib as f64 / 1024.0
+            "- server peak RSS (VmHWM) {reset}: {peak:.1} MiB; {since}; RSS after it {:.1} MiB \
+             ({:.1} MiB its own, {:.1} MiB of mapped files such as its binary); {judged}",
+            mib(memory.now_kib),
+            mib(memory.anon_kib),
+            mib(memory.file_kib)
         );
     }
 }

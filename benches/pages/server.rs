@@ -178,8 +178,12 @@ pub struct Running {
 
 /// Memory figures from /proc/<pid>/status, in KiB.
 pub struct Memory {
+    /// `VmHWM`: the most resident since the peak was last reset.
     pub peak_kib: u64,
     pub now_kib: u64,
+    /// Of `now_kib`: the process's own memory and the pages of files it maps (its binary).
+    pub anon_kib: u64,
+    pub file_kib: u64,
 }
 
 impl Running {
@@ -196,7 +200,15 @@ impl Running {
         Ok(Memory {
             peak_kib: field("VmHWM:")?,
             now_kib: field("VmRSS:")?,
+            anon_kib: field("RssAnon:")?,
+            file_kib: field("RssFile:")?,
         })
+    }
+
+    /// Starts the peak afresh (proc(5), `clear_refs` 5), so the next `memory()` peak is the
+    /// load's alone; false where the kernel refuses.
+    pub fn reset_peak(&self) -> bool {
+        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5").is_ok()
     }
 
     /// Still serving?

@@ -63,9 +63,10 @@ pub async fn roster(db: &Db, cohort_id: i64) -> Result<Vec<RosterEntry>, DbError
 }
 
 /// A page of a cohort's roster: its places in the order of `groups` (each a list of
-/// states), queue order within each, with their learners. One cohort's places, through its
-/// index, sorted (a cohort holds at most its capacity and its queue); only the page's rows
-/// are read out.
+/// states), queue order within each, with their learners. The page's places are picked
+/// from the cohort's index alone (`enrolments_cohort_idx` holds every sort column), so a
+/// cohort of hundreds sorts narrow index entries and reads only the page's rows and
+/// learners.
 pub fn roster_page_statement(cohort_id: i64, groups: &[&[Status]], window: Window) -> Statement {
     let rank: String = groups
         .iter()
@@ -76,15 +77,23 @@ pub fn roster_page_statement(cohort_id: i64, groups: &[&[Status]], window: Windo
                 .map(move |status| format!(" when '{}' then {n}", status.as_str()))
         })
         .collect();
+    let order = |e: &str| {
+        format!("case {e}.status{rank} end, {e}.waitlist_number, {e}.created_at, {e}.enrolment_id")
+    };
     let mut statement = Statement::new("");
     let cohort = statement.param(cohort_id);
+    let limit = statement.param(window.limit);
+    let offset = statement.param(window.offset);
     statement.sql = format!(
         "select {cols}, u.full_name, u.email, u.organisation, u.learner_type from enrolments e \
-         join users u on u.user_id = e.user_id where e.cohort_id = {cohort} \
-         order by case e.status{rank} end, e.waitlist_number, e.created_at, e.enrolment_id",
-        cols = columns_of("e")
+         join users u on u.user_id = e.user_id where e.enrolment_id in (select p.enrolment_id \
+         from enrolments p where p.cohort_id = {cohort} order by {inner} \
+         limit {limit} offset {offset}) order by {outer}",
+        cols = columns_of("e"),
+        inner = order("p"),
+        outer = order("e"),
     );
-    statement.page(window)
+    statement
 }
 
 pub async fn roster_page(db: &Db, statement: &Statement) -> Result<Vec<RosterEntry>, DbError> {
