@@ -53,6 +53,8 @@ pub mod pdf;
 pub mod published;
 /// Values read in the last second, used again while this process writes nothing.
 pub mod recent;
+/// The admin lists' totals read in the last second.
+pub mod recent_counts;
 /// Demo accounts and content.
 pub mod seed;
 pub mod single_flight;

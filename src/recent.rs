@@ -94,6 +94,21 @@ where
         self.entries.insert(key, Arc::new(entry));
     }
 
+    /// The value read less than [`FRESH_FOR`] ago, or what `read` gives now (and kept).
+    pub async fn get_or_read<E>(
+        &self,
+        key: K,
+        read: impl std::future::Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        let ticket = self.ticket();
+        let value = read.await?;
+        self.keep(ticket, key, value.clone());
+        Ok(value)
+    }
+
     pub fn entry_count(&self) -> u64 {
         self.entries.entry_count()
     }

@@ -25,6 +25,7 @@ use crate::email::{Mailer, Site};
 use crate::enrolment::EnrolmentCtx;
 use crate::payments::CardProvider;
 use crate::published::PublishedContent;
+use crate::recent_counts::RecentCounts;
 
 /// Everything a handler may need: one pointer, so the clones axum makes per request (the
 /// `State` extractor, each layer holding the state) cost one count each, not one per handle.
@@ -74,6 +75,8 @@ pub struct Handles {
     pub recent_checks: Arc<RecentChecks>,
     /// The course list the admins' cohort filter read in the last second.
     pub course_choices: Arc<RecentCourseChoices>,
+    /// The admin lists' totals read in the last second.
+    pub counts: Arc<RecentCounts>,
     /// Absolute links for emails, built from `ACADEMY_BASE_URL`.
     site: Arc<Site>,
 }
@@ -120,6 +123,7 @@ impl AppState {
             recent_users: Arc::new(RecentUsers::new(clock.clone())),
             recent_checks: Arc::new(RecentChecks::new(clock.clone())),
             course_choices: Arc::new(RecentCourseChoices::new(clock.clone())),
+            counts: Arc::new(RecentCounts::new(clock.clone())),
             verify_limit,
             share_limit,
             share_views: Arc::default(),

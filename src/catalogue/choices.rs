@@ -21,12 +21,8 @@ impl RecentCourseChoices {
 
     /// Every course, by title.
     pub async fn get(&self, db: &Db) -> Result<Arc<[CourseChoice]>, DbError> {
-        if let Some(choices) = self.0.get(&()) {
-            return Ok(choices);
-        }
-        let ticket = self.0.ticket();
-        let choices: Arc<[CourseChoice]> = courses::choices(db).await?.into();
-        self.0.keep(ticket, (), Arc::clone(&choices));
-        Ok(choices)
+        self.0
+            .get_or_read((), async { Ok(courses::choices(db).await?.into()) })
+            .await
     }
 }

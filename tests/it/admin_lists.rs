@@ -193,7 +193,7 @@ async fn add_reports(app: &TestApp, drafts: usize, dated: usize) {
     tx.commit().await.unwrap();
 }
 
-async fn add_posts(app: &TestApp, drafts: usize, dated: usize) {
+pub(crate) async fn add_posts(app: &TestApp, drafts: usize, dated: usize) {
     let now = app.clock().now();
     let mut tx = app.state.db.begin().await.unwrap();
     let rows = (1..=drafts)

@@ -1,6 +1,6 @@
 //! What is kept for a second: a signed-in session's pages (`web::recent_pages`), the
-//! public certificate checks by code (`certificates::checks`) and the admins' course filter
-//! (`catalogue::choices`). A change made through this
+//! public certificate checks by code (`certificates::checks`), the admins' course filter
+//! (`catalogue::choices`) and the admin lists' totals (`recent_counts`). A change made through this
 //! process shows on the next request; one made by another process (straight on the
 //! database here) within a second; and a kept page goes only to the session it was made for.
 //! That a page is in fact kept is the page benchmark's to show: the apps of one test process
@@ -9,6 +9,7 @@
 use academy::recent::FRESH_FOR;
 use reqwest::StatusCode;
 
+use crate::admin_lists::add_posts;
 use crate::backend_tests;
 use crate::cpd_entries::{activity, add};
 use crate::support::TestApp;
@@ -98,5 +99,47 @@ backend_tests! {
         app.clock().advance(FRESH_FOR);
         let (_, page) = admin.get_text("/admin/cohorts").await;
         assert!(page.contains(&format!(r#"<option value="{first}">Human factors in care</option>"#)), "renamed elsewhere: within a second");
+    }
+
+    async fn the_cohort_count_counts_a_cohort_added_here_at_once_and_one_cancelled_elsewhere_within_a_second(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = admin(&app).await;
+        let course = add_course(&app, "Human factors").await;
+        let first = add_cohort(&app, course, "May 2026 cohort", 10).await;
+        let (status, page) = admin.get_text("/admin/cohorts").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("<p>1 cohort.</p>"), "{page}");
+        add_cohort(&app, course, "June 2026 cohort", 10).await;
+        let (_, page) = admin.get_text("/admin/cohorts").await;
+        assert!(page.contains("<p>2 cohorts.</p>"), "added in this process: at once");
+        let (_, page) = admin.get_text("/admin/cohorts?status=open").await;
+        assert!(page.contains("<p>2 cohorts.</p>"), "{page}");
+
+        other_process_writes(&app.state.db, "update cohorts set status = 'cancelled' where cohort_id = $1", first).await;
+        app.clock().advance(FRESH_FOR);
+        let (_, page) = admin.get_text("/admin/cohorts?status=open").await;
+        assert!(page.contains("<p>1 cohort.</p>"), "cancelled elsewhere: within a second");
+        let (_, page) = admin.get_text("/admin/cohorts?status=cancelled").await;
+        assert!(page.contains("<p>1 cohort.</p>"));
+    }
+
+    async fn the_posts_total_counts_a_post_added_here_at_once_and_one_deleted_elsewhere_within_a_second(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = admin(&app).await;
+        add_posts(&app, 0, 1).await;
+        let (status, page) = admin.get_text("/admin/posts").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("<p>1 post.</p>"), "{page}");
+        add_posts(&app, 1, 0).await;
+        let (_, page) = admin.get_text("/admin/posts").await;
+        assert!(page.contains("<p>2 posts.</p>"), "added in this process: at once");
+        assert!(page.contains("Draft post 01"));
+
+        let dated = app.count("select post_id from posts where publish_at is not null").await;
+        other_process_writes(&app.state.db, "delete from posts where post_id = $1", dated).await;
+        app.clock().advance(FRESH_FOR);
+        let (_, page) = admin.get_text("/admin/posts").await;
+        assert!(page.contains("<p>1 post.</p>"), "deleted elsewhere: within a second");
+        assert!(!page.contains("Dated post 01"));
     }
 }

@@ -19,7 +19,7 @@ pub struct CohortOverview {
 }
 
 /// What the cohort overview is narrowed to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CohortFilter {
     pub status: Option<CohortStatus>,
     pub course_id: Option<i64>,

@@ -129,7 +129,7 @@ pub async fn overview(
         notice: query.notice,
     }
     .banner();
-    let total = cohorts::overview_count(&state.db, &filter).await?;
+    let total = state.counts.cohorts(&state.db, filter).await?;
     let pager = Pager::new(PageQuery { page: query.page }.number(), total);
     let rows = cohorts::overview(&state.db, &filter, pager.window()).await?;
     let status = filter.status.map(CohortStatus::as_str).unwrap_or_default();

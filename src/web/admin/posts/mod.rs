@@ -47,7 +47,7 @@ pub async fn list(
     _: AdminUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let (total, drafts) = posts::admin_counts(&state.db).await?;
+    let (total, drafts) = state.counts.posts(&state.db).await?;
     let pager = Pager::new(PageQuery { page: query.page }.number(), total);
     let listed = posts::admin_page(&state.db, drafts, pager.window()).await?;
     let rows = with_states(listed, |r| r.publish_at, state.clock.now());

@@ -51,7 +51,7 @@ pub async fn list(
     _: AdminUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let (total, drafts) = reports::admin_counts(&state.db).await?;
+    let (total, drafts) = state.counts.reports(&state.db).await?;
     let pager = Pager::new(PageQuery { page: query.page }.number(), total);
     let listed = reports::admin_page(&state.db, drafts, pager.window()).await?;
     let rows = with_states(listed, |r| r.publish_at, state.clock.now());
