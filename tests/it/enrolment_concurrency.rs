@@ -36,7 +36,9 @@ async fn signed_in_learners(app: &TestApp, count: usize) -> Vec<Browser> {
 }
 
 /// Sends every request at once (each with its learner's CSRF token, fetched beforehand);
-/// returns the status codes.
+/// returns the status codes. A 503 ("busy, nothing was changed, try again in a few
+/// seconds": no connection came free in time, which a loaded CI machine can cause) is
+/// tried again as its page asks, up to three times.
 async fn race(requests: Vec<(Browser, String)>, cohort: i64) -> Vec<u16> {
     let mut prepared = Vec::new();
     for (browser, base) in requests {
@@ -49,14 +51,22 @@ async fn race(requests: Vec<(Browser, String)>, cohort: i64) -> Vec<u16> {
         let start = start.clone();
         set.spawn(async move {
             start.wait().await;
-            browser
-                .client
-                .post(format!("{base}/cohorts/{cohort}/enrol"))
-                .form(&[("funding", "free"), ("csrf_token", &token)])
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
+            let mut tries = 0;
+            loop {
+                let status = browser
+                    .client
+                    .post(format!("{base}/cohorts/{cohort}/enrol"))
+                    .form(&[("funding", "free"), ("csrf_token", &token)])
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                tries += 1;
+                if status != 503 || tries == 4 {
+                    return status;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
         });
     }
     set.join_all().await
