@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::db::audit::{audit, audit_admin};
 use crate::db::users::{self, LearnerType, Role, User};
 use crate::db::{DbError, Tx, outbox};
+use crate::domain::audit::{Subject, SubjectKind};
 
 /// Why an admin's change to an account was refused.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +166,7 @@ pub async fn retry_email(ctx: Ctx<'_>, by: ByAdmin<'_>, email_id: i64) -> Result
     audit_admin(
         &mut tx,
         by.admin_id,
+        Some(Subject::new(SubjectKind::Email, email_id)),
         "email_retried",
         &detail,
         by.client,

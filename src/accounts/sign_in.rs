@@ -71,12 +71,10 @@ pub async fn sign_in(
     let (client, email) = (attempt.client, attempt.email);
     let now = ctx.now();
     let credentials = users::credentials(ctx.db, email).await?;
-    let event = |action| AuditEvent {
-        actor_user_id: None,
-        subject_user_id: credentials.as_ref().map(|c| c.user_id),
-        action,
-        detail: "",
-        client_address: Some(client),
+    let event = |action| {
+        AuditEvent::new(action)
+            .by(None, Some(client))
+            .about(credentials.as_ref().map(|c| c.user_id))
     };
     let known_device = credentials
         .as_ref()

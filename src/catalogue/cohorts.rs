@@ -8,6 +8,7 @@ use crate::context::Ctx;
 use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, CohortFields};
 use crate::db::{DbError, Tx, courses};
+use crate::domain::audit::{Subject, SubjectKind};
 use crate::domain::catalogue::CohortStatus;
 use crate::enrolment::EnrolmentCtx;
 use crate::enrolment::EnrolmentError;
@@ -86,6 +87,7 @@ pub async fn create(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, cohort_id)),
         "cohort_created",
         &detail,
         by.client,
@@ -122,6 +124,7 @@ pub async fn update(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, cohort_id)),
         "cohort_updated",
         &detail,
         by.client,

@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::db::DbError;
 use crate::db::audit::audit_admin;
 use crate::db::courses::{self, CourseFields};
+use crate::domain::audit::{Subject, SubjectKind};
 use crate::domain::catalogue::{Format, Level};
 use crate::domain::learning::CompletionRule;
 
@@ -83,6 +84,7 @@ pub async fn create(ctx: Ctx<'_>, by: Admin<'_>, input: &CourseInput) -> Result<
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Course, course_id)),
         "course_created",
         &detail,
         by.client,
@@ -117,6 +119,7 @@ pub async fn update(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Course, course_id)),
         "course_updated",
         &detail,
         by.client,
@@ -165,7 +168,11 @@ async fn set_published(
         false => "course_unpublished",
     };
     let detail = format!("course {course_id}");
-    audit_admin(&mut tx, by.user_id, action, &detail, by.client, now).await?;
+    let subject = Some(Subject::new(SubjectKind::Course, course_id));
+    audit_admin(
+        &mut tx, by.user_id, subject, action, &detail, by.client, now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::context::Ctx;
 use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, Cohort};
 use crate::db::enrolments;
+use crate::domain::audit::{Subject, SubjectKind};
 use crate::domain::enrolment::Status;
 use chrono::{DateTime, Utc};
 
@@ -141,7 +142,17 @@ async fn record(
 ) -> Result<(), DbError> {
     let action = format!("cohort_{}", to.as_str());
     let detail = format!("cohort {cohort_id}");
-    audit_admin(tx, by.user_id, &action, &detail, by.client, ctx.now()).await
+    let subject = Some(Subject::new(SubjectKind::Cohort, cohort_id));
+    audit_admin(
+        tx,
+        by.user_id,
+        subject,
+        &action,
+        &detail,
+        by.client,
+        ctx.now(),
+    )
+    .await
 }
 
 /// Cancels a cohort that has not finished, keeping `message` for learners: every place,
@@ -178,6 +189,7 @@ pub async fn cancel(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, cohort_id)),
         "cohort_cancelled",
         &detail,
         by.client,

@@ -4,9 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::context::Ctx;
-use crate::db::audit::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::certificates::{self, Certificate, NewCertificate, Source};
 use crate::db::{DbError, Tx, cohorts};
+use crate::domain::audit::SubjectKind;
 use crate::domain::certificate::{Code, participatory_minutes};
 use crate::domain::london;
 
@@ -53,16 +54,11 @@ pub async fn issue_in(
         "certificate {} for enrolment {enrolment_id}",
         certificate.certificate_id
     );
-    audit(
-        tx,
-        None,
-        Some(source.user_id),
-        "certificate_issued",
-        &detail,
-        None,
-        now,
-    )
-    .await?;
+    let event = AuditEvent::new("certificate_issued")
+        .about(Some(source.user_id))
+        .on(SubjectKind::Certificate, certificate.certificate_id)
+        .detail(&detail);
+    audit::record(tx, &event, now).await?;
     mails::certificate_ready(tx, ctx, &certificate, &source.email, false, now).await?;
     Ok(IssuedCertificate {
         certificate,

@@ -3,9 +3,10 @@
 //! code; the old address says "replaced" and links to the new one).
 
 use crate::context::Ctx;
-use crate::db::audit::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::certificates::{self, Certificate};
 use crate::db::users;
+use crate::domain::audit::SubjectKind;
 
 use super::issue::insert_snapshot;
 use super::{Admin, CertificateError, mails};
@@ -46,16 +47,12 @@ pub async fn revoke(
         revocation.reason,
         public_reason.map_or(String::new(), |p| format!(" (public: {p})"))
     );
-    audit(
-        &mut tx,
-        Some(by.user_id),
-        certificate.user_id,
-        "certificate_revoked",
-        &detail,
-        Some(by.client),
-        now,
-    )
-    .await?;
+    let event = AuditEvent::new("certificate_revoked")
+        .by(Some(by.user_id), Some(by.client))
+        .about(certificate.user_id)
+        .on(SubjectKind::Certificate, certificate_id)
+        .detail(&detail);
+    audit::record(&mut tx, &event, now).await?;
     crate::cpd::verified::certificate_revoked_in(&mut tx, ctx, certificate_id).await?;
     let revoked = certificates::find_in(&mut tx, certificate_id)
         .await?
@@ -112,16 +109,12 @@ pub async fn reissue(
         "certificate {certificate_id} replaced by certificate {}: {}",
         new.certificate_id, reissue.reason
     );
-    audit(
-        &mut tx,
-        Some(by.user_id),
-        Some(source.user_id),
-        "certificate_reissued",
-        &detail,
-        Some(by.client),
-        now,
-    )
-    .await?;
+    let event = AuditEvent::new("certificate_reissued")
+        .by(Some(by.user_id), Some(by.client))
+        .about(Some(source.user_id))
+        .on(SubjectKind::Certificate, new.certificate_id)
+        .detail(&detail);
+    audit::record(&mut tx, &event, now).await?;
     mails::certificate_ready(&mut tx, ctx, &new, &source.email, true, now).await?;
     tx.commit().await?;
     Ok(new)

@@ -54,7 +54,7 @@ pub async fn save(
     for block in blocks {
         home::save(&mut tx, block, now).await?;
     }
-    audit_admin(&mut tx, admin, "home_page_updated", "", client, now).await?;
+    audit_admin(&mut tx, admin, None, "home_page_updated", "", client, now).await?;
     tx.commit().await?;
     Ok(())
 }

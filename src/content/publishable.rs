@@ -171,6 +171,7 @@ pub(super) async fn save<W: ItemWrite>(
     audit_admin(
         &mut tx,
         admin,
+        Some(kind.subject(id)),
         &format!("{noun}_{done}"),
         &detail,
         client,
@@ -180,7 +181,8 @@ pub(super) async fn save<W: ItemWrite>(
     // Publishing is audited under one vocabulary for courses, reports and posts.
     if let Some(change) = publication_change(before, publish_at, now) {
         let action = format!("{noun}_{change}");
-        audit_admin(&mut tx, admin, &action, &detail, client, now).await?;
+        let subject = Some(kind.subject(id));
+        audit_admin(&mut tx, admin, subject, &action, &detail, client, now).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -207,6 +209,7 @@ pub async fn delete(
     audit_admin(
         &mut tx,
         admin,
+        Some(kind.subject(id)),
         &format!("{noun}_deleted"),
         &format!("{noun} {id}: {}", stored.title),
         client,

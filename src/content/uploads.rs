@@ -5,6 +5,7 @@ use crate::context::Ctx;
 use crate::db::DbError;
 use crate::db::audit::audit_admin;
 use crate::db::uploads::{self, NewUpload};
+use crate::domain::audit::{Subject, SubjectKind};
 use crate::domain::upload::{safe_filename, sniff};
 
 /// A file as it arrived (its size already within the limit).
@@ -58,6 +59,7 @@ pub async fn store(
     audit_admin(
         &mut tx,
         admin,
+        Some(Subject::new(SubjectKind::Upload, id)),
         "upload_added",
         &format!("upload {id}: {filename}"),
         client,

@@ -24,9 +24,11 @@ pub use evidence::{add_evidence, remove_evidence};
 pub use records::{add_discussion, add_feedback, edit_discussion, edit_feedback};
 
 use crate::context::Ctx;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::cpd::history::{self, HistoryAction};
 use crate::db::cpd::{self as store, Entry};
-use crate::db::{DbError, Tx, audit::audit};
+use crate::db::{DbError, Tx};
+use crate::domain::audit::SubjectKind;
 use crate::domain::cpd::fields::FieldProblem;
 
 /// The learner changing their own record, and the client address it came from.
@@ -66,16 +68,13 @@ async fn record(
     history::record(tx, entry.entry_id, entry.user_id, action, &snapshot, now).await?;
     // The detail names the entry and what happened: never its title or reflection.
     let detail = format!("cpd entry {}", entry.entry_id);
-    audit(
-        tx,
-        by.map(|l| l.user_id),
-        Some(entry.user_id),
-        &format!("cpd_entry_{}", action.as_str()),
-        &detail,
-        by.map(|l| l.client),
-        now,
-    )
-    .await
+    let action = format!("cpd_entry_{}", action.as_str());
+    let event = AuditEvent::new(&action)
+        .by(by.map(|l| l.user_id), by.map(|l| l.client))
+        .about(Some(entry.user_id))
+        .on(SubjectKind::CpdEntry, entry.entry_id)
+        .detail(&detail);
+    audit::record(tx, &event, now).await
 }
 
 /// The entry as JSON for its history.

@@ -21,6 +21,7 @@ pub use sqlite_pools::SqlitePools;
 
 pub mod attendance;
 pub mod audit;
+pub mod audit_log;
 pub mod batch;
 pub mod binds;
 pub mod certificates;

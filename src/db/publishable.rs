@@ -2,6 +2,7 @@
 //! passed; its old addresses redirect; a save starts from its stored address and time; the
 //! deleting it takes its old addresses with it (the sitemap reads the published content in memory).
 
+use crate::domain::audit::{Subject, SubjectKind};
 use chrono::{DateTime, Utc};
 
 use super::slugs::{self, Owner};
@@ -21,6 +22,15 @@ impl Kind {
             Kind::Report => "report",
             Kind::Post => "post",
         }
+    }
+
+    /// Item `id` as an audit event's subject.
+    pub fn subject(self, id: i64) -> Subject {
+        let kind = match self {
+            Kind::Report => SubjectKind::Report,
+            Kind::Post => SubjectKind::Post,
+        };
+        Subject::new(kind, id)
     }
 
     /// (table, its old-addresses table, id column)

@@ -83,6 +83,7 @@ stored_as_text!(
     crate::domain::cpd::entry::Planning,
     crate::domain::cpd::entry::CodeTheme,
     crate::domain::cpd::entry::FeedbackSource,
+    crate::domain::audit::SubjectKind,
     crate::domain::certificate::CertificateState,
     crate::domain::catalogue::CohortStatus,
     crate::domain::catalogue::Format,

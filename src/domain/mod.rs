@@ -35,6 +35,7 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod audit;
 pub mod catalogue;
 pub mod certificate;
 pub mod content;

@@ -3,11 +3,12 @@
 
 use crate::context::{Actor, Ctx};
 use crate::db::Tx;
-use crate::db::audit::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::cohorts::{self, Cohort};
 use crate::db::courses::{self, Course};
 use crate::db::enrolments::{self, Changes, Enrolment};
 use crate::db::users::{self, User};
+use crate::domain::audit::SubjectKind;
 use crate::domain::enrolment::{self as rules, Refused, Status, Step};
 
 use super::EnrolmentError;
@@ -88,16 +89,13 @@ pub async fn record_step(
         from.as_str(),
         to.as_str()
     );
-    audit(
-        tx,
-        actor.user_id,
-        Some(place.enrolment.user_id),
-        &format!("enrolment.{}", step.name()),
-        &detail,
-        actor.client,
-        now,
-    )
-    .await?;
+    let action = format!("enrolment.{}", step.name());
+    let event = AuditEvent::new(&action)
+        .by(actor.user_id, actor.client)
+        .about(Some(place.enrolment.user_id))
+        .on(SubjectKind::Enrolment, enrolment_id)
+        .detail(&detail);
+    audit::record(tx, &event, now).await?;
     place.enrolment = enrolments::find_in(tx, enrolment_id)
         .await?
         .ok_or(EnrolmentError::NotFound)?;

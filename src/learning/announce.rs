@@ -4,9 +4,10 @@
 //! something they cannot open yet.
 
 use crate::context::{Actor, Ctx};
-use crate::db::audit::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::materials::{self, Material};
 use crate::db::{Tx, cohorts, courses};
+use crate::domain::audit::SubjectKind;
 use crate::domain::email::Email;
 use crate::domain::material::MaterialKind;
 use crate::email::outbox::{Envelope, queue};
@@ -54,16 +55,11 @@ pub(super) async fn if_due(
         "cohort {} material {}: {sent} learners emailed",
         material.cohort_id, material.material_id
     );
-    audit(
-        tx,
-        by.user_id,
-        None,
-        "material_announced",
-        &detail,
-        by.client,
-        now,
-    )
-    .await?;
+    let event = AuditEvent::new("material_announced")
+        .by(by.user_id, by.client)
+        .on(SubjectKind::Cohort, material.cohort_id)
+        .detail(&detail);
+    audit::record(tx, &event, now).await?;
     Ok(Announcement::Sent(sent))
 }
 

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::context::{Actor, Ctx};
-use crate::db::audit::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::{DbError, attendance, cohorts};
+use crate::domain::audit::SubjectKind;
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::learning::{Mark, note_required};
 
@@ -115,16 +116,11 @@ pub async fn record(
         recorded.excused,
         recorded.not_recorded
     );
-    audit(
-        &mut tx,
-        by.user_id,
-        None,
-        "attendance_recorded",
-        &detail,
-        by.client,
-        now,
-    )
-    .await?;
+    let event = AuditEvent::new("attendance_recorded")
+        .by(by.user_id, by.client)
+        .on(SubjectKind::Session, session_id)
+        .detail(&detail);
+    audit::record(&mut tx, &event, now).await?;
     tx.commit().await?;
     Ok(recorded)
 }

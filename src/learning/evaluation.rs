@@ -5,9 +5,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::context::{Actor, Ctx};
-use crate::db::audit::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::evaluations::{self, NewEvaluation};
 use crate::db::{DbError, cohorts, courses, enrolments};
+use crate::domain::audit::SubjectKind;
 use crate::domain::enrolment::{Status, reference};
 use crate::domain::learning::{RATINGS, took_part};
 use crate::domain::london;
@@ -115,16 +116,13 @@ pub async fn submit(
             DbError::UniqueViolation(_) => EvaluationError::AlreadySent,
             other => other.into(),
         })?;
-    audit(
-        &mut tx,
-        by.user_id,
-        Some(learner_id),
-        "evaluation_sent",
-        &reference(enrolment_id),
-        by.client,
-        now,
-    )
-    .await?;
+    let detail = reference(enrolment_id);
+    let event = AuditEvent::new("evaluation_sent")
+        .by(by.user_id, by.client)
+        .about(Some(learner_id))
+        .on(SubjectKind::Enrolment, enrolment_id)
+        .detail(&detail);
+    audit::record(&mut tx, &event, now).await?;
     tx.commit().await?;
     Ok(())
 }

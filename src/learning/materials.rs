@@ -10,6 +10,7 @@ use crate::context::Ctx;
 use crate::db::audit::audit_admin;
 use crate::db::materials::{self, Changes, Material, NewFile};
 use crate::db::{DbError, cohorts};
+use crate::domain::audit::{Subject, SubjectKind};
 use crate::domain::material::{Link, MaterialKind, Refused, sniff};
 use crate::domain::upload::safe_filename;
 
@@ -128,6 +129,7 @@ pub async fn add(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, cohort_id)),
         "material_added",
         &detail,
         by.client,
@@ -218,6 +220,7 @@ pub async fn update(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, material.cohort_id)),
         "material_updated",
         &detail,
         by.client,
@@ -273,6 +276,7 @@ pub async fn move_material(
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, cohort_id)),
         "material_moved",
         &detail,
         by.client,
@@ -313,6 +317,7 @@ pub async fn delete(ctx: Ctx<'_>, by: Admin<'_>, material_id: i64) -> Result<i64
     audit_admin(
         &mut tx,
         by.user_id,
+        Some(Subject::new(SubjectKind::Cohort, material.cohort_id)),
         "material_deleted",
         &detail,
         by.client,

@@ -31,6 +31,15 @@ pub fn admin_user_enable(user_id: impl Display) -> String {
     format!("/admin/users/{user_id}/enable")
 }
 
+pub const fn admin_audit() -> &'static str {
+    "/admin/audit"
+}
+
+/// The audit log as a spreadsheet (with the page's filters after `?`).
+pub const fn admin_audit_csv() -> &'static str {
+    "/admin/audit.csv"
+}
+
 pub const fn admin_emails() -> &'static str {
     "/admin/emails"
 }

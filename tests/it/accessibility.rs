@@ -107,7 +107,7 @@ backend_tests! {
         let id = app.create_user("a11y@example.org", Role::Admin, true).await;
         app.sign_in("a11y@example.org", PASSWORD).await;
         let user_page = format!("/admin/users/{id}");
-        for path in ["/account", "/account/profile", "/account/password", "/account/email", "/account/delete", "/admin", "/admin/users", user_page.as_str(), "/admin/emails", "/admin/home", "/admin/uploads", "/admin/posts", "/admin/posts/new", "/admin/reports", "/admin/reports/new", "/reports", "/news", "/"] {
+        for path in ["/account", "/account/profile", "/account/password", "/account/email", "/account/delete", "/admin", "/admin/users", user_page.as_str(), "/admin/emails", "/admin/audit", "/admin/home", "/admin/uploads", "/admin/posts", "/admin/posts/new", "/admin/reports", "/admin/reports/new", "/reports", "/news", "/"] {
             let (status, html) = app.get_text(path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_accessible(path, &html);

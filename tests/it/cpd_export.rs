@@ -55,7 +55,7 @@ fn reading() -> Vec<(&'static str, String)> {
 }
 
 /// The download as (bytes, content type), which must be 200.
-async fn download(browser: &Browser, path: &str) -> (Vec<u8>, String) {
+pub(crate) async fn download(browser: &Browser, path: &str) -> (Vec<u8>, String) {
     let response = browser.get(path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     let kind = response.headers()["content-type"]
@@ -80,7 +80,7 @@ async fn download(browser: &Browser, path: &str) -> (Vec<u8>, String) {
 }
 
 /// The CSV's header and rows, after checking it starts with the byte-order mark.
-fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "the BOM comes first");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let header = reader
@@ -96,7 +96,7 @@ fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-fn cell<'a>(header: &[String], row: &'a [String], name: &str) -> &'a str {
+pub(crate) fn cell<'a>(header: &[String], row: &'a [String], name: &str) -> &'a str {
     let at = header
         .iter()
         .position(|h| h == name)

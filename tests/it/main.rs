@@ -12,6 +12,7 @@ mod admin_enrolments;
 mod admin_lists;
 mod architecture;
 mod attendance;
+mod audit_log;
 mod caching;
 mod catalogue;
 mod certificate_checks;

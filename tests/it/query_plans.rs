@@ -10,6 +10,7 @@
 //! Searches (`like '%…%'` on a folded text) read every row by nature and are not listed;
 //! the list without a search has no `like` at all.
 
+use academy::db::audit_log;
 use academy::db::binds::Value;
 use academy::db::statement::{Statement, Window};
 use academy::db::{
@@ -35,6 +36,9 @@ enum Shape {
     /// Every row of a table, which the published content holds whole (the report–course
     /// links: two numbers a row); a scan is the way to read it.
     Whole,
+    /// A loose index walk written as a recursive query: it scans its own few rows and only
+    /// searches the table, a step per distinct value.
+    Walk,
 }
 
 const WINDOW: Window = Window {
@@ -236,6 +240,15 @@ fn statements(now: DateTime<Utc>) -> Vec<(String, Statement, Shape)> {
             ));
         }
     }
+    all.push((
+        "audit actions".into(),
+        statement(audit_log::ACTIONS, vec![]),
+        Walk,
+    ));
+    for (name, filter) in crate::audit_log::filters_to_plan(now) {
+        let page = audit_log::log_statement(&filter).page(WINDOW);
+        all.push((format!("audit log {name}"), page, Page));
+    }
     all
 }
 
@@ -299,7 +312,8 @@ fn problems(db: &Db, shape: Shape, lines: &[String]) -> Vec<String> {
                     && !line.starts_with("SCAN CONSTANT ROW")
                     && (!line.contains(" USING ") || line.contains("AUTOMATIC"));
                 let sorted = line.contains("TEMP B-TREE");
-                let scan_allowed = matches!(shape, Shape::KeyPage | Shape::Whole);
+                let own_rows = shape == Shape::Walk && line.starts_with("SCAN found");
+                let scan_allowed = matches!(shape, Shape::KeyPage | Shape::Whole) || own_rows;
                 let sort_allowed = matches!(shape, Shape::Load | Shape::Whole);
                 (full_scan && !scan_allowed) || (sorted && !sort_allowed)
             }

@@ -5,6 +5,7 @@ use crate::context::Actor;
 use crate::db::enrolments::{self, Changes, NewEnrolment};
 use crate::db::users;
 use crate::db::{Tx, cohorts};
+use crate::domain::audit::SubjectKind;
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
 use crate::domain::email::Email;
@@ -172,16 +173,13 @@ pub async fn add_learner(
         now,
     )
     .await?;
-    crate::db::audit::audit(
-        &mut tx,
-        actor.user_id,
-        Some(learner.user_id),
-        action,
-        &rules::reference(enrolment_id),
-        actor.client,
-        now,
-    )
-    .await?;
+    let detail = rules::reference(enrolment_id);
+    let event = crate::db::audit::AuditEvent::new(action)
+        .by(actor.user_id, actor.client)
+        .about(Some(learner.user_id))
+        .on(SubjectKind::Enrolment, enrolment_id)
+        .detail(&detail);
+    crate::db::audit::record(&mut tx, &event, now).await?;
     let place = read_place(&mut tx, enrolment_id, cohort).await?;
     send_confirmation(ctx.ctx, &mut tx, &place, None).await?;
     tx.commit().await?;

@@ -12,6 +12,7 @@ use crate::db::payments::Billing;
 use crate::db::users::User;
 use crate::db::writes::Writes;
 use crate::db::{Backend, DbError, Tx};
+use crate::domain::audit::SubjectKind;
 use crate::domain::catalogue::CohortStatus;
 use crate::domain::eligibility::LearnerType;
 use crate::domain::enrolment::{self as rules, Funding, Placement, Status};
@@ -317,13 +318,11 @@ fn push_follow_ups(
     let (enrolment_id, status) = (enrolment.enrolment_id, enrolment.status());
     enrolments::push_event(writes, enrolment_id, (None, status), actor.user_id, "", now);
     let detail = format!("{} {}", rules::reference(enrolment_id), status.as_str());
-    let event = AuditEvent {
-        actor_user_id: actor.user_id,
-        subject_user_id: Some(learner.user_id),
-        action: "enrolment.created",
-        detail: &detail,
-        client_address: actor.client,
-    };
+    let event = AuditEvent::new("enrolment.created")
+        .by(actor.user_id, actor.client)
+        .about(Some(learner.user_id))
+        .on(SubjectKind::Enrolment, enrolment_id)
+        .detail(&detail);
     audit::push(writes, &event, now);
 }
 

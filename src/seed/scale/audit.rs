@@ -6,11 +6,14 @@ use super::World;
 use super::certificates::earns_certificate;
 use super::places::{By, Place, Step};
 use crate::db::binds::Value;
+use crate::domain::audit::SubjectKind;
 use crate::domain::enrolment::reference;
 
-pub const AUDIT_COLUMNS: [&str; 6] = [
+pub const AUDIT_COLUMNS: [&str; 8] = [
     "actor_user_id",
     "subject_user_id",
+    "subject_kind",
+    "subject_id",
     "action",
     "detail",
     "client_address",
@@ -32,7 +35,7 @@ pub fn rows(
     total: usize,
     wanted: usize,
     first_certificate_id: i64,
-) -> impl Iterator<Item = [Value; 6]> + '_ {
+) -> impl Iterator<Item = [Value; 8]> + '_ {
     let mut certificates = 0;
     world
         .places()
@@ -41,7 +44,7 @@ pub fn rows(
                 certificates += 1;
                 first_certificate_id + certificates - 1
             });
-            let mut rows: Vec<[Value; 6]> = place
+            let mut rows: Vec<[Value; 8]> = place
                 .steps
                 .iter()
                 .map(|step| step_row(world, &place, step))
@@ -50,6 +53,8 @@ pub fn rows(
                 rows.push([
                     None::<i64>.into(),
                     world.people.user_id(place.learner).into(),
+                    SubjectKind::Certificate.as_str().into(),
+                    id.into(),
                     "certificate_issued".into(),
                     format!(
                         "certificate {id} for enrolment {}",
@@ -67,7 +72,7 @@ pub fn rows(
         .map(|(_, row)| row)
 }
 
-fn step_row(world: &World, place: &Place, step: &Step) -> [Value; 6] {
+fn step_row(world: &World, place: &Place, step: &Step) -> [Value; 8] {
     let enrolment = reference(world.enrolment_id(place));
     let detail = match step.from {
         None => format!("{enrolment} {}", step.to.as_str()),
@@ -82,6 +87,8 @@ fn step_row(world: &World, place: &Place, step: &Step) -> [Value; 6] {
     [
         world.actor(place, step).into(),
         world.people.user_id(place.learner).into(),
+        SubjectKind::Enrolment.as_str().into(),
+        world.enrolment_id(place).into(),
         step.action.into(),
         detail.into(),
         client.into(),
@@ -90,9 +97,11 @@ fn step_row(world: &World, place: &Place, step: &Step) -> [Value; 6] {
 }
 
 /// The event recording the run, with what it added.
-pub fn seeded_row(world: &World, detail: String) -> [Value; 6] {
+pub fn seeded_row(world: &World, detail: String) -> [Value; 8] {
     [
         None::<i64>.into(),
+        None::<i64>.into(),
+        None::<String>.into(),
         None::<i64>.into(),
         SEEDED_ACTION.into(),
         detail.into(),

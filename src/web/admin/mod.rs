@@ -13,6 +13,7 @@ use crate::web::multipart::UploadRoutes;
 use crate::web::render;
 
 mod attendance;
+mod audit;
 mod cohort_form;
 mod cohorts;
 mod completion;
@@ -34,6 +35,8 @@ mod users;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(dashboard))
+        .route("/admin/audit", get(audit::page))
+        .route("/admin/audit.csv", get(audit::csv))
         .route("/admin/users", get(users::list))
         .route("/admin/users/{id}", get(users::detail))
         .route("/admin/users/{id}/role", post(users::change_role))
