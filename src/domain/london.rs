@@ -24,6 +24,20 @@ pub fn date_time(at: DateTime<Utc>) -> String {
     )
 }
 
+/// "3 Mar 2026, 09:30" in London time, where a table has little room.
+pub fn short_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&London)
+        .format("%-d %b %Y, %H:%M")
+        .to_string()
+}
+
+/// "2026-03-03 09:30:05" in London time: sorts as text, and spreadsheets read it as a time.
+pub fn sortable_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&London)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 /// The London calendar day of an instant.
 pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&London).date_naive()

@@ -35,6 +35,16 @@ pub const fn admin_audit() -> &'static str {
     "/admin/audit"
 }
 
+/// The audit log narrowed to what an account did.
+pub fn admin_audit_by(user_id: impl Display) -> String {
+    format!("/admin/audit?actor={user_id}")
+}
+
+/// The audit log narrowed to what was done to an account.
+pub fn admin_audit_on_account(user_id: impl Display) -> String {
+    format!("/admin/audit?subject=user&subject_id={user_id}")
+}
+
 /// The audit log as a spreadsheet (with the page's filters after `?`).
 pub const fn admin_audit_csv() -> &'static str {
     "/admin/audit.csv"

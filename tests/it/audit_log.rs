@@ -171,6 +171,10 @@ backend_tests! {
         let (_, page) = browser.get_text(&only("subject=enrolment&subject_id=41")).await;
         assert!(page.contains(r#"<a href="/admin/enrolments/41">Place 41</a>"#), "{page}");
         assert!(page.contains(&format!(r#"<a href="/admin/users/{nurse_id}">nurse@nhs.net</a>"#)));
+        // The account's own page leads to both halves of its log.
+        let (_, account) = browser.get_text(&format!("/admin/users/{nurse_id}")).await;
+        assert!(account.contains(&format!(r#"href="/admin/audit?actor={nurse_id}""#)), "{account}");
+        assert!(account.contains(&format!(r#"href="/admin/audit?subject=user&#38;subject_id={nurse_id}""#)), "{account}");
         let (_, page) = browser.get_text(&only("action=signed_in&client=2001:db8::1")).await;
         assert!(page.contains("The system"), "no actor: the system");
         // The export link carries the filters.
@@ -230,7 +234,7 @@ backend_tests! {
         assert_eq!(cell(&header, newest, "Detail"), "'=HYPERLINK(\"http://x\") 59, “Zoë” said \"hi\"\nline two", "neutralised, the rest intact");
         assert_eq!(cell(&header, newest, "Subject"), "Course 59");
         assert_eq!(cell(&header, newest, "Actor email"), "admin@academy.example");
-        assert_eq!(cell(&header, newest, "When (UK time)"), academy::domain::london::date_time(at + Duration::minutes(59)));
+        assert_eq!(cell(&header, newest, "When (UK time)"), "2026-03-02 09:59:00");
         assert_eq!(cell(&header, &rows[59], "Subject"), "Course 0", "oldest last");
 
         let (bytes, _) = download(&admin, "/admin/audit.csv").await;

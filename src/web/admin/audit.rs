@@ -223,11 +223,12 @@ fn row(entry: LogEntry) -> Row {
     // A deleted account keeps its events, reduced to its number: nothing to link to.
     let deleted = |s: &Subject| s.kind == SubjectKind::User && entry.subject_email.is_none();
     Row {
-        at: london::date_time(entry.event.created_at),
+        at: london::short_date_time(entry.event.created_at),
         subject_href: subject.filter(|s| !deleted(s)).and_then(subject_href),
-        subject_text: subject.map_or(String::new(), |s| match deleted(&s) {
-            true => format!("Account {} (deleted)", s.id),
-            false => format!("{} {}", s.kind.label(), s.id),
+        subject_text: subject.map_or(String::new(), |s| match (deleted(&s), s.kind) {
+            (true, _) => format!("Account {} (deleted)", s.id),
+            (false, SubjectKind::User) => entry.subject_email.clone().unwrap_or_default(),
+            (false, kind) => format!("{} {}", kind.label(), s.id),
         }),
         entry,
     }
@@ -360,7 +361,7 @@ fn cells(entry: &LogEntry) -> [String; 10] {
     let subject = event.subject();
     [
         event.audit_event_id.to_string(),
-        london::date_time(event.created_at),
+        london::sortable_date_time(event.created_at),
         number(event.actor_user_id),
         entry.actor_email.clone().unwrap_or_default(),
         event.action.clone(),
