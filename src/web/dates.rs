@@ -43,6 +43,19 @@ pub(crate) fn date(
         errors.add(field, format!("Enter the {label}"));
         return None;
     }
+    optional_date(errors, field, label, values)
+}
+
+/// A date field that may be left empty; a problem is recorded against `field`.
+pub(crate) fn optional_date(
+    errors: &mut FormErrors,
+    field: &'static str,
+    label: &str,
+    values: [&String; 3],
+) -> Option<NaiveDate> {
+    if values.iter().all(|v| v.trim().is_empty()) {
+        return None;
+    }
     let parsed = parse_date(values);
     if parsed.is_none() {
         errors.add(

@@ -19,7 +19,7 @@ use crate::domain::london;
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
-use crate::web::dates::parse_date;
+use crate::web::dates::optional_date;
 use crate::web::forms::{FormErrors, page_or_rejected};
 use crate::web::layout::{Layout, Section};
 use crate::web::pagination::{PageLinks, Uncounted, page_address};
@@ -147,13 +147,13 @@ async fn filter(
             ),
         }
     }
-    let from = day(
+    let from = optional_date(
         &mut errors,
         "from",
         "start date",
         [&query.from_day, &query.from_month, &query.from_year],
     );
-    let to = day(
+    let to = optional_date(
         &mut errors,
         "to",
         "end date",
@@ -187,26 +187,6 @@ async fn filter(
             "client",
         ])),
     })
-}
-
-/// A date typed in three boxes, none of them required.
-fn day(
-    errors: &mut FormErrors,
-    field: &'static str,
-    label: &str,
-    values: [&String; 3],
-) -> Option<chrono::NaiveDate> {
-    if values.iter().all(|v| v.is_empty()) {
-        return None;
-    }
-    let parsed = parse_date(values);
-    if parsed.is_none() {
-        errors.add(
-            field,
-            format!("The {label} must be a real date, like 27 3 2026"),
-        );
-    }
-    parsed
 }
 
 /// An event as a row of the log.
