@@ -4,6 +4,7 @@
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
 use crate::db::cohorts::{Cohort, CohortSession};
+use crate::db::outbox::Attachment;
 use crate::domain::catalogue::CohortStatus;
 use crate::email::templates::Site;
 use crate::paths;
@@ -14,9 +15,36 @@ pub fn cohort_calendar(
     cohort: &Cohort,
     sessions: &[CohortSession],
 ) -> String {
+    calendar_with_removed(site, course_title, cohort, sessions, &[])
+}
+
+/// The cohort's calendar as a mail attachment, when it has sessions (or had: `removed`
+/// are sessions an edit took away, sent as cancelled so calendar apps drop them).
+pub fn attachment(
+    site: &Site,
+    course_title: &str,
+    cohort: &Cohort,
+    sessions: &[CohortSession],
+    removed: &[CohortSession],
+) -> Option<Attachment> {
+    (!sessions.is_empty() || !removed.is_empty()).then(|| Attachment {
+        filename: format!("academy-cohort-{}.ics", cohort.cohort_id),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        body: calendar_with_removed(site, course_title, cohort, sessions, removed),
+    })
+}
+
+fn calendar_with_removed(
+    site: &Site,
+    course_title: &str,
+    cohort: &Cohort,
+    sessions: &[CohortSession],
+    removed: &[CohortSession],
+) -> String {
     let mut calendar = Calendar::new();
     calendar.name(&format!("{course_title}: {}", cohort.name));
-    for session in sessions {
+    let cancelled = removed.iter().map(|s| (s, true));
+    for (session, gone) in sessions.iter().map(|s| (s, false)).chain(cancelled) {
         let mut event = Event::new();
         event
             .uid(&format!(
@@ -31,7 +59,7 @@ pub fn cohort_calendar(
             .timestamp(cohort.updated_at)
             .sequence(u32::try_from(cohort.calendar_sequence).unwrap_or(u32::MAX))
             .url(&site.url(&paths::cohort_calendar(cohort.cohort_id)));
-        if cohort.status() == CohortStatus::Cancelled {
+        if gone || cohort.status() == CohortStatus::Cancelled {
             event.status(EventStatus::Cancelled);
         }
         calendar.push(event.done());

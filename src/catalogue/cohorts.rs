@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::catalogue::Admin;
+use crate::catalogue::{Admin, schedule_notice};
 use crate::context::Ctx;
 use crate::db::audit::audit_admin;
-use crate::db::cohorts::{self, CohortFields};
+use crate::db::cohorts::{self, Cohort, CohortFields, CohortSession};
 use crate::db::{DbError, Tx, courses};
 use crate::domain::audit::{Subject, SubjectKind};
 use crate::domain::catalogue::CohortStatus;
@@ -64,6 +64,9 @@ pub enum CohortError {
     /// Offering a raised capacity to the waiting list failed.
     #[error(transparent)]
     Enrolment(#[from] EnrolmentError),
+    /// A notice of the change could not be rendered or queued.
+    #[error("cannot queue the notice of the change: {0}")]
+    Mail(anyhow::Error),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -98,8 +101,21 @@ pub async fn create(
     Ok(cohort_id)
 }
 
+/// Whom an edit's changes were told to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Told {
+    /// The admin did not ask for the confirmed learners to be told.
+    NotAsked,
+    /// Asked, but the dates, sessions and delivery notes are as they were: nobody emailed.
+    NothingChanged,
+    /// This many confirmed learners were emailed what changed.
+    Learners(usize),
+}
+
 /// Saves an edit of a cohort and its sessions; the calendar sequence moves on, and seats
-/// a raised capacity frees are offered to the waiting list.
+/// a raised capacity frees are offered to the waiting list. With `tell`, the confirmed
+/// learners are emailed what changed in its dates, sessions or delivery notes, in the same
+/// transaction ([`super::schedule_notice`]).
 ///
 /// It takes the enrolment workflow's context, which carries the common [`Ctx`].
 pub async fn update(
@@ -107,20 +123,31 @@ pub async fn update(
     by: Admin<'_>,
     cohort_id: i64,
     input: &CohortInput,
-) -> Result<(), CohortError> {
+    tell: bool,
+) -> Result<Told, CohortError> {
     let ctx = enrolment.ctx;
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let cohort = cohorts::find_in(&mut tx, cohort_id)
         .await?
         .ok_or(CohortError::NotFound)?;
+    let before_sessions = cohorts::sessions_in(&mut tx, cohort_id).await?;
     let fields = input.fields(cohort.course_id, cohort.status());
     if !cohorts::update(&mut tx, cohort_id, &fields, now).await? {
         return Err(CohortError::CapacityBelowTaken);
     }
     save_sessions(&mut tx, cohort_id, &input.sessions).await?;
     crate::enrolment::offer_free_seats(enrolment, &mut tx, cohort_id).await?;
-    let detail = format!("cohort {cohort_id}");
+    let told = match tell {
+        false => Told::NotAsked,
+        true => tell_learners(ctx, &mut tx, &cohort, &before_sessions).await?,
+    };
+    let detail = match told {
+        Told::Learners(n) => {
+            format!("cohort {cohort_id}: {n} confirmed learners told of the change")
+        }
+        _ => format!("cohort {cohort_id}"),
+    };
     audit_admin(
         &mut tx,
         by.user_id,
@@ -132,7 +159,39 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(told)
+}
+
+/// The confirmed learners told what the saved edit changed, if it changed anything.
+async fn tell_learners(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    before: &Cohort,
+    before_sessions: &[CohortSession],
+) -> Result<Told, CohortError> {
+    let after = cohorts::find_in(tx, before.cohort_id)
+        .await?
+        .ok_or(CohortError::NotFound)?;
+    let sessions = cohorts::sessions_in(tx, before.cohort_id).await?;
+    let changes = schedule_notice::changes(before, before_sessions, &after, &sessions);
+    if changes.is_empty() {
+        return Ok(Told::NothingChanged);
+    }
+    let course = courses::find_in(tx, after.course_id)
+        .await?
+        .ok_or(CohortError::NotFound)?;
+    let removed: Vec<CohortSession> = before_sessions
+        .iter()
+        .filter(|old| {
+            !sessions
+                .iter()
+                .any(|s| s.cohort_session_id == old.cohort_session_id)
+        })
+        .cloned()
+        .collect();
+    let told =
+        schedule_notice::tell(ctx, tx, &course, &after, &sessions, &removed, &changes).await?;
+    Ok(Told::Learners(told))
 }
 
 /// Makes the cohort's sessions these: rows that edit a stored session keep it (and its

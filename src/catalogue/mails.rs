@@ -1,5 +1,6 @@
-//! The catalogue's emails: confirming a request to hear about a course, and telling the
-//! list that a new cohort is open. Templates live in `emails/<kind>/`.
+//! The catalogue's emails: confirming a request to hear about a course, telling the list
+//! that a new cohort is open, and telling a cohort's learners that its dates changed.
+//! Templates live in `emails/<kind>/`.
 
 use askama::Template;
 
@@ -24,3 +25,17 @@ pub struct CohortOpened {
 }
 outgoing_email!(CohortOpened, "cohort_opened", token: true,
     "cohort_opened/subject.txt", "cohort_opened/body.txt", "cohort_opened/body.html");
+
+/// Tells a confirmed learner what an edit changed in their cohort's dates (a service
+/// message about a booked place: no unsubscribe link).
+pub struct SessionsChanged {
+    pub name: String,
+    pub course_title: String,
+    pub cohort_name: String,
+    /// One sentence per change.
+    pub changes: Vec<String>,
+    pub delivery_notes: String,
+    pub enrolment_url: String,
+}
+outgoing_email!(SessionsChanged, "sessions_changed", token: false,
+    "sessions_changed/subject.txt", "sessions_changed/body.txt", "sessions_changed/body.html");

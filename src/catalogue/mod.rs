@@ -12,6 +12,7 @@ pub mod interest;
 pub mod launch;
 pub mod lifecycle;
 pub mod mails;
+pub mod schedule_notice;
 
 use crate::context::Actor;
 

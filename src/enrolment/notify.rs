@@ -159,11 +159,8 @@ fn confirmation(
     sessions: &[CohortSession],
     paid_pence: Option<i64>,
 ) -> (PlaceConfirmed, Option<Attachment>) {
-    let attachment = (!sessions.is_empty()).then(|| Attachment {
-        filename: format!("academy-cohort-{}.ics", place.cohort.cohort_id),
-        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-        body: crate::calendar::cohort_calendar(site, &place.course.title, &place.cohort, sessions),
-    });
+    let attachment =
+        crate::calendar::attachment(site, &place.course.title, &place.cohort, sessions, &[]);
     let mail = PlaceConfirmed {
         p: facts(site, place),
         first_session: sessions

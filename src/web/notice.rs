@@ -13,6 +13,8 @@ pub enum Notice {
     VerificationSent,
     TooManyEmails,
     Saved,
+    SavedNothingToTell,
+    SavedLearnersTold,
     InterestSaved,
     InterestCheckEmail,
     InterestTooMany,
@@ -34,7 +36,7 @@ pub enum Notice {
 }
 
 impl Notice {
-    const ALL: [(Notice, &'static str, &'static str); 27] = [
+    const ALL: [(Notice, &'static str, &'static str); 29] = [
         (
             Notice::InterestSaved,
             "interest-saved",
@@ -91,6 +93,16 @@ impl Notice {
             "We have sent several emails recently. Check your inbox and spam folder, or try again in an hour.",
         ),
         (Notice::Saved, "saved", "Your changes have been saved."),
+        (
+            Notice::SavedNothingToTell,
+            "saved-nothing-to-tell",
+            "Your changes have been saved. The dates, sessions and delivery notes are as they were, so nobody was emailed.",
+        ),
+        (
+            Notice::SavedLearnersTold,
+            "saved-learners-told",
+            "Your changes have been saved, and the confirmed learners are being emailed what changed, with the updated calendar.",
+        ),
         (
             Notice::Paid,
             "paid",

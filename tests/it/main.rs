@@ -48,6 +48,7 @@ mod pool_recovery;
 mod published;
 mod query_plans;
 mod recent_pages;
+mod schedule_notice;
 mod seed_scale;
 mod sessions;
 mod shell;

@@ -61,6 +61,9 @@ pub struct CohortForm {
     pub action: String,
     /// The row whose "Remove" button was pressed.
     pub remove: Option<usize>,
+    /// "yes" when the confirmed learners are to be emailed what the edit changed.
+    #[serde(default)]
+    pub tell_learners: String,
 }
 
 /// The form's fields top to bottom, for the error summary (session rows come last, in order).

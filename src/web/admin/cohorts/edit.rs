@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 
-use super::{back_to_cohorts, cohort_and_course, form_again, form_page};
+use super::{back_to_cohorts, back_to_cohorts_told, cohort_and_course, form_again, form_page};
 use crate::auth::{AdminUser, ClientAddress, Viewer};
 use crate::catalogue::Admin;
 use crate::catalogue::cohorts::{self as service, CohortError};
@@ -110,8 +110,9 @@ pub async fn update(
     };
     let client = client.to_string();
     let by = Admin::new(admin.user_id, &client);
-    match service::update(state.enrolment(), by, id, &input).await {
-        Ok(()) => Ok(back_to_cohorts(cohort.course_id)),
+    let tell = form.tell_learners == "yes";
+    match service::update(state.enrolment(), by, id, &input, tell).await {
+        Ok(told) => Ok(back_to_cohorts_told(cohort.course_id, told)),
         Err(CohortError::CapacityBelowTaken) => {
             let mut errors = FormErrors::default();
             errors.add(

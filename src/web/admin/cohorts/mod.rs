@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::cohort_form::{CohortForm, SessionRow};
 use crate::auth::{AdminUser, Viewer};
-use crate::catalogue::cohorts::CohortError;
+use crate::catalogue::cohorts::{CohortError, Told};
 use crate::catalogue::launch::LaunchError;
 use crate::catalogue::lifecycle::LifecycleError;
 use crate::db::cohorts::{self, Cohort, CohortFilter, CohortOverview};
@@ -40,6 +40,7 @@ impl From<CohortError> for AppError {
                 "More places have just been taken, so the capacity is too low.".into(),
             ),
             CohortError::Enrolment(error) => error.into(),
+            CohortError::Mail(error) => AppError::Internal(error),
             CohortError::Db(error) => error.into(),
         }
     }
@@ -216,9 +217,19 @@ async fn cohort_and_course(state: &AppState, id: i64) -> Result<(Cohort, Course)
 
 /// After a change: the course's cohorts, with "saved".
 fn back_to_cohorts(course_id: i64) -> Response {
+    back_to_cohorts_told(course_id, Told::NotAsked)
+}
+
+/// The overview of the course's cohorts, saying whether the learners were told of an edit.
+fn back_to_cohorts_told(course_id: i64, told: Told) -> Response {
+    let notice = match told {
+        Told::NotAsked => Notice::Saved,
+        Told::NothingChanged => Notice::SavedNothingToTell,
+        Told::Learners(_) => Notice::SavedLearnersTold,
+    };
     Redirect::to(&paths::with_notice(
         &paths::admin_cohorts_of(course_id),
-        Notice::Saved.name(),
+        notice.name(),
     ))
     .into_response()
 }
