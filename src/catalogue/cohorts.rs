@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::catalogue::{Admin, schedule_notice};
+use crate::catalogue::Admin;
+use crate::catalogue::schedule_notice::{self, NoticeError};
 use crate::context::Ctx;
 use crate::db::audit::audit_admin;
 use crate::db::cohorts::{self, Cohort, CohortFields, CohortSession};
@@ -64,9 +65,9 @@ pub enum CohortError {
     /// Offering a raised capacity to the waiting list failed.
     #[error(transparent)]
     Enrolment(#[from] EnrolmentError),
-    /// A notice of the change could not be rendered or queued.
-    #[error("cannot queue the notice of the change: {0}")]
-    Mail(anyhow::Error),
+    /// The notices of the change could not be queued.
+    #[error(transparent)]
+    Notice(#[from] NoticeError),
     #[error(transparent)]
     Db(#[from] DbError),
 }

@@ -6,14 +6,22 @@
 use crate::context::Ctx;
 use crate::db::cohorts::{Cohort, CohortSession};
 use crate::db::courses::Course;
-use crate::db::{Tx, materials};
+use crate::db::{DbError, Tx, materials};
 use crate::domain::email::Email;
 use crate::domain::london;
 use crate::email::outbox::{Envelope, queue_with_attachment};
 use crate::paths;
 
-use super::cohorts::CohortError;
 use super::mails::SessionsChanged;
+
+/// Why the notices of a change could not be queued (the edit is not saved either).
+#[derive(Debug, thiserror::Error)]
+pub enum NoticeError {
+    #[error("cannot queue the notice of the change: {0}")]
+    Mail(anyhow::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
 
 /// What an edit did to the dates a learner plans around, one sentence each, in order:
 /// the cohort's dates, each session kept, taken away or added, and the delivery notes.
@@ -87,7 +95,7 @@ pub async fn tell(
     sessions: &[CohortSession],
     removed: &[CohortSession],
     changes: &[String],
-) -> Result<usize, CohortError> {
+) -> Result<usize, NoticeError> {
     let attachment =
         crate::calendar::attachment(ctx.site, &course.title, cohort, sessions, removed);
     let mut told = 0;
@@ -125,7 +133,7 @@ pub async fn tell(
             ctx.now(),
         )
         .await
-        .map_err(CohortError::Mail)?
+        .map_err(NoticeError::Mail)?
         {
             told += 1;
         }

@@ -17,6 +17,7 @@ use crate::auth::{AdminUser, Viewer};
 use crate::catalogue::cohorts::{CohortError, Told};
 use crate::catalogue::launch::LaunchError;
 use crate::catalogue::lifecycle::LifecycleError;
+use crate::catalogue::schedule_notice::NoticeError;
 use crate::db::cohorts::{self, Cohort, CohortFilter, CohortOverview};
 use crate::db::courses::{self, Course, CourseChoice};
 use crate::domain::catalogue::{CohortStatus, cohort_dates};
@@ -40,7 +41,8 @@ impl From<CohortError> for AppError {
                 "More places have just been taken, so the capacity is too low.".into(),
             ),
             CohortError::Enrolment(error) => error.into(),
-            CohortError::Mail(error) => AppError::Internal(error),
+            CohortError::Notice(NoticeError::Mail(error)) => AppError::Internal(error),
+            CohortError::Notice(NoticeError::Db(error)) => error.into(),
             CohortError::Db(error) => error.into(),
         }
     }
